@@ -1,0 +1,82 @@
+package io.snapclone.connect;
+
+import io.snapclone.connect.config.DatabaseChecks;
+import io.snapclone.connect.config.SnapcloneConfig;
+
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.source.SourceConnector;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** The coordinator: validates, exports the snapshot, plans the work and hands it to tasks. */
+public class SnapcloneSourceConnector extends SourceConnector {
+    private static final List<String> DATABASE_KEYS = List.of(SnapcloneConfig.HOSTNAME_CONFIG,
+            SnapcloneConfig.PORT_CONFIG, SnapcloneConfig.USER_CONFIG, SnapcloneConfig.PASSWORD_CONFIG,
+            SnapcloneConfig.DBNAME_CONFIG, SnapcloneConfig.SSLMODE_CONFIG,
+            SnapcloneConfig.TABLE_INCLUDE_LIST_CONFIG, SnapcloneConfig.TABLE_EXCLUDE_LIST_CONFIG);
+
+    private SnapshotCoordinator coordinator;
+
+    @Override
+    public String version() {
+        return Version.VERSION;
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        SnapcloneConfig config = new SnapcloneConfig(props);
+        String name = props.getOrDefault("name", config.topicPrefix());
+        int maxTasks = Integer.parseInt(props.getOrDefault("tasks.max", "1"));
+        coordinator = new SnapshotCoordinator(name, config, context().offsetStorageReader());
+        try {
+            coordinator.start(new HashMap<>(props), maxTasks);
+        } catch (RuntimeException e) {
+            coordinator.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return SnapcloneSourceTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        return coordinator.taskConfigs();
+    }
+
+    @Override
+    public void stop() {
+        if (coordinator != null) {
+            coordinator.close();
+        }
+    }
+
+    @Override
+    public ConfigDef config() {
+        return SnapcloneConfig.CONFIG_DEF;
+    }
+
+    /** Adds, to the per-key checks, what only the live database can tell. */
+    @Override
+    public Config validate(Map<String, String> props) {
+        Config config = super.validate(props);
+        Map<String, ConfigValue> values = config.configValues().stream()
+                .collect(Collectors.toMap(ConfigValue::name, Function.identity()));
+        boolean keysValid = DATABASE_KEYS.stream().allMatch(key -> values.get(key).errorMessages().isEmpty());
+        if (keysValid) {
+            for (DatabaseChecks.Problem problem : DatabaseChecks.check(new SnapcloneConfig(props))) {
+                values.get(problem.key()).addErrorMessage(problem.message());
+            }
+        }
+        return config;
+    }
+}

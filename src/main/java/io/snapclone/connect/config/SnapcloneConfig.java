@@ -1,0 +1,213 @@
+package io.snapclone.connect.config;
+
+import io.snapclone.pg.ConnectionSettings;
+import io.snapclone.pg.TableId;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** The connector's configuration. Key names follow Debezium's where the meaning is the same. */
+public class SnapcloneConfig extends AbstractConfig {
+    private static final String DATABASE_GROUP = "Database";
+    private static final String TABLES_GROUP = "Tables and topics";
+    private static final String SNAPSHOT_GROUP = "Snapshot";
+
+    public static final String HOSTNAME_CONFIG = "database.hostname";
+    private static final String HOSTNAME_DOC = "Host name or address of the PostgreSQL server.";
+
+    public static final String PORT_CONFIG = "database.port";
+    private static final String PORT_DOC = "Port of the PostgreSQL server.";
+    public static final int PORT_DEFAULT = 5432;
+
+    public static final String USER_CONFIG = "database.user";
+    private static final String USER_DOC = "User to connect as. It needs SELECT on every captured table.";
+
+    public static final String PASSWORD_CONFIG = "database.password";
+    private static final String PASSWORD_DOC = "Password of database.user. Prefer a config provider "
+            + "reference such as ${file:/secrets/pg.properties:password}: it stays a reference in task configs.";
+
+    public static final String DBNAME_CONFIG = "database.dbname";
+    private static final String DBNAME_DOC = "Name of the database to capture.";
+
+    public static final String SSLMODE_CONFIG = "database.sslmode";
+    private static final String SSLMODE_DOC = "PgJDBC sslmode: disable, allow, prefer, require, verify-ca or verify-full.";
+    public static final String SSLMODE_DEFAULT = "prefer";
+
+    public static final String TOPIC_PREFIX_CONFIG = "topic.prefix";
+    private static final String TOPIC_PREFIX_DOC = "Prefix of every topic name: rows of schema.table go to "
+            + "<topic.prefix>.<schema>.<table>. Letters, digits, '.', '_' and '-' only.";
+
+    public static final String TABLE_INCLUDE_LIST_CONFIG = "table.include.list";
+    private static final String TABLE_INCLUDE_LIST_DOC = "Comma-separated regular expressions matched against "
+            + "the whole of schema.table; only matching tables are captured. Empty: every table the "
+            + "catalog shows outside pg_catalog and information_schema.";
+
+    public static final String TABLE_EXCLUDE_LIST_CONFIG = "table.exclude.list";
+    private static final String TABLE_EXCLUDE_LIST_DOC = "Comma-separated regular expressions matched against "
+            + "the whole of schema.table; matching tables are not captured, even if included.";
+
+    public static final String SNAPSHOT_MODE_CONFIG = "snapshot.mode";
+    private static final String SNAPSHOT_MODE_DOC = "initial_only: take one consistent snapshot of the "
+            + "tables, then stay idle. (Streaming modes come with the replication slot.)";
+    public static final String SNAPSHOT_MODE_DEFAULT = "initial_only";
+
+    public static final String CHUNK_SIZE_CONFIG = "snapshot.chunk.size";
+    private static final String CHUNK_SIZE_DOC = "Tables larger than this many bytes on disk are split "
+            + "into ctid block ranges of about this size, read in parallel by the tasks.";
+    public static final long CHUNK_SIZE_DEFAULT = 256L * 1024 * 1024;
+
+    public static final String MAX_BATCH_SIZE_CONFIG = "max.batch.size";
+    private static final String MAX_BATCH_SIZE_DOC = "Most records a task returns from one poll.";
+    public static final int MAX_BATCH_SIZE_DEFAULT = 2048;
+
+    public static final String PROGRESS_TOPIC_CONFIG = "snapshot.progress.topic";
+    private static final String PROGRESS_TOPIC_DOC = "Topic that announces each finished chunk. Empty: "
+            + "<topic.prefix>.snapclone.progress.";
+
+    public static final String PROGRESS_INTERVAL_CONFIG = "snapshot.progress.interval.ms";
+    private static final String PROGRESS_INTERVAL_DOC = "How often the connector logs snapshot progress.";
+    public static final long PROGRESS_INTERVAL_DEFAULT = 5000;
+
+    static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]+");
+    static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+    private static final int CONNECT_TIMEOUT_SECONDS = 10;
+
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    public SnapcloneConfig(Map<String, String> props) {
+        this(CONFIG_DEF, props);
+    }
+
+    protected SnapcloneConfig(ConfigDef definition, Map<String, String> props) {
+        super(definition, props, false);
+    }
+
+    private static ConfigDef configDef() {
+        int db = 0;
+        int tables = 0;
+        int snapshot = 0;
+        return new ConfigDef()
+                .define(HOSTNAME_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                        Importance.HIGH, HOSTNAME_DOC, DATABASE_GROUP, ++db, Width.MEDIUM, "Host")
+                .define(PORT_CONFIG, Type.INT, PORT_DEFAULT, ConfigDef.Range.between(1, 65535),
+                        Importance.HIGH, PORT_DOC, DATABASE_GROUP, ++db, Width.SHORT, "Port")
+                .define(USER_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                        Importance.HIGH, USER_DOC, DATABASE_GROUP, ++db, Width.MEDIUM, "User")
+                .define(PASSWORD_CONFIG, Type.PASSWORD, null, Importance.HIGH, PASSWORD_DOC,
+                        DATABASE_GROUP, ++db, Width.MEDIUM, "Password")
+                .define(DBNAME_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                        Importance.HIGH, DBNAME_DOC, DATABASE_GROUP, ++db, Width.MEDIUM, "Database")
+                .define(SSLMODE_CONFIG, Type.STRING, SSLMODE_DEFAULT,
+                        ConfigDef.ValidString.in(SSL_MODES.toArray(String[]::new)),
+                        Importance.MEDIUM, SSLMODE_DOC, DATABASE_GROUP, ++db, Width.SHORT, "SSL mode")
+                .define(TOPIC_PREFIX_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, topicPrefixValidator(),
+                        Importance.HIGH, TOPIC_PREFIX_DOC, TABLES_GROUP, ++tables, Width.MEDIUM, "Topic prefix")
+                .define(TABLE_INCLUDE_LIST_CONFIG, Type.LIST, "", regexListValidator(),
+                        Importance.HIGH, TABLE_INCLUDE_LIST_DOC, TABLES_GROUP, ++tables, Width.LONG, "Include tables")
+                .define(TABLE_EXCLUDE_LIST_CONFIG, Type.LIST, "", regexListValidator(),
+                        Importance.MEDIUM, TABLE_EXCLUDE_LIST_DOC, TABLES_GROUP, ++tables, Width.LONG, "Exclude tables")
+                .define(SNAPSHOT_MODE_CONFIG, Type.STRING, SNAPSHOT_MODE_DEFAULT,
+                        ConfigDef.ValidString.in(SNAPSHOT_MODE_DEFAULT),
+                        Importance.HIGH, SNAPSHOT_MODE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Snapshot mode")
+                .define(CHUNK_SIZE_CONFIG, Type.LONG, CHUNK_SIZE_DEFAULT, ConfigDef.Range.atLeast(65536),
+                        Importance.MEDIUM, CHUNK_SIZE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Chunk size (bytes)")
+                .define(MAX_BATCH_SIZE_CONFIG, Type.INT, MAX_BATCH_SIZE_DEFAULT, ConfigDef.Range.between(1, 1_000_000),
+                        Importance.LOW, MAX_BATCH_SIZE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Max batch size")
+                .define(PROGRESS_TOPIC_CONFIG, Type.STRING, "", Importance.LOW, PROGRESS_TOPIC_DOC,
+                        SNAPSHOT_GROUP, ++snapshot, Width.MEDIUM, "Progress topic")
+                .define(PROGRESS_INTERVAL_CONFIG, Type.LONG, PROGRESS_INTERVAL_DEFAULT, ConfigDef.Range.atLeast(100),
+                        Importance.LOW, PROGRESS_INTERVAL_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Progress interval");
+    }
+
+    private static ConfigDef.Validator topicPrefixValidator() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                if (value == null || !TOPIC_PREFIX.matcher((String) value).matches()) {
+                    throw new ConfigException(name, value, "Use only letters, digits, '.', '_' and '-', e.g. 'shop'");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "[A-Za-z0-9._-]+";
+            }
+        };
+    }
+
+    private static ConfigDef.Validator regexListValidator() {
+        return new ConfigDef.Validator() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public void ensureValid(String name, Object value) {
+                for (String regex : (List<String>) value) {
+                    try {
+                        Pattern.compile(regex);
+                    } catch (PatternSyntaxException e) {
+                        throw new ConfigException(name, regex, "Not a valid regular expression ("
+                                + e.getDescription() + " near index " + e.getIndex() + "); fix or escape it");
+                    }
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "comma-separated regular expressions on schema.table";
+            }
+        };
+    }
+
+    public ConnectionSettings connectionSettings() {
+        Password password = getPassword(PASSWORD_CONFIG);
+        return new ConnectionSettings(getString(HOSTNAME_CONFIG), getInt(PORT_CONFIG), getString(DBNAME_CONFIG),
+                getString(USER_CONFIG), password == null ? null : password.value(), getString(SSLMODE_CONFIG),
+                CONNECT_TIMEOUT_SECONDS);
+    }
+
+    public String topicPrefix() {
+        return getString(TOPIC_PREFIX_CONFIG);
+    }
+
+    /** Included (or no include list) and not excluded; each regex must match all of schema.table. */
+    public Predicate<TableId> tableFilter() {
+        List<Pattern> include = patterns(TABLE_INCLUDE_LIST_CONFIG);
+        List<Pattern> exclude = patterns(TABLE_EXCLUDE_LIST_CONFIG);
+        return table -> {
+            String name = table.qualifiedName();
+            boolean included = include.isEmpty() || include.stream().anyMatch(p -> p.matcher(name).matches());
+            return included && exclude.stream().noneMatch(p -> p.matcher(name).matches());
+        };
+    }
+
+    public long chunkSizeBytes() {
+        return getLong(CHUNK_SIZE_CONFIG);
+    }
+
+    public int maxBatchSize() {
+        return getInt(MAX_BATCH_SIZE_CONFIG);
+    }
+
+    public String progressTopic() {
+        String configured = getString(PROGRESS_TOPIC_CONFIG);
+        return configured.isBlank() ? topicPrefix() + ".snapclone.progress" : configured;
+    }
+
+    public java.time.Duration progressInterval() {
+        return java.time.Duration.ofMillis(getLong(PROGRESS_INTERVAL_CONFIG));
+    }
+
+    private List<Pattern> patterns(String key) {
+        return getList(key).stream().map(String::trim).filter(s -> !s.isEmpty()).map(Pattern::compile).toList();
+    }
+}

@@ -1,0 +1,58 @@
+package io.snapclone.connect.config;
+
+import io.snapclone.pg.snapshot.Chunk;
+import io.snapclone.pg.snapshot.Fingerprint;
+import io.snapclone.pg.snapshot.SnapshotId;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A task's configuration: the connector's, plus the snapshot to import and the chunks to read. */
+public final class TaskConfig extends SnapcloneConfig {
+    public static final String TASK_INDEX_CONFIG = "task.index";
+    public static final String SNAPSHOT_ID_CONFIG = "task.snapshot.id";
+    public static final String FINGERPRINT_CONFIG = "task.snapshot.fingerprint";
+    public static final String CHUNKS_CONFIG = "task.chunks";
+
+    private static final ConfigDef TASK_CONFIG_DEF = new ConfigDef(CONFIG_DEF)
+            .define(TASK_INDEX_CONFIG, Type.INT, Importance.HIGH, "Index of this task, for logs and metrics.")
+            .define(SNAPSHOT_ID_CONFIG, Type.STRING, "", Importance.HIGH, "Snapshot id to import.")
+            .define(FINGERPRINT_CONFIG, Type.STRING, "", Importance.HIGH, "pg_current_snapshot() the import must show.")
+            .define(CHUNKS_CONFIG, Type.STRING, "", Importance.HIGH, "Chunks to read, encoded by Chunk.encodeAll.");
+
+    public TaskConfig(Map<String, String> props) {
+        super(TASK_CONFIG_DEF, props);
+    }
+
+    /** Builds the properties of one task from the connector's own. */
+    public static Map<String, String> of(Map<String, String> connectorProps, int index, SnapshotId id,
+                                         Fingerprint fingerprint, List<Chunk> chunks) {
+        Map<String, String> props = new HashMap<>(connectorProps);
+        props.put(TASK_INDEX_CONFIG, Integer.toString(index));
+        props.put(SNAPSHOT_ID_CONFIG, id == null ? "" : id.value());
+        props.put(FINGERPRINT_CONFIG, fingerprint == null ? "" : fingerprint.value());
+        props.put(CHUNKS_CONFIG, Chunk.encodeAll(chunks));
+        return props;
+    }
+
+    public int taskIndex() {
+        return getInt(TASK_INDEX_CONFIG);
+    }
+
+    public SnapshotId snapshotId() {
+        return new SnapshotId(getString(SNAPSHOT_ID_CONFIG));
+    }
+
+    public Fingerprint fingerprint() {
+        return new Fingerprint(getString(FINGERPRINT_CONFIG));
+    }
+
+    public List<Chunk> chunks() {
+        return Chunk.decodeAll(getString(CHUNKS_CONFIG));
+    }
+}

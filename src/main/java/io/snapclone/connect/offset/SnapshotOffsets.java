@@ -1,0 +1,76 @@
+package io.snapclone.connect.offset;
+
+import static java.util.Objects.requireNonNull;
+
+import io.snapclone.pg.TableId;
+import io.snapclone.pg.snapshot.Chunk;
+
+import java.util.Map;
+
+/**
+ * The one place that knows the shape of snapshot source partitions and offsets.
+ *
+ * <p>A chunk's partition is its table and first block; its offset says how many rows were sent
+ * and, once the chunk is finished, {@code done} and the block it ended at ({@code -1}: the
+ * table's end). Keying by the first block only lets a restart follow finished chunks from block
+ * 0 whatever chunk size planned them.
+ */
+public final class SnapshotOffsets {
+    static final String SERVER = "server";
+    static final String SCHEMA = "schema";
+    static final String TABLE = "table";
+    static final String BLOCK = "block";
+    static final String ROWS = "rows";
+    static final String DONE = "done";
+    static final String END = "end";
+
+    private SnapshotOffsets() {
+    }
+
+    /** What a committed offset says of a chunk. */
+    public record Progress(long rows, boolean done, long endBlock) {
+        public static final Progress NONE = new Progress(0, false, Chunk.OPEN);
+    }
+
+    public static Map<String, Object> partition(String topicPrefix, TableId table, long startBlock) {
+        requireNonNull(topicPrefix, "topicPrefix is null");
+        return Map.of(SERVER, topicPrefix, SCHEMA, table.schema(), TABLE, table.table(), BLOCK, startBlock);
+    }
+
+    public static Map<String, Object> partition(String topicPrefix, Chunk chunk) {
+        return partition(topicPrefix, chunk.table(), chunk.startBlock());
+    }
+
+    public static Map<String, Object> rowsSent(long rows) {
+        return Map.of(ROWS, rows, DONE, false);
+    }
+
+    public static Map<String, Object> finished(Chunk chunk, long rows) {
+        return Map.of(ROWS, rows, DONE, true, END, chunk.endBlock());
+    }
+
+    /** Reads an offset as committed (numbers may come back as Integer or Long); null means none. */
+    public static Progress progress(Map<String, Object> offset) {
+        if (offset == null) {
+            return Progress.NONE;
+        }
+        boolean done = Boolean.TRUE.equals(offset.get(DONE));
+        long rows = number(offset, ROWS, 0);
+        long end = number(offset, END, Chunk.OPEN);
+        if (done && end != Chunk.OPEN && end < 1) {
+            throw new IllegalArgumentException("offset has an invalid end block: " + offset);
+        }
+        return new Progress(rows, done, end);
+    }
+
+    private static long number(Map<String, Object> offset, String key, long fallback) {
+        Object value = offset.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof Number number) {
+            return number.longValue();
+        }
+        throw new IllegalArgumentException("offset field '" + key + "' is not a number: " + offset);
+    }
+}

@@ -1,0 +1,65 @@
+package io.snapclone.pg;
+
+import static java.util.Objects.requireNonNull;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+/** How to reach the database; opens sessions set up the way every snapclone reader expects. */
+public record ConnectionSettings(String host, int port, String database, String user, String password,
+                                 String sslMode, int connectTimeoutSeconds) {
+    public ConnectionSettings {
+        requireNonNull(host, "host is null");
+        requireNonNull(database, "database is null");
+        requireNonNull(user, "user is null");
+        requireNonNull(sslMode, "sslMode is null");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+    }
+
+    public String url() {
+        return "jdbc:postgresql://" + hostForUrl() + ':' + port + '/' + encode(database);
+    }
+
+    /**
+     * A session in UTC, so that timestamptz text is the same whichever server time zone is set.
+     * {@code applicationName} shows in {@code pg_stat_activity}, where operators look first.
+     */
+    public Connection open(String applicationName) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        props.setProperty("sslmode", sslMode);
+        props.setProperty("ApplicationName", applicationName);
+        props.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
+        props.setProperty("tcpKeepAlive", "true");
+        Connection connection = DriverManager.getConnection(url(), props);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET TIME ZONE 'UTC'");
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
+    }
+
+    @Override
+    public String toString() {
+        // Never the password.
+        return user + '@' + host + ':' + port + '/' + database;
+    }
+
+    private String hostForUrl() {
+        return host.contains(":") && !host.startsWith("[") ? '[' + host + ']' : host;
+    }
+
+    private static String encode(String database) {
+        return java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

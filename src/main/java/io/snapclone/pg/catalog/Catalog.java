@@ -1,0 +1,104 @@
+package io.snapclone.pg.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import io.snapclone.pg.TableId;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** Reads tables, columns and keys from the system catalogs of one session. */
+public final class Catalog {
+    private static final String TABLES = """
+            SELECT n.nspname, c.relname, pg_catalog.pg_relation_size(c.oid),
+                   pg_catalog.has_table_privilege(c.oid, 'SELECT')
+            FROM pg_catalog.pg_class c
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind = 'r'
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+              AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
+            ORDER BY n.nspname, c.relname""";
+    // Domains resolve to their base type, however deeply they nest.
+    private static final String COLUMNS = """
+            WITH RECURSIVE base(attnum, typid, typmod) AS (
+                SELECT a.attnum, a.atttypid, a.atttypmod
+                FROM pg_catalog.pg_attribute a
+                WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped
+              UNION ALL
+                SELECT b.attnum, t.typbasetype, t.typtypmod
+                FROM base b JOIN pg_catalog.pg_type t ON t.oid = b.typid
+                WHERE t.typtype = 'd'
+            )
+            SELECT a.attname, b.typid, b.typmod, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull
+            FROM pg_catalog.pg_attribute a
+            JOIN base b ON b.attnum = a.attnum
+            JOIN pg_catalog.pg_type t ON t.oid = b.typid AND t.typtype <> 'd'
+            WHERE a.attrelid = ?::regclass
+            ORDER BY a.attnum""";
+    private static final String PRIMARY_KEY = """
+            SELECT a.attname
+            FROM pg_catalog.pg_index i
+            CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+            JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+            WHERE i.indrelid = ?::regclass AND i.indisprimary
+            ORDER BY k.ord""";
+
+    private final Connection connection;
+
+    public Catalog(Connection connection) {
+        this.connection = requireNonNull(connection, "connection is null");
+    }
+
+    /** Ordinary tables (partitions included, partitioned parents not) that the filter accepts. */
+    public List<TableInfo> tables(Predicate<TableId> filter) throws SQLException {
+        List<TableInfo> tables = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(TABLES);
+             ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                TableId id = new TableId(rs.getString(1), rs.getString(2));
+                if (filter.test(id)) {
+                    tables.add(new TableInfo(id, rs.getLong(3), rs.getBoolean(4)));
+                }
+            }
+        }
+        return tables;
+    }
+
+    public TableSchema describe(TableId table) throws SQLException {
+        List<Column> columns = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(COLUMNS)) {
+            statement.setString(1, table.quoted());
+            statement.setString(2, table.quoted());
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    ColumnType type = ColumnType.of(rs.getInt(2), rs.getString(4), rs.getInt(3));
+                    columns.add(new Column(rs.getString(1), type, !rs.getBoolean(5)));
+                }
+            }
+        }
+        List<String> key = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(PRIMARY_KEY)) {
+            statement.setString(1, table.quoted());
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    key.add(rs.getString(1));
+                }
+            }
+        }
+        return new TableSchema(table, columns, key);
+    }
+
+    /** The server's page size, needed to turn byte sizes into ctid block ranges. */
+    public int blockSize() throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT current_setting('block_size')::int");
+             ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.snapclone.pg.value;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * Turns PostgreSQL's text output (DateStyle ISO, TimeZone UTC, bytea_output hex) into the Java
+ * value of a {@link ValueKind}. The snapshot's COPY text and the stream's pgoutput text both
+ * come through here, so a row looks the same whichever path emitted it.
+ */
+public final class ValueDecoder {
+    private static final long MICROS_PER_SECOND = 1_000_000L;
+    private static final long MICROS_PER_DAY = 86_400L * MICROS_PER_SECOND;
+    private static final DateTimeFormatter INSTANT_TEXT = new DateTimeFormatterBuilder()
+            .appendValue(ChronoField.YEAR, 4, 10, java.time.format.SignStyle.NORMAL)
+            .appendPattern("-MM-dd'T'HH:mm:ss")
+            .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+            .appendLiteral('Z')
+            .toFormatter(Locale.ROOT);
+
+    private ValueDecoder() {
+    }
+
+    /** Decodes one non-null field. */
+    public static Object decode(ValueKind kind, String text) {
+        return switch (kind) {
+            case INT16 -> Short.valueOf(text);
+            case INT32 -> Integer.valueOf(text);
+            case INT64 -> Long.valueOf(text);
+            case FLOAT32 -> Float.valueOf(text);
+            case FLOAT64 -> Double.valueOf(text);
+            case BOOLEAN -> decodeBoolean(text);
+            case NUMERIC -> decodeNumeric(text);
+            case BYTES -> decodeBytea(text);
+            case DATE -> decodeDate(text);
+            case TIME -> decodeTime(text, 0, text.length());
+            case TIMESTAMP -> decodeTimestamp(text);
+            case TIMESTAMPTZ -> decodeTimestampTz(text);
+            case UUID -> text.toLowerCase(Locale.ROOT);
+            case TEXT, JSON, UNKNOWN -> text;
+        };
+    }
+
+    static Boolean decodeBoolean(String text) {
+        return switch (text) {
+            case "t" -> Boolean.TRUE;
+            case "f" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException("not a boolean: " + text);
+        };
+    }
+
+    static Object decodeNumeric(String text) {
+        SpecialNumeric special = SpecialNumeric.parse(text);
+        return special != null ? special : new BigDecimal(text);
+    }
+
+    static byte[] decodeBytea(String text) {
+        if (!text.startsWith("\\x")) {
+            throw new IllegalArgumentException("bytea is not in hex format (set bytea_output=hex)");
+        }
+        return HexFormat.of().parseHex(text, 2, text.length());
+    }
+
+    /** {@code 2024-01-02}, {@code 0044-03-15 BC}, {@code infinity}: days since the epoch. */
+    static Integer decodeDate(String text) {
+        if (text.equals("infinity")) {
+            return Integer.MAX_VALUE;
+        }
+        if (text.equals("-infinity")) {
+            return Integer.MIN_VALUE;
+        }
+        boolean bc = text.endsWith(" BC");
+        int end = bc ? text.length() - 3 : text.length();
+        return Math.toIntExact(epochDay(text, 0, end, bc));
+    }
+
+    /** {@code 2024-01-02 03:04:05.123456} (optionally {@code BC}): microseconds since the epoch. */
+    static Long decodeTimestamp(String text) {
+        if (text.equals("infinity")) {
+            return Long.MAX_VALUE;
+        }
+        if (text.equals("-infinity")) {
+            return Long.MIN_VALUE;
+        }
+        boolean bc = text.endsWith(" BC");
+        int end = bc ? text.length() - 3 : text.length();
+        int space = text.indexOf(' ');
+        return epochDay(text, 0, space, bc) * MICROS_PER_DAY + decodeTime(text, space + 1, end);
+    }
+
+    /** {@code 2024-01-02 03:04:05.123+00} in a UTC session: an ISO-8601 instant string. */
+    static String decodeTimestampTz(String text) {
+        if (text.equals("infinity") || text.equals("-infinity")) {
+            return text;
+        }
+        boolean bc = text.endsWith(" BC");
+        int end = bc ? text.length() - 3 : text.length();
+        int space = text.indexOf(' ');
+        int zone = Math.max(text.lastIndexOf('+', end - 1), text.lastIndexOf('-', end - 1));
+        if (zone <= space) {
+            throw new IllegalArgumentException("timestamptz without offset: " + text);
+        }
+        long micros = epochDay(text, 0, space, bc) * MICROS_PER_DAY + decodeTime(text, space + 1, zone)
+                - offsetSeconds(text, zone, end) * MICROS_PER_SECOND;
+        long seconds = Math.floorDiv(micros, MICROS_PER_SECOND);
+        int nanos = (int) Math.floorMod(micros, MICROS_PER_SECOND) * 1000;
+        return INSTANT_TEXT.format(java.time.LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC));
+    }
+
+    private static long epochDay(String text, int start, int end, boolean bc) {
+        int firstDash = text.indexOf('-', start + 1);
+        int year = Integer.parseInt(text, start, firstDash, 10);
+        int month = Integer.parseInt(text, firstDash + 1, firstDash + 3, 10);
+        int day = Integer.parseInt(text, firstDash + 4, end, 10);
+        // 1 BC is year 0 of the proleptic calendar.
+        return LocalDate.of(bc ? 1 - year : year, month, day).toEpochDay();
+    }
+
+    /** {@code HH:MM:SS[.ffffff]} between start and end: microseconds since midnight. */
+    static long decodeTime(String text, int start, int end) {
+        int hours = Integer.parseInt(text, start, start + 2, 10);
+        int minutes = Integer.parseInt(text, start + 3, start + 5, 10);
+        int seconds = Integer.parseInt(text, start + 6, start + 8, 10);
+        long micros = 0;
+        if (end > start + 8) {
+            int digits = end - start - 9;
+            micros = Integer.parseInt(text, start + 9, end, 10);
+            for (int i = digits; i < 6; i++) {
+                micros *= 10;
+            }
+        }
+        return ((hours * 60L + minutes) * 60L + seconds) * MICROS_PER_SECOND + micros;
+    }
+
+    /** {@code +HH[:MM[:SS]]} or {@code -HH...}. */
+    private static long offsetSeconds(String text, int start, int end) {
+        int sign = text.charAt(start) == '-' ? -1 : 1;
+        String[] parts = text.substring(start + 1, end).split(":");
+        long seconds = 0;
+        for (int i = 0; i < 3; i++) {
+            seconds = seconds * 60 + (i < parts.length ? Integer.parseInt(parts[i]) : 0);
+        }
+        return sign * seconds;
+    }
+}

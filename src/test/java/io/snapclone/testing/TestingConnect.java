@@ -1,0 +1,106 @@
+package io.snapclone.testing;
+
+import io.snapclone.connect.SnapcloneSourceConnector;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.connect.runtime.rest.entities.TaskInfo;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * A real in-process Kafka Connect cluster (a KRaft broker and a worker with its REST API),
+ * shared by every test in the JVM. Our only use of Kafka's internal test API lives here.
+ */
+public final class TestingConnect {
+    public static final String CONNECTOR_CLASS = SnapcloneSourceConnector.class.getName();
+    private static TestingConnect shared;
+
+    private final EmbeddedConnectCluster cluster;
+
+    private TestingConnect(EmbeddedConnectCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    public static synchronized TestingConnect shared() {
+        if (shared == null) {
+            shared = start(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(shared.cluster::stop));
+        }
+        return shared;
+    }
+
+    public static TestingConnect start(int workers) {
+        Map<String, String> workerProps = new HashMap<>();
+        workerProps.put("plugin.discovery", "service_load");
+        workerProps.put("offset.flush.interval.ms", "500");
+        workerProps.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+        workerProps.put("key.converter.schemas.enable", "false");
+        workerProps.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        workerProps.put("value.converter.schemas.enable", "false");
+        workerProps.put("value.converter.decimal.format", "NUMERIC");
+        Properties brokerProps = new Properties();
+        brokerProps.put("auto.create.topics.enable", "false");
+        EmbeddedConnectCluster cluster = new EmbeddedConnectCluster.Builder()
+                .name("snapclone-test")
+                .numWorkers(workers)
+                .numBrokers(1)
+                .workerProps(workerProps)
+                .brokerProps(brokerProps)
+                .build();
+        cluster.start();
+        return new TestingConnect(cluster);
+    }
+
+    public EmbeddedConnectCluster cluster() {
+        return cluster;
+    }
+
+    /** Topic creation settings every connector config in the tests carries. */
+    public static Map<String, String> baseConnectorConfig(String topicPrefix, int tasks) {
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", CONNECTOR_CLASS);
+        config.put("tasks.max", Integer.toString(tasks));
+        config.put("topic.prefix", topicPrefix);
+        config.put("topic.creation.default.replication.factor", "1");
+        config.put("topic.creation.default.partitions", "1");
+        return config;
+    }
+
+    public void deploy(String name, Map<String, String> config) {
+        cluster.configureConnector(name, config);
+    }
+
+    public void delete(String name) {
+        cluster.deleteConnector(name);
+    }
+
+    /** Every record now in the topics (missing topics count as empty). */
+    public List<ConsumerRecord<byte[], byte[]>> readAll(String... topics) {
+        List<String> existing = new ArrayList<>();
+        for (String topic : topics) {
+            if (cluster.kafka().describeTopics(topic).get(topic).isPresent()) {
+                existing.add(topic);
+            }
+        }
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        if (existing.isEmpty()) {
+            return records;
+        }
+        try {
+            cluster.kafka().consumeAll(60_000, existing.toArray(String[]::new)).forEach(records::add);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read " + existing, e);
+        }
+        return records;
+    }
+
+    /** Task configs as {@code GET /connectors/{name}/tasks} shows them. */
+    public List<Map<String, String>> taskConfigs(String connector) {
+        return cluster.taskConfigs(connector).stream().map(TaskInfo::config).toList();
+    }
+}
