@@ -5,6 +5,7 @@ import io.snapclone.connect.config.SnapcloneConfig;
 
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.SourceConnector;
@@ -72,10 +73,17 @@ public class SnapcloneSourceConnector extends SourceConnector {
         Map<String, ConfigValue> values = config.configValues().stream()
                 .collect(Collectors.toMap(ConfigValue::name, Function.identity()));
         boolean keysValid = DATABASE_KEYS.stream().allMatch(key -> values.get(key).errorMessages().isEmpty());
-        if (keysValid) {
-            for (DatabaseChecks.Problem problem : DatabaseChecks.check(new SnapcloneConfig(props))) {
-                values.get(problem.key()).addErrorMessage(problem.message());
-            }
+        if (!keysValid) {
+            return config;
+        }
+        SnapcloneConfig parsed;
+        try {
+            parsed = new SnapcloneConfig(props);
+        } catch (ConfigException e) {
+            return config; // already reported against its key above
+        }
+        for (DatabaseChecks.Problem problem : DatabaseChecks.check(parsed)) {
+            values.get(problem.key()).addErrorMessage(problem.message());
         }
         return config;
     }

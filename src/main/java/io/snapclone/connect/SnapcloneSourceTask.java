@@ -9,6 +9,7 @@ import io.snapclone.pg.catalog.Catalog;
 import io.snapclone.pg.snapshot.Chunk;
 import io.snapclone.pg.snapshot.ChunkReader;
 import io.snapclone.pg.snapshot.SnapshotSession;
+import io.snapclone.pg.snapshot.TableLock;
 
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -34,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 public class SnapcloneSourceTask extends SourceTask {
     private static final Logger log = LoggerFactory.getLogger(SnapcloneSourceTask.class);
     private static final long IDLE_WAIT_MS = 1000;
+    private static final long LOCK_WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Map<TableId, SnapshotRecordBuilder> builders = new HashMap<>();
@@ -48,6 +50,7 @@ public class SnapcloneSourceTask extends SourceTask {
     private Map<String, Object> partition;
     private long chunkStartedNanos;
     private long rowsSent;
+    private long lastLockWarningNanos = System.nanoTime() - LOCK_WARNING_INTERVAL_NANOS;
     private volatile boolean stopping;
 
     @Override
@@ -118,8 +121,17 @@ public class SnapcloneSourceTask extends SourceTask {
                     config.connectionSettings().database());
             builders.put(chunk.table(), builder);
         }
+        if (!TableLock.tryAcquire(session.connection(), chunk.table())) {
+            if (System.nanoTime() - lastLockWarningNanos > LOCK_WARNING_INTERVAL_NANOS) {
+                lastLockWarningNanos = System.nanoTime();
+                log.warn("Task {}: waiting to read {}: another session holds a conflicting lock on it "
+                        + "(ALTER TABLE, LOCK TABLE, VACUUM FULL...); see pg_locks", name, chunk.table());
+            }
+            todo.addFirst(chunk);
+            return false;
+        }
         partition = SnapshotOffsets.partition(config.topicPrefix(), chunk);
-        reader = ChunkReader.open(session.connection(), catalog.describe(chunk.table()), chunk);
+        reader = ChunkReader.open(session.connection(), builder.table(), chunk);
         rowsSent = 0;
         chunkStartedNanos = System.nanoTime();
         return true;

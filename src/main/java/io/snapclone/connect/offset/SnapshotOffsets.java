@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.snapclone.pg.TableId;
 import io.snapclone.pg.snapshot.Chunk;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -32,9 +33,20 @@ public final class SnapshotOffsets {
         public static final Progress NONE = new Progress(0, false, Chunk.OPEN);
     }
 
+    /**
+     * A HashMap on purpose: Connect finds committed offsets by the partition's serialized bytes,
+     * and a HashMap of these String keys iterates (so serializes) in the same order in every JVM,
+     * as does the one Connect deserializes them into. {@code Map.of} iterates in a per-JVM random
+     * order, which would lose every offset at a worker restart.
+     */
     public static Map<String, Object> partition(String topicPrefix, TableId table, long startBlock) {
         requireNonNull(topicPrefix, "topicPrefix is null");
-        return Map.of(SERVER, topicPrefix, SCHEMA, table.schema(), TABLE, table.table(), BLOCK, startBlock);
+        Map<String, Object> partition = new HashMap<>();
+        partition.put(SERVER, topicPrefix);
+        partition.put(SCHEMA, table.schema());
+        partition.put(TABLE, table.table());
+        partition.put(BLOCK, startBlock);
+        return partition;
     }
 
     public static Map<String, Object> partition(String topicPrefix, Chunk chunk) {

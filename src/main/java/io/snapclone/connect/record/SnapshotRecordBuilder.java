@@ -65,6 +65,10 @@ public final class SnapshotRecordBuilder {
                 .build();
     }
 
+    public TableSchema table() {
+        return table;
+    }
+
     public String topic() {
         return topic;
     }

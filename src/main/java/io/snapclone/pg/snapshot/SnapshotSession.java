@@ -53,6 +53,8 @@ public final class SnapshotSession implements AutoCloseable {
                 throw new SnapshotUnavailableException("snapshot " + id + " has fingerprint " + actual
                         + " but the plan expects " + expected);
             }
+            // Waits for table locks stay short: see TableLock.
+            statement.execute("SET lock_timeout = '1s'");
             return new SnapshotSession(connection, actual);
         } catch (SQLException | RuntimeException e) {
             connection.close();

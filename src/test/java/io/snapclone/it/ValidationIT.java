@@ -1,0 +1,117 @@
+package io.snapclone.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.snapclone.testing.TestingConnect;
+import io.snapclone.testing.TestingPostgres;
+
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Bad configs get a clear error, against the key to fix, from {@code PUT /connector-plugins/.../validate}. */
+class ValidationIT {
+    private static final TestingPostgres postgres = TestingPostgres.shared();
+    private static final TestingConnect connect = TestingConnect.shared();
+    private static String db;
+
+    @BeforeAll
+    static void createTables() throws Exception {
+        db = postgres.createDatabase();
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE orders (id int PRIMARY KEY)");
+            statement.execute("CREATE TABLE secrets (id int PRIMARY KEY)");
+            statement.execute("REVOKE SELECT ON secrets FROM " + TestingPostgres.USER);
+        }
+    }
+
+    @Test
+    void aValidConfigHasNoErrors() {
+        assertEquals(Map.of(), errors(config(Map.of("table.include.list", "public\\.orders"))));
+    }
+
+    @Test
+    void wrongPasswordIsReportedOnThePassword() {
+        Map<String, List<String>> errors = errors(config(Map.of("database.password", "wrong")));
+        assertOnlyKey(errors, "database.password", "Authentication failed for user 'snapclone'");
+        assertTrue(!errors.toString().contains("wrong"), "the password is never echoed: " + errors);
+    }
+
+    @Test
+    void unreachableHostIsReportedOnTheHost() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Map<String, List<String>> errors = errors(config(Map.of("database.port", Integer.toString(closedPort))));
+        assertOnlyKey(errors, "database.hostname", "Cannot connect to PostgreSQL at localhost:" + closedPort);
+    }
+
+    @Test
+    void unknownDatabaseIsReportedOnTheDatabaseName() {
+        assertOnlyKey(errors(config(Map.of("database.dbname", "nope"))), "database.dbname",
+                "Database 'nope' does not exist");
+    }
+
+    @Test
+    void noMatchingTableIsReportedOnTheIncludeList() {
+        assertOnlyKey(errors(config(Map.of("table.include.list", "public\\.ordres"))), "table.include.list",
+                "No table matches");
+    }
+
+    @Test
+    void invalidRegexIsReportedOnTheIncludeList() {
+        assertOnlyKey(errors(config(Map.of("table.include.list", "public\\.(orders"))), "table.include.list",
+                "Not a valid regular expression");
+    }
+
+    @Test
+    void missingSelectPrivilegeNamesTheTableAndTheGrant() {
+        assertOnlyKey(errors(config(Map.of())), "table.include.list",
+                "lacks SELECT on public.secrets. Grant it (GRANT SELECT ON \"public\".\"secrets\" TO \"snapclone\")");
+    }
+
+    @Test
+    void zeroTasksIsReportedOnTasksMax() {
+        assertOnlyKey(errors(config(Map.of("tasks.max", "0", "table.include.list", "public\\.orders"))), "tasks.max",
+                "at least 1");
+    }
+
+    @Test
+    void invalidTopicPrefixIsReportedOnTheTopicPrefix() {
+        assertOnlyKey(errors(config(Map.of("topic.prefix", "my prefix", "table.include.list", "public\\.orders"))),
+                "topic.prefix", "Use only letters, digits");
+    }
+
+    private static void assertOnlyKey(Map<String, List<String>> errors, String key, String fragment) {
+        assertEquals(List.of(key), List.copyOf(errors.keySet()), "errors: " + errors);
+        assertTrue(errors.get(key).stream().anyMatch(e -> e.contains(fragment)),
+                "an error on " + key + " contains '" + fragment + "': " + errors);
+    }
+
+    private static Map<String, String> config(Map<String, String> overrides) {
+        Map<String, String> config = new HashMap<>(TestingConnect.baseConnectorConfig("valid", 1));
+        config.putAll(postgres.connectorConfig(db));
+        config.put("name", "validation");
+        config.putAll(overrides);
+        return config;
+    }
+
+    private static Map<String, List<String>> errors(Map<String, String> config) {
+        ConfigInfos infos = connect.cluster().validateConnectorConfig("SnapcloneSourceConnector", config);
+        return infos.configs().stream()
+                .map(ConfigInfo::configValue)
+                .filter(value -> !value.errors().isEmpty())
+                .collect(Collectors.toMap(value -> value.name(), value -> value.errors()));
+    }
+}
