@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.SignStyle;
 import java.time.temporal.ChronoField;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -17,8 +18,9 @@ import java.util.Locale;
 public final class ValueDecoder {
     private static final long MICROS_PER_SECOND = 1_000_000L;
     private static final long MICROS_PER_DAY = 86_400L * MICROS_PER_SECOND;
+    // Years past 9999 need their '+' in ISO-8601 (as Instant.toString writes them), or Instant.parse fails.
     private static final DateTimeFormatter INSTANT_TEXT = new DateTimeFormatterBuilder()
-            .appendValue(ChronoField.YEAR, 4, 10, java.time.format.SignStyle.NORMAL)
+            .appendValue(ChronoField.YEAR, 4, 10, SignStyle.EXCEEDS_PAD)
             .appendPattern("-MM-dd'T'HH:mm:ss")
             .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
             .appendLiteral('Z')

@@ -1,0 +1,275 @@
+package io.snapclone.connect.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.snapclone.pg.ConnectionSettings;
+import io.snapclone.pg.TableId;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.ConfigKey;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.common.config.types.Password;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/** Pins every key, its type and its default, in the manner of Trino's TestPostgreSqlConfig. */
+class SnapcloneConfigTest {
+    private static final Object REQUIRED = ConfigDef.NO_DEFAULT_VALUE;
+    private static final String SECRET = "s3cr3t-Pa55";
+
+    private static Map<String, String> required() {
+        Map<String, String> props = new HashMap<>();
+        props.put("database.hostname", "db.example.com");
+        props.put("database.user", "snap");
+        props.put("database.dbname", "shop");
+        props.put("topic.prefix", "shop");
+        return props;
+    }
+
+    private static SnapcloneConfig config(Map<String, String> overrides) {
+        Map<String, String> props = required();
+        props.putAll(overrides);
+        return new SnapcloneConfig(props);
+    }
+
+    /** Key, type and default (as parsed) of every key, in definition order. */
+    private static Map<String, List<Object>> expectedKeys() {
+        Map<String, List<Object>> keys = new LinkedHashMap<>();
+        keys.put("database.hostname", List.of(Type.STRING, REQUIRED, Importance.HIGH));
+        keys.put("database.port", List.of(Type.INT, 5432, Importance.HIGH));
+        keys.put("database.user", List.of(Type.STRING, REQUIRED, Importance.HIGH));
+        keys.put("database.password", java.util.Arrays.asList(Type.PASSWORD, null, Importance.HIGH));
+        keys.put("database.dbname", List.of(Type.STRING, REQUIRED, Importance.HIGH));
+        keys.put("database.sslmode", List.of(Type.STRING, "prefer", Importance.MEDIUM));
+        keys.put("topic.prefix", List.of(Type.STRING, REQUIRED, Importance.HIGH));
+        keys.put("table.include.list", List.of(Type.LIST, List.of(), Importance.HIGH));
+        keys.put("table.exclude.list", List.of(Type.LIST, List.of(), Importance.MEDIUM));
+        keys.put("snapshot.mode", List.of(Type.STRING, "initial_only", Importance.HIGH));
+        keys.put("snapshot.chunk.size", List.of(Type.LONG, 268_435_456L, Importance.MEDIUM));
+        keys.put("max.batch.size", List.of(Type.INT, 2048, Importance.LOW));
+        keys.put("snapshot.progress.topic", List.of(Type.STRING, "", Importance.LOW));
+        keys.put("snapshot.progress.interval.ms", List.of(Type.LONG, 5000L, Importance.LOW));
+        return keys;
+    }
+
+    @Test
+    void everyKeyTypeAndDefaultIsPinned() {
+        Map<String, ConfigKey> actual = SnapcloneConfig.CONFIG_DEF.configKeys();
+        Map<String, List<Object>> expected = expectedKeys();
+        assertEquals(List.copyOf(expected.keySet()), List.copyOf(actual.keySet()), "keys, in definition order");
+        expected.forEach((name, expect) -> {
+            ConfigKey key = actual.get(name);
+            assertEquals(expect.get(0), key.type, name + " type");
+            if (expect.get(1) == REQUIRED) {
+                assertTrue(key.defaultValue == REQUIRED, name + " is required");
+            } else {
+                assertEquals(expect.get(1), key.defaultValue, name + " default");
+            }
+            assertEquals(expect.get(2), key.importance, name + " importance");
+            assertFalse(key.documentation == null || key.documentation.isBlank(), name + " has documentation");
+            assertFalse(key.group == null || key.group.isBlank(), name + " has a group");
+        });
+    }
+
+    @Test
+    void constantsMatchTheKeys() {
+        assertEquals(List.of("database.hostname", "database.port", "database.user", "database.password",
+                        "database.dbname", "database.sslmode", "topic.prefix", "table.include.list",
+                        "table.exclude.list", "snapshot.mode", "snapshot.chunk.size", "max.batch.size",
+                        "snapshot.progress.topic", "snapshot.progress.interval.ms"),
+                List.of(SnapcloneConfig.HOSTNAME_CONFIG, SnapcloneConfig.PORT_CONFIG, SnapcloneConfig.USER_CONFIG,
+                        SnapcloneConfig.PASSWORD_CONFIG, SnapcloneConfig.DBNAME_CONFIG, SnapcloneConfig.SSLMODE_CONFIG,
+                        SnapcloneConfig.TOPIC_PREFIX_CONFIG, SnapcloneConfig.TABLE_INCLUDE_LIST_CONFIG,
+                        SnapcloneConfig.TABLE_EXCLUDE_LIST_CONFIG, SnapcloneConfig.SNAPSHOT_MODE_CONFIG,
+                        SnapcloneConfig.CHUNK_SIZE_CONFIG, SnapcloneConfig.MAX_BATCH_SIZE_CONFIG,
+                        SnapcloneConfig.PROGRESS_TOPIC_CONFIG, SnapcloneConfig.PROGRESS_INTERVAL_CONFIG));
+    }
+
+    @Test
+    void defaultsThroughTheAccessors() {
+        SnapcloneConfig config = config(Map.of());
+        assertEquals(new ConnectionSettings("db.example.com", 5432, "shop", "snap", null, "prefer", 10),
+                config.connectionSettings());
+        assertEquals("shop", config.topicPrefix());
+        assertEquals(256L * 1024 * 1024, config.chunkSizeBytes());
+        assertEquals(2048, config.maxBatchSize());
+        assertEquals("shop.snapclone.progress", config.progressTopic());
+        assertEquals(Duration.ofSeconds(5), config.progressInterval());
+        assertNull(config.getPassword("database.password"));
+    }
+
+    @Test
+    void explicitValuesThroughTheAccessors() {
+        Map<String, String> props = new HashMap<>();
+        props.put("database.hostname", "::1");
+        props.put("database.port", "6543");
+        props.put("database.user", "reader");
+        props.put("database.password", SECRET);
+        props.put("database.dbname", "my db");
+        props.put("database.sslmode", "verify-full");
+        props.put("topic.prefix", "my-shop.v1_2");
+        props.put("table.include.list", "public\\.a");
+        props.put("table.exclude.list", "public\\.b");
+        props.put("snapshot.mode", "initial_only");
+        props.put("snapshot.chunk.size", "65536");
+        props.put("max.batch.size", "10");
+        props.put("snapshot.progress.topic", "progress");
+        props.put("snapshot.progress.interval.ms", "100");
+        assertEquals(expectedKeys().keySet(), props.keySet(), "every key is set here");
+
+        SnapcloneConfig config = new SnapcloneConfig(props);
+        assertEquals(new ConnectionSettings("::1", 6543, "my db", "reader", SECRET, "verify-full", 10),
+                config.connectionSettings());
+        assertEquals("my-shop.v1_2", config.topicPrefix());
+        assertEquals(65536, config.chunkSizeBytes());
+        assertEquals(10, config.maxBatchSize());
+        assertEquals("progress", config.progressTopic());
+        assertEquals(Duration.ofMillis(100), config.progressInterval());
+        assertTrue(config.tableFilter().test(new TableId("public", "a")));
+        assertFalse(config.tableFilter().test(new TableId("public", "b")));
+    }
+
+    @Test
+    void passwordIsAPasswordAndNeverPrinted() {
+        SnapcloneConfig config = config(Map.of("database.password", SECRET));
+        Object value = config.values().get("database.password");
+        assertInstanceOf(Password.class, value);
+        assertEquals(SECRET, ((Password) value).value());
+        assertFalse(value.toString().contains(SECRET));
+        ConnectionSettings settings = config.connectionSettings();
+        assertEquals(SECRET, settings.password());
+        assertEquals("snap@db.example.com:5432/shop", settings.toString());
+        assertFalse(settings.toString().contains(SECRET));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"database.hostname", "database.user", "database.dbname", "topic.prefix"})
+    void requiredKeys(String key) {
+        Map<String, String> props = required();
+        props.remove(key);
+        ConfigException e = assertThrows(ConfigException.class, () -> new SnapcloneConfig(props));
+        assertTrue(e.getMessage().contains(key), e.getMessage());
+    }
+
+    @Test
+    void invalidIncludeRegexNamesTheKey() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> config(Map.of("table.include.list", "public\\.ok, public\\.(orders")));
+        assertTrue(e.getMessage().contains("table.include.list"), e.getMessage());
+        assertTrue(e.getMessage().contains("public\\.(orders"), e.getMessage());
+        assertTrue(e.getMessage().contains("Not a valid regular expression"), e.getMessage());
+    }
+
+    @Test
+    void invalidExcludeRegexNamesTheKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of("table.exclude.list", "[a-")));
+        assertTrue(e.getMessage().contains("table.exclude.list"), e.getMessage());
+    }
+
+    @Test
+    void validateReportsTheBadRegexAgainstItsKey() {
+        Map<String, String> props = required();
+        props.put("table.include.list", "*orders");
+        Map<String, ConfigValue> values = new HashMap<>();
+        SnapcloneConfig.CONFIG_DEF.validate(props).forEach(v -> values.put(v.name(), v));
+        assertEquals(1, values.get("table.include.list").errorMessages().size());
+        assertTrue(values.get("table.exclude.list").errorMessages().isEmpty());
+        assertTrue(values.get("topic.prefix").errorMessages().isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"shop", "my-shop", "my_shop.v1", "A.b-C_9", "."})
+    void validTopicPrefixes(String prefix) {
+        assertEquals(prefix, config(Map.of("topic.prefix", prefix)).topicPrefix());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "my shop", "shop/1", "shop:1", "żółw", "shop,2", "sh\top"})
+    void invalidTopicPrefixes(String prefix) {
+        ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of("topic.prefix", prefix)));
+        assertTrue(e.getMessage().contains("topic.prefix"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"})
+    void sslModes(String mode) {
+        assertEquals(mode, config(Map.of("database.sslmode", mode)).connectionSettings().sslMode());
+    }
+
+    @Test
+    void invalidValuesAreRejected() {
+        assertThrows(ConfigException.class, () -> config(Map.of("database.sslmode", "on")));
+        assertThrows(ConfigException.class, () -> config(Map.of("database.port", "0")));
+        assertThrows(ConfigException.class, () -> config(Map.of("database.port", "65536")));
+        assertThrows(ConfigException.class, () -> config(Map.of("snapshot.mode", "always")));
+        assertThrows(ConfigException.class, () -> config(Map.of("snapshot.chunk.size", "65535")));
+        assertThrows(ConfigException.class, () -> config(Map.of("max.batch.size", "0")));
+        assertThrows(ConfigException.class, () -> config(Map.of("snapshot.progress.interval.ms", "99")));
+        assertThrows(ConfigException.class, () -> config(Map.of("database.hostname", "")));
+    }
+
+    @Test
+    void noListsCaptureEveryTable() {
+        Predicate<TableId> filter = config(Map.of()).tableFilter();
+        assertTrue(filter.test(new TableId("public", "orders")));
+        assertTrue(filter.test(new TableId("Other Schema", "x")));
+    }
+
+    @Test
+    void includeRegexMustMatchTheWholeName() {
+        Predicate<TableId> filter = config(Map.of("table.include.list", "public\\.orders")).tableFilter();
+        assertTrue(filter.test(new TableId("public", "orders")));
+        assertFalse(filter.test(new TableId("public", "orders_archive")));
+        assertFalse(filter.test(new TableId("old_public", "orders")));
+        assertFalse(filter.test(new TableId("public", "items")));
+    }
+
+    @Test
+    void anyIncludeRegexMayMatchAndSpacesAroundEntriesAreIgnored() {
+        Predicate<TableId> filter = config(Map.of("table.include.list", " public\\.a ,  sales\\..* ")).tableFilter();
+        assertTrue(filter.test(new TableId("public", "a")));
+        assertTrue(filter.test(new TableId("sales", "anything")));
+        assertFalse(filter.test(new TableId("public", "b")));
+    }
+
+    @Test
+    void excludeWins() {
+        Predicate<TableId> filter = config(Map.of(
+                "table.include.list", "public\\..*",
+                "table.exclude.list", "public\\.secret.*, .*\\.tmp")).tableFilter();
+        assertTrue(filter.test(new TableId("public", "orders")));
+        assertFalse(filter.test(new TableId("public", "secret_keys")));
+        assertFalse(filter.test(new TableId("public", "tmp")));
+        assertFalse(filter.test(new TableId("sales", "orders")));
+    }
+
+    @Test
+    void excludeAloneKeepsTheRest() {
+        Predicate<TableId> filter = config(Map.of("table.exclude.list", "audit\\..*")).tableFilter();
+        assertTrue(filter.test(new TableId("public", "orders")));
+        assertFalse(filter.test(new TableId("audit", "log")));
+    }
+
+    @Test
+    void regexesAreCaseSensitiveLikePostgresNames() {
+        Predicate<TableId> filter = config(Map.of("table.include.list", "public\\.Orders")).tableFilter();
+        assertTrue(filter.test(new TableId("public", "Orders")));
+        assertFalse(filter.test(new TableId("public", "orders")));
+    }
+}

@@ -1,0 +1,48 @@
+package io.snapclone.connect.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.snapclone.pg.TableId;
+import io.snapclone.pg.snapshot.Chunk;
+import io.snapclone.pg.snapshot.Fingerprint;
+import io.snapclone.pg.snapshot.SnapshotId;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+class TaskConfigTest {
+    private static final Map<String, String> CONNECTOR = Map.of(
+            "database.hostname", "db", "database.user", "u", "database.dbname", "d", "topic.prefix", "shop");
+
+    @Test
+    void taskPropertiesRoundTrip() {
+        List<Chunk> chunks = List.of(new Chunk(new TableId("my schema", "a.b,c"), 0, 10),
+                new Chunk(new TableId("public", "orders"), 10, Chunk.OPEN));
+        Map<String, String> props = TaskConfig.of(CONNECTOR, 3, new SnapshotId("00000003-0000001B-1"),
+                new Fingerprint("100:105:101,103"), chunks);
+        TaskConfig config = new TaskConfig(props);
+        assertEquals(3, config.taskIndex());
+        assertEquals(new SnapshotId("00000003-0000001B-1"), config.snapshotId());
+        assertEquals(new Fingerprint("100:105:101,103"), config.fingerprint());
+        assertEquals(chunks, config.chunks());
+        assertEquals("shop", config.topicPrefix());
+    }
+
+    @Test
+    void nothingLeftToDoHasNoChunks() {
+        TaskConfig config = new TaskConfig(TaskConfig.of(CONNECTOR, 0, null, null, List.of()));
+        assertEquals(List.of(), config.chunks());
+        // The task must not ask for a snapshot when it has no chunks: there is none.
+        assertThrows(IllegalArgumentException.class, config::snapshotId);
+    }
+
+    @Test
+    void connectorPropertiesAreNotModified() {
+        Map<String, String> connector = new java.util.HashMap<>(CONNECTOR);
+        TaskConfig.of(connector, 0, null, null, List.of());
+        assertEquals(CONNECTOR, connector);
+    }
+}

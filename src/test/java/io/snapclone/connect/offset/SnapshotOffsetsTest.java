@@ -1,0 +1,107 @@
+package io.snapclone.connect.offset;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.snapclone.connect.offset.SnapshotOffsets.Progress;
+import io.snapclone.pg.TableId;
+import io.snapclone.pg.snapshot.Chunk;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+class SnapshotOffsetsTest {
+    private static final TableId ORDERS = new TableId("public", "orders");
+
+    @Test
+    void partitionIsPrefixTableAndStartBlock() {
+        assertEquals(Map.of("server", "shop", "schema", "public", "table", "orders", "block", 100L),
+                SnapshotOffsets.partition("shop", new Chunk(ORDERS, 100, 200)));
+        assertEquals(SnapshotOffsets.partition("shop", ORDERS, 100),
+                SnapshotOffsets.partition("shop", new Chunk(ORDERS, 100, Chunk.OPEN)));
+    }
+
+    @Test
+    void partitionDependsOnPrefixAndBlock() {
+        Map<String, Object> partition = SnapshotOffsets.partition("shop", ORDERS, 0);
+        assertTrue(!partition.equals(SnapshotOffsets.partition("other", ORDERS, 0)));
+        assertTrue(!partition.equals(SnapshotOffsets.partition("shop", ORDERS, 1)));
+    }
+
+    @Test
+    void partitionRequiresAPrefix() {
+        assertThrows(NullPointerException.class, () -> SnapshotOffsets.partition(null, ORDERS, 0));
+    }
+
+    @Test
+    void rowsSentReadsBackAsUnfinished() {
+        assertEquals(new Progress(42, false, Chunk.OPEN), SnapshotOffsets.progress(SnapshotOffsets.rowsSent(42)));
+    }
+
+    @Test
+    void finishedBoundedChunkReadsBackWithItsEnd() {
+        Map<String, Object> offset = SnapshotOffsets.finished(new Chunk(ORDERS, 100, 200), 7);
+        assertEquals(new Progress(7, true, 200), SnapshotOffsets.progress(offset));
+    }
+
+    @Test
+    void finishedOpenChunkReadsBackAsTheTableEnd() {
+        Map<String, Object> offset = SnapshotOffsets.finished(new Chunk(ORDERS, 100, Chunk.OPEN), 7);
+        assertEquals(new Progress(7, true, Chunk.OPEN), SnapshotOffsets.progress(offset));
+    }
+
+    @Test
+    void noOffsetIsNoProgress() {
+        assertSame(Progress.NONE, SnapshotOffsets.progress(null));
+        assertEquals(new Progress(0, false, Chunk.OPEN), Progress.NONE);
+    }
+
+    @Test
+    void integerAndLongNumbersAreBothAccepted() {
+        // A converter may hand small numbers back as Integer.
+        Map<String, Object> asIntegers = Map.of("rows", 7, "done", true, "end", 200);
+        Map<String, Object> asLongs = Map.of("rows", 7L, "done", true, "end", 200L);
+        assertEquals(new Progress(7, true, 200), SnapshotOffsets.progress(asIntegers));
+        assertEquals(new Progress(7, true, 200), SnapshotOffsets.progress(asLongs));
+        assertEquals(new Progress(7, true, Chunk.OPEN), SnapshotOffsets.progress(Map.of("rows", 7, "done", true, "end", -1)));
+    }
+
+    @Test
+    void rowsAboveIntegerRangeSurvive() {
+        long rows = 5_000_000_000L;
+        assertEquals(rows, SnapshotOffsets.progress(SnapshotOffsets.rowsSent(rows)).rows());
+    }
+
+    @Test
+    void missingFieldsFallBack() {
+        assertEquals(new Progress(0, false, Chunk.OPEN), SnapshotOffsets.progress(Map.of()));
+        Map<String, Object> withNulls = new HashMap<>();
+        withNulls.put("rows", null);
+        withNulls.put("done", null);
+        assertEquals(new Progress(0, false, Chunk.OPEN), SnapshotOffsets.progress(withNulls));
+    }
+
+    @Test
+    void nonNumberIsRejectedNamingTheField() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SnapshotOffsets.progress(Map.of("rows", "7", "done", false)));
+        assertTrue(e.getMessage().contains("'rows'"), e.getMessage());
+    }
+
+    @Test
+    void finishedChunkEndingAtBlockZeroOrBelowIsRejected() {
+        assertThrows(IllegalArgumentException.class,
+                () -> SnapshotOffsets.progress(Map.of("rows", 1, "done", true, "end", 0)));
+        assertThrows(IllegalArgumentException.class,
+                () -> SnapshotOffsets.progress(Map.of("rows", 1, "done", true, "end", -2)));
+    }
+
+    @Test
+    void doneMustBeTheBooleanTrue() {
+        assertEquals(false, SnapshotOffsets.progress(Map.of("rows", 1, "done", "true", "end", 5)).done());
+    }
+}
