@@ -1,8 +1,8 @@
 package io.snapclone.connect;
 
 /** The connector's version, from the jar manifest when packaged. */
-final class Version {
-    static final String VERSION = Version.class.getPackage().getImplementationVersion() == null
+public final class Version {
+    public static final String VERSION = Version.class.getPackage().getImplementationVersion() == null
             ? "0.1.0-dev" : Version.class.getPackage().getImplementationVersion();
 
     private Version() {

@@ -99,7 +99,10 @@ public final class TestingPostgres {
 
     /** A new empty database in which {@link #USER} may read every table the superuser creates. */
     public String createDatabase() {
-        String name = "db" + DATABASES.incrementAndGet();
+        return createDatabase("db" + DATABASES.incrementAndGet());
+    }
+
+    public String createDatabase(String name) {
         try (Connection connection = superuser("postgres"); Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {

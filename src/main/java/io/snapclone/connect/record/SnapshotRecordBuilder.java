@@ -2,6 +2,7 @@ package io.snapclone.connect.record;
 
 import static java.util.Objects.requireNonNull;
 
+import io.snapclone.connect.Version;
 import io.snapclone.pg.catalog.Column;
 import io.snapclone.pg.catalog.TableSchema;
 import io.snapclone.pg.value.ValueDecoder;
@@ -19,9 +20,6 @@ import java.util.Map;
  * ({@code before}, {@code after}, {@code source}, {@code op}, {@code ts_ms}) with {@code op=r}.
  */
 public final class SnapshotRecordBuilder {
-    private static final String VERSION = SnapshotRecordBuilder.class.getPackage().getImplementationVersion() == null
-            ? "dev" : SnapshotRecordBuilder.class.getPackage().getImplementationVersion();
-
     private final TableSchema table;
     private final String topic;
     private final String serverName;
@@ -92,7 +90,7 @@ public final class SnapshotRecordBuilder {
             }
         }
         Struct source = new Struct(sourceSchema)
-                .put("version", VERSION)
+                .put("version", Version.VERSION)
                 .put("connector", "postgresql")
                 .put("name", serverName)
                 .put("ts_ms", nowMs)
