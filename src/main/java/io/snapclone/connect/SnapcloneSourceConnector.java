@@ -35,7 +35,8 @@ public class SnapcloneSourceConnector extends SourceConnector {
         SnapcloneConfig config = new SnapcloneConfig(props);
         String name = props.getOrDefault("name", config.topicPrefix());
         int maxTasks = Integer.parseInt(props.getOrDefault("tasks.max", "1"));
-        coordinator = new SnapshotCoordinator(name, config, context().offsetStorageReader());
+        coordinator = new SnapshotCoordinator(name, config, context().offsetStorageReader(),
+                context()::requestTaskReconfiguration);
         try {
             coordinator.start(new HashMap<>(props), maxTasks);
         } catch (RuntimeException e) {

@@ -1,6 +1,8 @@
 package io.snapclone.connect;
 
 import io.snapclone.connect.config.TaskConfig;
+import io.snapclone.connect.metrics.SnapshotMetrics;
+import io.snapclone.connect.offset.CompletedRanges;
 import io.snapclone.connect.offset.SnapshotOffsets;
 import io.snapclone.connect.record.ProgressEvents;
 import io.snapclone.connect.record.SnapshotRecordBuilder;
@@ -8,6 +10,8 @@ import io.snapclone.pg.TableId;
 import io.snapclone.pg.catalog.Catalog;
 import io.snapclone.pg.snapshot.Chunk;
 import io.snapclone.pg.snapshot.ChunkReader;
+import io.snapclone.pg.snapshot.Ctid;
+import io.snapclone.pg.snapshot.SnapshotId;
 import io.snapclone.pg.snapshot.SnapshotSession;
 import io.snapclone.pg.snapshot.TableLock;
 
@@ -29,8 +33,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Reads its chunks under the imported snapshot and emits one record per row, then a progress
- * record per chunk whose committed offset marks the chunk done. Finished chunks are skipped on
- * restart.
+ * record per chunk whose committed offset marks the chunk done. It keeps its snapshot transaction
+ * open, and publishes an id exported from it, until the coordinator ends the snapshot phase: a
+ * restarted coordinator or task can then import the same snapshot instead of taking a new one.
  */
 public class SnapcloneSourceTask extends SourceTask {
     private static final Logger log = LoggerFactory.getLogger(SnapcloneSourceTask.class);
@@ -39,18 +44,23 @@ public class SnapcloneSourceTask extends SourceTask {
 
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Map<TableId, SnapshotRecordBuilder> builders = new HashMap<>();
-    private final Deque<Chunk> todo = new ArrayDeque<>();
+    private final Deque<ChunkWork> todo = new ArrayDeque<>();
+    private final List<SourceRecord> pending = new ArrayList<>();
     private TaskConfig config;
     private String name;
+    private SnapshotMetrics metrics;
     private SnapshotSession session;
     private Catalog catalog;
-    private Chunk chunk;
+    private List<TableId> toAnnounce = List.of();
+    private ChunkWork work;
     private ChunkReader reader;
     private SnapshotRecordBuilder builder;
     private Map<String, Object> partition;
     private long chunkStartedNanos;
     private long rowsSent;
     private long lastLockWarningNanos = System.nanoTime() - LOCK_WARNING_INTERVAL_NANOS;
+    private long lastProgressLogNanos = System.nanoTime();
+    private boolean allRead;
     private volatile boolean stopping;
 
     @Override
@@ -61,30 +71,47 @@ public class SnapcloneSourceTask extends SourceTask {
     @Override
     public void start(Map<String, String> props) {
         config = new TaskConfig(props);
-        name = props.getOrDefault("name", config.topicPrefix()) + "-" + config.taskIndex();
+        String connector = props.getOrDefault("name", config.topicPrefix());
+        name = connector + "-" + config.taskIndex();
+        toAnnounce = config.tablesToAnnounce();
         List<Chunk> chunks = config.chunks();
-        List<Map<String, Object>> partitions = chunks.stream()
-                .map(c -> SnapshotOffsets.partition(config.topicPrefix(), c)).toList();
-        Map<Map<String, Object>, Map<String, Object>> committed = context.offsetStorageReader().offsets(partitions);
-        for (int i = 0; i < chunks.size(); i++) {
-            if (!SnapshotOffsets.progress(committed.get(partitions.get(i))).done()) {
-                todo.add(chunks.get(i));
-            }
-        }
+        metrics = new SnapshotMetrics(connector, config.taskIndex(), chunks).register();
+        findUnfinished(chunks);
         if (todo.isEmpty()) {
             log.info("Task {}: no snapshot work left ({} chunks assigned, all done)", name, chunks.size());
             return;
         }
+        SnapshotId held;
         try {
             session = SnapshotSession.open(config.connectionSettings(), "snapclone-task " + name,
                     config.snapshotId(), config.fingerprint());
             catalog = new Catalog(session.connection());
+            held = session.exportAgain();
         } catch (SQLException e) {
+            closeSession();
             throw new ConnectException("Task " + name + " could not import snapshot " + config.snapshotId() + ": "
                     + e.getMessage(), e);
         }
-        log.info("Task {}: imported snapshot {} (fingerprint {}); {} of {} chunks to read", name,
-                config.snapshotId(), config.fingerprint(), todo.size(), chunks.size());
+        pending.add(ProgressEvents.snapshotHeld(config.progressTopic(), config.taskIndex(), held.value(),
+                config.fingerprint().value(), SnapshotOffsets.holderPartition(config.topicPrefix(), config.taskIndex()),
+                SnapshotOffsets.holding(held, config.fingerprint()), System.currentTimeMillis()));
+        log.info("Task {}: imported snapshot {} (fingerprint {}), holding it as {}; {} of {} chunks to read", name,
+                config.snapshotId(), config.fingerprint(), held, todo.size(), chunks.size());
+    }
+
+    private void findUnfinished(List<Chunk> chunks) {
+        List<Map<String, Object>> partitions = chunks.stream()
+                .map(c -> SnapshotOffsets.partition(config.topicPrefix(), c)).toList();
+        Map<Map<String, Object>, Map<String, Object>> committed = context.offsetStorageReader().offsets(partitions);
+        for (int i = 0; i < chunks.size(); i++) {
+            SnapshotOffsets.Progress progress = SnapshotOffsets.progress(committed.get(partitions.get(i)));
+            if (progress.done()) {
+                metrics.chunkAlreadyDone(chunks.get(i), progress.rows());
+            } else {
+                metrics.rowsAlreadySent(chunks.get(i).table(), progress.rows());
+                todo.add(new ChunkWork(chunks.get(i), progress.lastRow(), progress.rows()));
+            }
+        }
     }
 
     @Override
@@ -93,28 +120,41 @@ public class SnapcloneSourceTask extends SourceTask {
             return null;
         }
         try {
+            if (!pending.isEmpty()) {
+                List<SourceRecord> batch = new ArrayList<>(pending);
+                pending.clear();
+                return batch;
+            }
+            if (!toAnnounce.isEmpty()) {
+                return announceCompletion();
+            }
             if (reader == null && !openNextChunk()) {
                 stopped.await(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
                 return null;
             }
-            return readBatch();
+            List<SourceRecord> batch = readBatch();
+            logProgress();
+            return batch;
         } catch (SQLException e) {
             if (stopping) {
                 return null;
             }
-            throw new ConnectException("Task " + name + " failed reading " + chunk + ": " + e.getMessage(), e);
+            throw new ConnectException("Task " + name + " failed reading " + (work == null ? "" : work.chunk()) + ": "
+                    + e.getMessage(), e);
         }
     }
 
     private boolean openNextChunk() throws SQLException {
-        chunk = todo.poll();
-        if (chunk == null) {
-            if (session != null) {
-                log.info("Task {}: all assigned chunks read; ending its snapshot transaction", name);
-                closeSession();
+        work = todo.poll();
+        if (work == null) {
+            if (session != null && !allRead) {
+                allRead = true;
+                log.info("Task {}: all chunks read ({}); holding the snapshot until the snapshot phase ends",
+                        name, metrics.summary());
             }
             return false;
         }
+        Chunk chunk = work.chunk();
         builder = builders.get(chunk.table());
         if (builder == null) {
             builder = new SnapshotRecordBuilder(catalog.describe(chunk.table()), config.topicPrefix(),
@@ -127,13 +167,17 @@ public class SnapcloneSourceTask extends SourceTask {
                 log.warn("Task {}: waiting to read {}: another session holds a conflicting lock on it "
                         + "(ALTER TABLE, LOCK TABLE, VACUUM FULL...); see pg_locks", name, chunk.table());
             }
-            todo.addFirst(chunk);
+            todo.addFirst(work);
             return false;
         }
         partition = SnapshotOffsets.partition(config.topicPrefix(), chunk);
-        reader = ChunkReader.open(session.connection(), builder.table(), chunk);
-        rowsSent = 0;
+        reader = ChunkReader.open(session.connection(), builder.table(), chunk, work.resumeAfter());
+        rowsSent = work.rowsBefore();
         chunkStartedNanos = System.nanoTime();
+        if (work.resumeAfter() != null) {
+            log.info("Task {}: resuming {} after row {} ({} rows sent before)", name, chunk, work.resumeAfter(),
+                    rowsSent);
+        }
         return true;
     }
 
@@ -141,20 +185,57 @@ public class SnapcloneSourceTask extends SourceTask {
         int max = config.maxBatchSize();
         List<SourceRecord> batch = new ArrayList<>(Math.min(max, 1024));
         long now = System.currentTimeMillis();
+        Chunk chunk = work.chunk();
         while (batch.size() < max) {
             String[] fields = reader.next();
             if (fields == null) {
                 batch.add(ProgressEvents.chunkCompleted(config.progressTopic(), chunk, rowsSent,
                         config.fingerprint().value(), partition, SnapshotOffsets.finished(chunk, rowsSent), now));
-                log.info("Task {}: read {}: {} rows in {} s", name, chunk, rowsSent,
-                        String.format("%.1f", (System.nanoTime() - chunkStartedNanos) / 1e9));
+                long nanos = System.nanoTime() - chunkStartedNanos;
+                metrics.chunkRead(chunk, nanos);
+                log.info("Task {}: read {}: {} rows in {} s", name, chunk, rowsSent, String.format("%.1f", nanos / 1e9));
                 reader = null;
                 break;
             }
             rowsSent++;
-            batch.add(builder.snapshotRecord(fields, partition, SnapshotOffsets.rowsSent(rowsSent), now));
+            metrics.rowSent(chunk.table(), reader.lastRowBytes());
+            // fields[0] is the row's ctid: where a restart resumes.
+            batch.add(builder.snapshotRecord(fields, 1, partition, SnapshotOffsets.rowsSent(rowsSent, fields[0]), now));
         }
         return batch;
+    }
+
+    /** Announces each table and then the whole snapshot as complete, once. */
+    private List<SourceRecord> announceCompletion() {
+        List<TableId> tables = toAnnounce;
+        toAnnounce = List.of();
+        Map<String, Object> announcement = SnapshotOffsets.announcementPartition(config.topicPrefix());
+        Map<String, Object> committed = context.offsetStorageReader().offset(announcement);
+        if (SnapshotOffsets.isAnnounced(committed)) {
+            return null;
+        }
+        Map<TableId, CompletedRanges.TableState> states = CompletedRanges.of(config.topicPrefix(), tables,
+                partitions -> new HashMap<>(context.offsetStorageReader().offsets(partitions)));
+        long now = System.currentTimeMillis();
+        List<SourceRecord> batch = new ArrayList<>();
+        long rows = 0;
+        for (TableId table : tables) {
+            long tableRows = states.get(table).rowsSent();
+            rows += tableRows;
+            batch.add(ProgressEvents.tableCompleted(config.progressTopic(), table, tableRows, now));
+        }
+        batch.add(ProgressEvents.snapshotCompleted(config.progressTopic(), tables.size(), rows, announcement,
+                SnapshotOffsets.announced(), now));
+        log.info("Task {}: announced the completed snapshot ({} tables, {} rows) on {}", name, tables.size(), rows,
+                config.progressTopic());
+        return batch;
+    }
+
+    private void logProgress() {
+        if (System.nanoTime() - lastProgressLogNanos >= config.progressInterval().toNanos()) {
+            lastProgressLogNanos = System.nanoTime();
+            log.info("Task {}: snapshot progress: {}", name, metrics.summary());
+        }
     }
 
     @Override
@@ -162,6 +243,9 @@ public class SnapcloneSourceTask extends SourceTask {
         stopping = true;
         stopped.countDown();
         closeSession();
+        if (metrics != null) {
+            metrics.close();
+        }
     }
 
     private void closeSession() {

@@ -2,10 +2,12 @@ package io.snapclone.connect;
 
 import static java.util.Objects.requireNonNull;
 
+import io.snapclone.connect.config.DatabaseChecks;
 import io.snapclone.connect.config.SnapcloneConfig;
 import io.snapclone.connect.config.TaskConfig;
 import io.snapclone.connect.offset.CompletedRanges;
 import io.snapclone.connect.offset.CompletedRanges.TableState;
+import io.snapclone.connect.offset.SnapshotOffsets;
 import io.snapclone.pg.ConnectionSettings;
 import io.snapclone.pg.TableId;
 import io.snapclone.pg.catalog.Catalog;
@@ -38,21 +40,28 @@ import java.util.concurrent.TimeUnit;
 final class SnapshotCoordinator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SnapshotCoordinator.class);
     private static final long CHECK_INTERVAL_MS = 1000;
+    /** Holders of tasks beyond tasks.max are checked too, in case tasks.max was lowered. */
+    private static final int EXTRA_HOLDERS_CHECKED = 8;
 
     private final String connectorName;
     private final SnapcloneConfig config;
     private final OffsetStorageReader offsets;
+    private final Runnable requestReconfiguration;
     private final ScheduledExecutorService monitor;
     private final long startedNanos = System.nanoTime();
     private List<Map<String, String>> taskConfigs = List.of();
     private List<TableId> pending = List.of();
+    private List<TableId> allTables = List.of();
+    private Map<String, String> connectorProps = Map.of();
     private SnapshotExport export;
     private long lastProgressLogNanos = System.nanoTime();
 
-    SnapshotCoordinator(String connectorName, SnapcloneConfig config, OffsetStorageReader offsets) {
+    SnapshotCoordinator(String connectorName, SnapcloneConfig config, OffsetStorageReader offsets,
+                        Runnable requestReconfiguration) {
         this.connectorName = requireNonNull(connectorName, "connectorName is null");
         this.config = requireNonNull(config, "config is null");
         this.offsets = requireNonNull(offsets, "offsets is null");
+        this.requestReconfiguration = requireNonNull(requestReconfiguration, "requestReconfiguration is null");
         this.monitor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "snapclone-coordinator-" + connectorName);
             thread.setDaemon(true);
@@ -60,8 +69,12 @@ final class SnapshotCoordinator implements AutoCloseable {
         });
     }
 
-    /** Exports and plans, unless committed offsets show the snapshot complete already. */
+    /**
+     * Plans what committed offsets show unfinished, under the snapshot a task still holds if any,
+     * else under a new one; if nothing is unfinished, hands tasks the completion to announce.
+     */
     synchronized void start(Map<String, String> connectorProps, int maxTasks) {
+        this.connectorProps = Map.copyOf(connectorProps);
         ConnectionSettings settings = config.connectionSettings();
         List<TableInfo> tables;
         int blockSize;
@@ -70,13 +83,14 @@ final class SnapshotCoordinator implements AutoCloseable {
             tables = catalog.tables(config.tableFilter());
             blockSize = catalog.blockSize();
         } catch (SQLException e) {
-            throw new ConnectException(io.snapclone.connect.config.DatabaseChecks.connectionProblem(settings, e).message(), e);
+            throw new ConnectException(DatabaseChecks.connectionProblem(settings, e).message(), e);
         }
         if (tables.isEmpty()) {
             throw new ConnectException("No table matches " + SnapcloneConfig.TABLE_INCLUDE_LIST_CONFIG + " and "
                     + SnapcloneConfig.TABLE_EXCLUDE_LIST_CONFIG + "; fix the lists (see the validate endpoint).");
         }
-        Map<TableId, TableState> states = tableStates(tables.stream().map(TableInfo::id).toList());
+        allTables = tables.stream().map(TableInfo::id).toList();
+        Map<TableId, TableState> states = tableStates(allTables);
         List<ChunkPlanner.SizedChunk> chunks = new ArrayList<>();
         ChunkPlanner planner = new ChunkPlanner(config.chunkSizeBytes(), blockSize);
         List<TableId> unfinished = new ArrayList<>();
@@ -90,18 +104,19 @@ final class SnapshotCoordinator implements AutoCloseable {
         if (unfinished.isEmpty()) {
             log.info("Connector {}: committed offsets show the snapshot of all {} tables complete; nothing to do",
                     connectorName, tables.size());
-            taskConfigs = List.of(TaskConfig.of(connectorProps, 0, null, null, List.of()));
+            taskConfigs = List.of(TaskConfig.completed(connectorProps, 0, allTables));
             return;
         }
-        try {
-            export = SnapshotExport.export(settings, "snapclone-coordinator " + connectorName);
-        } catch (SQLException e) {
-            throw new ConnectException("Could not export a snapshot: " + e.getMessage(), e);
-        }
-        if (unfinished.size() < tables.size()) {
-            log.warn("Connector {}: {} of {} tables were finished before a restart; the other {} are read under a "
-                    + "NEW snapshot {} (rows of those tables may repeat downstream)", connectorName,
-                    tables.size() - unfinished.size(), tables.size(), unfinished.size(), export.fingerprint());
+        boolean resumed = states.values().stream().anyMatch(s -> s.complete() || s.resumeBlock() > 0 || s.rowsSent() > 0);
+        export = resumed ? takeOverHeldSnapshot(settings, maxTasks) : null;
+        if (export == null) {
+            export = exportNew(settings);
+            if (resumed) {
+                log.warn("Connector {}: NO SESSION HOLDS THE ORIGINAL SNAPSHOT ANY MORE (was the database restarted?). "
+                        + "The {} unfinished tables are read under a NEW snapshot {}: downstream, tables or chunks "
+                        + "finished before reflect the old snapshot and the rest the new one, and rows of interrupted "
+                        + "chunks may repeat. See docs/snapshots.md.", connectorName, unfinished.size(), export.fingerprint());
+            }
         }
         List<List<Chunk>> assignment = planner.assign(chunks, maxTasks);
         List<Map<String, String>> configs = new ArrayList<>();
@@ -110,9 +125,44 @@ final class SnapshotCoordinator implements AutoCloseable {
         }
         taskConfigs = List.copyOf(configs);
         pending = List.copyOf(unfinished);
-        log.info("Connector {}: exported snapshot {} (fingerprint {}); {} tables in {} chunks across {} tasks",
-                connectorName, export.id(), export.fingerprint(), unfinished.size(), chunks.size(), assignment.size());
+        log.info("Connector {}: snapshot {} (fingerprint {}); {} of {} tables to read in {} chunks across {} tasks",
+                connectorName, export.id(), export.fingerprint(), unfinished.size(), tables.size(), chunks.size(),
+                assignment.size());
         monitor.scheduleWithFixedDelay(this::checkProgress, CHECK_INTERVAL_MS, CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private SnapshotExport exportNew(ConnectionSettings settings) {
+        try {
+            return SnapshotExport.export(settings, "snapclone-coordinator " + connectorName);
+        } catch (SQLException e) {
+            throw new ConnectException("Could not export a snapshot: " + e.getMessage(), e);
+        }
+    }
+
+    /** Imports the snapshot through an id that a task published from its open transaction, if one still works. */
+    private SnapshotExport takeOverHeldSnapshot(ConnectionSettings settings, int maxTasks) {
+        List<Map<String, Object>> partitions = new ArrayList<>();
+        for (int task = 0; task < maxTasks + EXTRA_HOLDERS_CHECKED; task++) {
+            partitions.add(SnapshotOffsets.holderPartition(config.topicPrefix(), task));
+        }
+        Map<Map<String, Object>, Map<String, Object>> offsets = this.offsets.offsets(partitions);
+        for (int task = 0; task < partitions.size(); task++) {
+            SnapshotOffsets.Holder holder = SnapshotOffsets.holder(offsets.get(partitions.get(task)));
+            if (holder == null) {
+                continue;
+            }
+            try {
+                SnapshotExport export = SnapshotExport.reexport(settings, "snapclone-coordinator " + connectorName,
+                        holder.id(), holder.fingerprint());
+                log.info("Connector {}: re-imported the original snapshot (fingerprint {}) through id {} held by task {}",
+                        connectorName, holder.fingerprint(), holder.id(), task);
+                return export;
+            } catch (SQLException e) {
+                log.info("Connector {}: task {}'s snapshot id {} cannot be imported: {}", connectorName, task,
+                        holder.id(), e.getMessage());
+            }
+        }
+        return null;
     }
 
     synchronized List<Map<String, String>> taskConfigs() {
@@ -126,6 +176,9 @@ final class SnapshotCoordinator implements AutoCloseable {
             long rows = states.values().stream().mapToLong(TableState::rowsSent).sum();
             double seconds = (System.nanoTime() - startedNanos) / 1e9;
             if (done == pending.size()) {
+                // Restarting the tasks into the finished phase ends their snapshot transactions.
+                taskConfigs = List.of(TaskConfig.completed(connectorProps, 0, allTables));
+                requestReconfiguration.run();
                 releaseExport();
                 log.info("Connector {}: snapshot complete: {} tables, {} rows in {} s (committed in Kafka); "
                         + "snapshot released, connector now idle", connectorName, pending.size(), rows,

@@ -1,5 +1,6 @@
 package io.snapclone.connect.config;
 
+import io.snapclone.pg.TableId;
 import io.snapclone.pg.snapshot.Chunk;
 import io.snapclone.pg.snapshot.Fingerprint;
 import io.snapclone.pg.snapshot.SnapshotId;
@@ -18,12 +19,15 @@ public final class TaskConfig extends SnapcloneConfig {
     public static final String SNAPSHOT_ID_CONFIG = "task.snapshot.id";
     public static final String FINGERPRINT_CONFIG = "task.snapshot.fingerprint";
     public static final String CHUNKS_CONFIG = "task.chunks";
+    public static final String ANNOUNCE_CONFIG = "task.announce.tables";
 
     private static final ConfigDef TASK_CONFIG_DEF = new ConfigDef(CONFIG_DEF)
             .define(TASK_INDEX_CONFIG, Type.INT, Importance.HIGH, "Index of this task, for logs and metrics.")
             .define(SNAPSHOT_ID_CONFIG, Type.STRING, "", Importance.HIGH, "Snapshot id to import.")
             .define(FINGERPRINT_CONFIG, Type.STRING, "", Importance.HIGH, "pg_current_snapshot() the import must show.")
-            .define(CHUNKS_CONFIG, Type.STRING, "", Importance.HIGH, "Chunks to read, encoded by Chunk.encodeAll.");
+            .define(CHUNKS_CONFIG, Type.STRING, "", Importance.HIGH, "Chunks to read, encoded by Chunk.encodeAll.")
+            .define(ANNOUNCE_CONFIG, Type.STRING, "", Importance.LOW,
+                    "Tables whose completion this task announces once the snapshot is complete.");
 
     public TaskConfig(Map<String, String> props) {
         super(TASK_CONFIG_DEF, props);
@@ -37,6 +41,13 @@ public final class TaskConfig extends SnapcloneConfig {
         props.put(SNAPSHOT_ID_CONFIG, id == null ? "" : id.value());
         props.put(FINGERPRINT_CONFIG, fingerprint == null ? "" : fingerprint.value());
         props.put(CHUNKS_CONFIG, Chunk.encodeAll(chunks));
+        return props;
+    }
+
+    /** A task of the finished snapshot phase: it holds nothing; the first one announces completion. */
+    public static Map<String, String> completed(Map<String, String> connectorProps, int index, List<TableId> tables) {
+        Map<String, String> props = of(connectorProps, index, null, null, List.of());
+        props.put(ANNOUNCE_CONFIG, Chunk.encodeAll(tables.stream().map(Chunk::whole).toList()));
         return props;
     }
 
@@ -54,5 +65,9 @@ public final class TaskConfig extends SnapcloneConfig {
 
     public List<Chunk> chunks() {
         return Chunk.decodeAll(getString(CHUNKS_CONFIG));
+    }
+
+    public List<TableId> tablesToAnnounce() {
+        return Chunk.decodeAll(getString(ANNOUNCE_CONFIG)).stream().map(Chunk::table).toList();
     }
 }

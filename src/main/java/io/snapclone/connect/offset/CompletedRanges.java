@@ -15,7 +15,10 @@ import java.util.function.Function;
  * block 0, the first block not yet covered, or complete.
  */
 public final class CompletedRanges {
-    /** Where a table's snapshot resumes; {@code complete} when every block was read. */
+    /**
+     * Where a table's snapshot resumes (the start of its first unfinished chunk); {@code complete}
+     * when every block was read; {@code rowsSent}: rows committed so far.
+     */
     public record TableState(TableId table, long resumeBlock, boolean complete, long rowsSent) {
     }
 
@@ -56,7 +59,9 @@ public final class CompletedRanges {
                         cursor.put(table, progress.endBlock());
                     }
                 } else {
-                    states.put(table, new TableState(table, block, false, rows.get(table)));
+                    // An unfinished chunk resumes after its last committed row, so its rows count too.
+                    long partial = progress.done() ? 0 : progress.rows();
+                    states.put(table, new TableState(table, block, false, rows.get(table) + partial));
                     settled.add(table);
                 }
             }

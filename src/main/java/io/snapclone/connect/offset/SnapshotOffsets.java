@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.snapclone.pg.TableId;
 import io.snapclone.pg.snapshot.Chunk;
+import io.snapclone.pg.snapshot.Ctid;
+import io.snapclone.pg.snapshot.Fingerprint;
+import io.snapclone.pg.snapshot.SnapshotId;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -12,8 +15,8 @@ import java.util.Map;
  * The one place that knows the shape of snapshot source partitions and offsets.
  *
  * <p>A chunk's partition is its table and first block; its offset says how many rows were sent
- * and, once the chunk is finished, {@code done} and the block it ended at ({@code -1}: the
- * table's end). Keying by the first block only lets a restart follow finished chunks from block
+ * and the ctid of the last one (where a restart resumes) and, once the chunk is finished,
+ * {@code done} and the block it ended at ({@code -1}: the table's end). Keying by the first block only lets a restart follow finished chunks from block
  * 0 whatever chunk size planned them.
  */
 public final class SnapshotOffsets {
@@ -24,13 +27,18 @@ public final class SnapshotOffsets {
     static final String ROWS = "rows";
     static final String DONE = "done";
     static final String END = "end";
+    static final String CTID = "ctid";
+    static final String HOLDER = "holder";
+    static final String SNAPSHOT = "snapshot";
+    static final String FINGERPRINT = "fingerprint";
+    static final String ANNOUNCEMENT = "announcement";
 
     private SnapshotOffsets() {
     }
 
-    /** What a committed offset says of a chunk. */
-    public record Progress(long rows, boolean done, long endBlock) {
-        public static final Progress NONE = new Progress(0, false, Chunk.OPEN);
+    /** What a committed offset says of a chunk; {@code lastRow} is null before the first row. */
+    public record Progress(long rows, boolean done, long endBlock, Ctid lastRow) {
+        public static final Progress NONE = new Progress(0, false, Chunk.OPEN, null);
     }
 
     /**
@@ -53,8 +61,8 @@ public final class SnapshotOffsets {
         return partition(topicPrefix, chunk.table(), chunk.startBlock());
     }
 
-    public static Map<String, Object> rowsSent(long rows) {
-        return Map.of(ROWS, rows, DONE, false);
+    public static Map<String, Object> rowsSent(long rows, String lastCtid) {
+        return Map.of(ROWS, rows, DONE, false, CTID, lastCtid);
     }
 
     public static Map<String, Object> finished(Chunk chunk, long rows) {
@@ -72,7 +80,53 @@ public final class SnapshotOffsets {
         if (done && end != Chunk.OPEN && end < 1) {
             throw new IllegalArgumentException("offset has an invalid end block: " + offset);
         }
-        return new Progress(rows, done, end);
+        Object ctid = offset.get(CTID);
+        return new Progress(rows, done, end, ctid instanceof String text ? Ctid.parse(text) : null);
+    }
+
+    /** Where task {@code task} publishes the id of the snapshot its open transaction holds. */
+    public static Map<String, Object> holderPartition(String topicPrefix, int task) {
+        Map<String, Object> partition = new HashMap<>();
+        partition.put(SERVER, topicPrefix);
+        partition.put(HOLDER, (long) task);
+        return partition;
+    }
+
+    public static Map<String, Object> holding(SnapshotId id, Fingerprint fingerprint) {
+        return Map.of(SNAPSHOT, id.value(), FINGERPRINT, fingerprint.value());
+    }
+
+    /** A published holder, or null if the offset holds none (or not one we can read). */
+    public static Holder holder(Map<String, Object> offset) {
+        if (offset == null || !(offset.get(SNAPSHOT) instanceof String id)
+                || !(offset.get(FINGERPRINT) instanceof String fingerprint)) {
+            return null;
+        }
+        try {
+            return new Holder(new SnapshotId(id), new Fingerprint(fingerprint));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** An id exported from inside a transaction that holds the snapshot with this fingerprint. */
+    public record Holder(SnapshotId id, Fingerprint fingerprint) {
+    }
+
+    /** Marks that the completion of the whole snapshot was announced on the progress topic. */
+    public static Map<String, Object> announcementPartition(String topicPrefix) {
+        Map<String, Object> partition = new HashMap<>();
+        partition.put(SERVER, topicPrefix);
+        partition.put(ANNOUNCEMENT, "snapshot.completed");
+        return partition;
+    }
+
+    public static Map<String, Object> announced() {
+        return Map.of(DONE, true);
+    }
+
+    public static boolean isAnnounced(Map<String, Object> offset) {
+        return offset != null && Boolean.TRUE.equals(offset.get(DONE));
     }
 
     private static long number(Map<String, Object> offset, String key, long fallback) {

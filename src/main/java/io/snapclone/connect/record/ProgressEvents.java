@@ -1,5 +1,6 @@
 package io.snapclone.connect.record;
 
+import io.snapclone.pg.TableId;
 import io.snapclone.pg.snapshot.Chunk;
 
 import org.apache.kafka.connect.data.Schema;
@@ -8,8 +9,9 @@ import org.apache.kafka.connect.source.SourceRecord;
 import java.util.Map;
 
 /**
- * Records for the progress topic. A finished chunk is announced there; its offset is what marks
- * the chunk done, so an empty chunk is marked done too.
+ * Records for the progress topic: finished chunks (whose offsets mark the chunk done, so an empty
+ * chunk is marked done too), snapshot holders, finished tables and the finished snapshot. Values
+ * are small JSON documents with an {@code event} field.
  */
 public final class ProgressEvents {
     private ProgressEvents() {
@@ -26,6 +28,32 @@ public final class ProgressEvents {
                 + ",\"snapshot\":" + json(fingerprint)
                 + ",\"ts_ms\":" + nowMs + "}";
         return new SourceRecord(partition, offset, topic, null, Schema.STRING_SCHEMA, chunk.table().qualifiedName(),
+                Schema.STRING_SCHEMA, value, nowMs);
+    }
+
+    /** Task {@code task}'s open transaction holds the snapshot and exported it again as {@code id}. */
+    public static SourceRecord snapshotHeld(String topic, int task, String id, String fingerprint,
+                                            Map<String, ?> partition, Map<String, ?> offset, long nowMs) {
+        String value = "{\"event\":\"snapshot.held\",\"task\":" + task + ",\"id\":" + json(id)
+                + ",\"snapshot\":" + json(fingerprint) + ",\"ts_ms\":" + nowMs + "}";
+        return new SourceRecord(partition, offset, topic, null, Schema.STRING_SCHEMA, "task-" + task,
+                Schema.STRING_SCHEMA, value, nowMs);
+    }
+
+    /** Every chunk of the table is in Kafka. */
+    public static SourceRecord tableCompleted(String topic, TableId table, long rows, long nowMs) {
+        String value = "{\"event\":\"table.completed\",\"schema\":" + json(table.schema())
+                + ",\"table\":" + json(table.table()) + ",\"rows\":" + rows + ",\"ts_ms\":" + nowMs + "}";
+        return new SourceRecord(null, null, topic, null, Schema.STRING_SCHEMA, table.qualifiedName(),
+                Schema.STRING_SCHEMA, value, nowMs);
+    }
+
+    /** The initial load is complete: downstream jobs waiting for it can start. */
+    public static SourceRecord snapshotCompleted(String topic, int tables, long rows, Map<String, ?> partition,
+                                                 Map<String, ?> offset, long nowMs) {
+        String value = "{\"event\":\"snapshot.completed\",\"tables\":" + tables + ",\"rows\":" + rows
+                + ",\"ts_ms\":" + nowMs + "}";
+        return new SourceRecord(partition, offset, topic, null, Schema.STRING_SCHEMA, "snapshot",
                 Schema.STRING_SCHEMA, value, nowMs);
     }
 

@@ -71,14 +71,17 @@ public final class SnapshotRecordBuilder {
         return topic;
     }
 
-    public SourceRecord snapshotRecord(String[] fields, Map<String, ?> partition, Map<String, ?> offset, long nowMs) {
+    /** @param fields the columns' text from index {@code first} on, in table order */
+    public SourceRecord snapshotRecord(String[] fields, int first, Map<String, ?> partition, Map<String, ?> offset,
+                                       long nowMs) {
         List<Column> columns = table.columns();
         Struct row = new Struct(rowSchema);
         for (int i = 0; i < columns.size(); i++) {
-            if (fields[i] != null) {
+            String text = fields[first + i];
+            if (text != null) {
                 Column column = columns.get(i);
                 Schema fieldSchema = rowSchema.fields().get(i).schema();
-                Object decoded = ValueDecoder.decode(column.type().kind(), fields[i]);
+                Object decoded = ValueDecoder.decode(column.type().kind(), text);
                 row.put(column.name(), ColumnSchemas.connectValue(column.type(), fieldSchema, decoded));
             }
         }

@@ -36,11 +36,24 @@ public record Chunk(TableId table, long startBlock, long endBlock) {
 
     /** The WHERE clause that restricts a scan to this chunk, or empty for a whole table. */
     public String ctidPredicate() {
-        if (startBlock == 0 && isOpenEnded()) {
-            return "";
+        return ctidPredicate(null);
+    }
+
+    /**
+     * The WHERE clause for what is left of this chunk after the row at {@code resumeAfter} (null:
+     * the whole chunk). Both forms are Tid Range Scans on PostgreSQL 14+.
+     */
+    public String ctidPredicate(Ctid resumeAfter) {
+        String lower;
+        if (resumeAfter != null) {
+            lower = "ctid > '" + resumeAfter + "'::tid";
+        } else if (startBlock > 0) {
+            lower = "ctid >= '(" + startBlock + ",0)'::tid";
+        } else {
+            lower = "";
         }
-        String lower = "ctid >= '(" + startBlock + ",0)'::tid";
-        return isOpenEnded() ? lower : lower + " AND ctid < '(" + endBlock + ",0)'::tid";
+        String upper = isOpenEnded() ? "" : "ctid < '(" + endBlock + ",0)'::tid";
+        return lower.isEmpty() || upper.isEmpty() ? lower + upper : lower + " AND " + upper;
     }
 
     @Override

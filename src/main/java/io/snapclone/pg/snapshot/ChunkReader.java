@@ -14,46 +14,59 @@ import java.sql.SQLException;
 import java.util.stream.Collectors;
 
 /**
- * Streams the rows of one chunk with {@code COPY (SELECT ...) TO STDOUT}: one row in memory at a
- * time, however large the chunk.
+ * Streams the rows of one chunk with {@code COPY (SELECT ctid, ...) TO STDOUT}: one row in memory
+ * at a time, however large the chunk. Each row's ctid says where to resume after a restart.
  */
 public final class ChunkReader implements AutoCloseable {
     private final CopyOut copy;
     private final int fields;
     private long rows;
+    private int lastRowBytes;
 
     private ChunkReader(CopyOut copy, int fields) {
         this.copy = copy;
         this.fields = fields;
     }
 
-    public static ChunkReader open(Connection connection, TableSchema schema, Chunk chunk) throws SQLException {
+    /** @param resumeAfter the last row already sent, or null to read the whole chunk */
+    public static ChunkReader open(Connection connection, TableSchema schema, Chunk chunk, Ctid resumeAfter)
+            throws SQLException {
         requireNonNull(schema, "schema is null");
         requireNonNull(chunk, "chunk is null");
-        CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(copySql(schema, chunk));
-        return new ChunkReader(copy, schema.columns().size());
+        CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI()
+                .copyOut(copySql(schema, chunk, resumeAfter));
+        return new ChunkReader(copy, schema.columns().size() + 1);
     }
 
-    static String copySql(TableSchema schema, Chunk chunk) {
+    static String copySql(TableSchema schema, Chunk chunk, Ctid resumeAfter) {
         String columns = schema.columns().stream().map(Column::name).map(Identifiers::quote)
                 .collect(Collectors.joining(", "));
-        String predicate = chunk.ctidPredicate();
-        return "COPY (SELECT " + columns + " FROM " + schema.id().quoted()
+        String predicate = chunk.ctidPredicate(resumeAfter);
+        return "COPY (SELECT ctid, " + columns + " FROM " + schema.id().quoted()
                 + (predicate.isEmpty() ? "" : " WHERE " + predicate) + ") TO STDOUT";
     }
 
-    /** The next row's fields in column order, or {@code null} when the chunk is exhausted. */
+    /**
+     * The next row, or {@code null} when the chunk is exhausted: index 0 holds the row's ctid,
+     * then the columns' fields in table order ({@code null} for NULL).
+     */
     public String[] next() throws SQLException {
         byte[] row = copy.readFromCopy();
         if (row == null) {
             return null;
         }
         rows++;
+        lastRowBytes = row.length;
         return CopyTextParser.parse(row, fields);
     }
 
     public long rowsRead() {
         return rows;
+    }
+
+    /** Size of the last row as COPY sent it. */
+    public int lastRowBytes() {
+        return lastRowBytes;
     }
 
     /** Abandons an unfinished COPY so that the session can be used or closed cleanly. */

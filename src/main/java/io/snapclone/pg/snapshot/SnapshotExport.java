@@ -39,6 +39,23 @@ public final class SnapshotExport implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes over a snapshot through an id that another holder exported: imports it, checks the
+     * fingerprint, and exports it again, so that the snapshot outlives the session that took it.
+     *
+     * @throws SnapshotUnavailableException when the id cannot be imported or is not that snapshot
+     */
+    public static SnapshotExport reexport(ConnectionSettings settings, String applicationName, SnapshotId held,
+                                          Fingerprint fingerprint) throws SQLException {
+        SnapshotSession session = SnapshotSession.open(settings, applicationName, held, fingerprint);
+        try {
+            return new SnapshotExport(session.connection(), session.exportAgain(), fingerprint);
+        } catch (SQLException | RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
     public SnapshotId id() {
         return id;
     }

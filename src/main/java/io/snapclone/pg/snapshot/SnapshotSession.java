@@ -62,6 +62,15 @@ public final class SnapshotSession implements AutoCloseable {
         }
     }
 
+    /** An id under which others can import this same snapshot for as long as this session is open. */
+    public SnapshotId exportAgain() throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT pg_export_snapshot()")) {
+            rs.next();
+            return new SnapshotId(rs.getString(1));
+        }
+    }
+
     public Connection connection() {
         return connection;
     }

@@ -80,7 +80,7 @@ class ChunkTest {
 
     @Test
     void boundedChunkFromBlockZeroStillHasAnUpperBound() {
-        assertEquals("ctid >= '(0,0)'::tid AND ctid < '(32768,0)'::tid", new Chunk(ORDERS, 0, 32768).ctidPredicate());
+        assertEquals("ctid < '(32768,0)'::tid", new Chunk(ORDERS, 0, 32768).ctidPredicate());
     }
 
     @Test
@@ -104,5 +104,19 @@ class ChunkTest {
     void tableIsRequired() {
         NullPointerException e = assertThrows(NullPointerException.class, () -> new Chunk(null, 0, 1));
         assertEquals("table is null", e.getMessage());
+    }
+
+    @Test
+    void resumingAfterARowStartsRightAfterItsCtid() {
+        assertEquals("ctid > '(150,3)'::tid AND ctid < '(200,0)'::tid",
+                new Chunk(ORDERS, 100, 200).ctidPredicate(new Ctid(150, 3)));
+        assertEquals("ctid > '(7,12)'::tid", Chunk.whole(ORDERS).ctidPredicate(new Ctid(7, 12)));
+    }
+
+    @Test
+    void ctidsParseAndPrintAsPostgresDoes() {
+        assertEquals(new Ctid(4294967295L, 65535), Ctid.parse("(4294967295,65535)"));
+        assertEquals("(12,3)", Ctid.parse("(12,3)").toString());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Ctid.parse("(1,2); DROP"));
     }
 }

@@ -1,0 +1,204 @@
+package io.snapclone.connect.metrics;
+
+import io.snapclone.pg.TableId;
+import io.snapclone.pg.snapshot.Chunk;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/**
+ * One task's snapshot progress, registered as
+ * {@code io.snapclone:type=snapshot-metrics,connector=<name>,task=<n>}. Updated by the task thread,
+ * read by JMX clients and the progress log.
+ */
+public final class SnapshotMetrics implements SnapshotMetricsMXBean, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SnapshotMetrics.class);
+
+    private final ObjectName name;
+    private final Set<TableId> tables;
+    private final Set<TableId> remainingTables = ConcurrentHashMap.newKeySet();
+    private final Map<TableId, Integer> chunksLeftPerTable = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> rowsPerTable = new ConcurrentHashMap<>();
+    private final int totalChunks;
+    private final AtomicInteger completedChunks = new AtomicInteger();
+    private final AtomicLong rows = new AtomicLong();
+    private final AtomicLong rowsThisRun = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final long startedNanos = System.nanoTime();
+    private volatile long chunkNanosThisRun;
+    private volatile int chunksThisRun;
+    private volatile long finishedNanos;
+
+    public SnapshotMetrics(String connector, int task, List<Chunk> assigned) {
+        this.name = objectName(connector, task);
+        this.tables = assigned.stream().map(Chunk::table).collect(Collectors.toSet());
+        this.totalChunks = assigned.size();
+        for (Chunk chunk : assigned) {
+            chunksLeftPerTable.merge(chunk.table(), 1, Integer::sum);
+            rowsPerTable.putIfAbsent(chunk.table().qualifiedName(), new AtomicLong());
+        }
+        remainingTables.addAll(tables);
+    }
+
+    public static ObjectName objectName(String connector, int task) {
+        try {
+            return new ObjectName("io.snapclone:type=snapshot-metrics,connector=" + ObjectName.quote(connector)
+                    + ",task=" + task);
+        } catch (JMException e) {
+            throw new IllegalArgumentException("cannot name metrics for connector " + connector, e);
+        }
+    }
+
+    /** Registers the bean; a bean left by an earlier instance of the same task is replaced. */
+    public SnapshotMetrics register() {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        try {
+            if (server.isRegistered(name)) {
+                server.unregisterMBean(name);
+            }
+            server.registerMBean(this, name);
+        } catch (JMException e) {
+            log.warn("Could not register snapshot metrics {}", name, e);
+        }
+        return this;
+    }
+
+    /** A chunk finished before this run (per committed offsets). */
+    public void chunkAlreadyDone(Chunk chunk, long chunkRows) {
+        rowsPerTable.get(chunk.table().qualifiedName()).addAndGet(chunkRows);
+        rows.addAndGet(chunkRows);
+        chunkCompleted(chunk);
+    }
+
+    /** Rows sent by an interrupted earlier run of a chunk this run resumes. */
+    public void rowsAlreadySent(TableId table, long chunkRows) {
+        rowsPerTable.get(table.qualifiedName()).addAndGet(chunkRows);
+        rows.addAndGet(chunkRows);
+    }
+
+    public void rowSent(TableId table, int rowBytes) {
+        rowsPerTable.get(table.qualifiedName()).incrementAndGet();
+        rows.incrementAndGet();
+        rowsThisRun.incrementAndGet();
+        bytes.addAndGet(rowBytes);
+    }
+
+    public void chunkRead(Chunk chunk, long nanos) {
+        chunkNanosThisRun += nanos;
+        chunksThisRun++;
+        chunkCompleted(chunk);
+    }
+
+    private void chunkCompleted(Chunk chunk) {
+        completedChunks.incrementAndGet();
+        if (chunksLeftPerTable.merge(chunk.table(), -1, Integer::sum) == 0) {
+            remainingTables.remove(chunk.table());
+        }
+        if (completedChunks.get() == totalChunks && finishedNanos == 0) {
+            finishedNanos = System.nanoTime();
+        }
+    }
+
+    @Override
+    public int getTotalTableCount() {
+        return tables.size();
+    }
+
+    @Override
+    public int getRemainingTableCount() {
+        return remainingTables.size();
+    }
+
+    @Override
+    public int getTotalChunkCount() {
+        return totalChunks;
+    }
+
+    @Override
+    public int getCompletedChunkCount() {
+        return completedChunks.get();
+    }
+
+    @Override
+    public Map<String, Long> getRowsScanned() {
+        Map<String, Long> copy = new TreeMap<>();
+        rowsPerTable.forEach((table, count) -> copy.put(table, count.get()));
+        return copy;
+    }
+
+    @Override
+    public long getTotalRowsScanned() {
+        return rows.get();
+    }
+
+    @Override
+    public long getBytesScanned() {
+        return bytes.get();
+    }
+
+    @Override
+    public double getRowsPerSecond() {
+        double seconds = (endNanos() - startedNanos) / 1e9;
+        return seconds <= 0 ? 0 : rowsThisRun.get() / seconds;
+    }
+
+    @Override
+    public boolean getSnapshotRunning() {
+        return finishedNanos == 0;
+    }
+
+    @Override
+    public boolean getSnapshotCompleted() {
+        return finishedNanos != 0;
+    }
+
+    @Override
+    public long getSnapshotDurationInSeconds() {
+        return (endNanos() - startedNanos) / 1_000_000_000L;
+    }
+
+    @Override
+    public long getEstimatedSecondsRemaining() {
+        int done = chunksThisRun;
+        if (finishedNanos != 0) {
+            return 0;
+        }
+        return done == 0 ? -1 : chunkNanosThisRun / done * (totalChunks - completedChunks.get()) / 1_000_000_000L;
+    }
+
+    /** One line for the log. */
+    public String summary() {
+        return String.format("%d/%d chunks, %d/%d tables done, %,d rows (%,.0f rows/s), %s left",
+                completedChunks.get(), totalChunks, tables.size() - remainingTables.size(), tables.size(), rows.get(),
+                getRowsPerSecond(), getEstimatedSecondsRemaining() < 0 ? "?" : getEstimatedSecondsRemaining() + " s");
+    }
+
+    private long endNanos() {
+        return finishedNanos != 0 ? finishedNanos : System.nanoTime();
+    }
+
+    @Override
+    public void close() {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            if (server.isRegistered(name)) {
+                server.unregisterMBean(name);
+            }
+        } catch (JMException e) {
+            log.debug("Could not unregister {}", name, e);
+        }
+    }
+}
