@@ -116,8 +116,17 @@ class SnapshotConsistencyIT {
             assertEquals(expected.get(table).size(), records.size(), "no row of " + table + " twice or missing");
             assertEquals(List.of(), differences(expected.get(table), actual), "rows of " + table);
         }
-        List<ConsumerRecord<byte[], byte[]>> progress = connect.readAll("cons.snapclone.progress");
-        assertEquals(chunks, progress.size(), "one completion event per chunk");
+        Map<String, Integer> events = Poll.until(Duration.ofSeconds(60), "the snapshot.completed event", () -> {
+            Map<String, Integer> counts = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> record : connect.readAll("cons.snapclone.progress")) {
+                counts.merge(JSON.readTree(record.value()).get("event").asText(), 1, Integer::sum);
+            }
+            return counts.containsKey("snapshot.completed") ? counts : null;
+        });
+        assertEquals(chunks, events.get("chunk.completed"), "one completion event per chunk");
+        assertEquals(TABLES.size(), events.get("table.completed"), "one completion event per table");
+        assertEquals(1, events.get("snapshot.completed"));
+        assertEquals(3, events.get("snapshot.held"), "every task published the id it holds");
         connect.delete(name);
     }
 
