@@ -21,7 +21,7 @@ final class MessageReader {
     private final ByteBuffer buffer;
     private final int start;
     private final CharsetDecoder utf8;
-    private String message = "pgoutput";
+    private String message = "message";
 
     /** @param utf8 a decoder that reports malformed input; reused, so not shared between threads */
     MessageReader(ByteBuffer buffer, CharsetDecoder utf8) {
@@ -99,7 +99,7 @@ final class MessageReader {
         int offset = offset();
         int count = readInt32(field);
         if (count < 0) {
-            throw malformed("negative " + field + " " + count + " at offset " + offset);
+            throw malformed(field + " is negative (" + count + ") at offset " + offset);
         }
         return count;
     }
@@ -108,7 +108,7 @@ final class MessageReader {
         int offset = offset();
         short count = readInt16(field);
         if (count < 0) {
-            throw malformed("negative " + field + " " + count + " at offset " + offset);
+            throw malformed(field + " is negative (" + count + ") at offset " + offset);
         }
         return count;
     }
@@ -153,7 +153,7 @@ final class MessageReader {
     }
 
     MalformedMessageException malformed(String detail) {
-        return new MalformedMessageException(message + " message: " + detail);
+        return new MalformedMessageException("malformed pgoutput " + message + ": " + detail);
     }
 
     private void need(int count, String field) {
@@ -163,19 +163,14 @@ final class MessageReader {
         }
     }
 
-    // Strict: a replacement character would silently change the data.
-    private MalformedMessageException utf8Error(String field, int offset) {
-        return malformed(field + " at offset " + offset + " is not valid UTF-8");
-    }
-
     private String utf8(byte[] bytes, String field, int offset) {
         try {
             CharBuffer chars = utf8.reset().decode(ByteBuffer.wrap(bytes));
             return chars.toString();
         } catch (CharacterCodingException e) {
-            MalformedMessageException error = utf8Error(field, offset);
-            error.initCause(e);
-            throw error;
+            // Strict: a replacement character would silently change the data.
+            throw new MalformedMessageException("malformed pgoutput " + message + ": " + field + " at offset " + offset
+                    + " is not valid UTF-8", e);
         }
     }
 }
