@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.snapclone.pg.Lsn;
 
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
@@ -43,7 +44,7 @@ public record LogicalMessage(OptionalLong streamXid, boolean transactional, Lsn 
 
     @Override
     public int hashCode() {
-        return 31 * java.util.Objects.hash(streamXid, transactional, lsn, prefix) + Arrays.hashCode(content);
+        return 31 * Objects.hash(streamXid, transactional, lsn, prefix) + Arrays.hashCode(content);
     }
 
     @Override

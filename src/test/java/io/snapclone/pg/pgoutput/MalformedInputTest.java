@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.snapclone.pg.pgoutput.Samples.Sample;
 
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.DynamicTest;
 
 import java.util.Arrays;
 import java.util.List;
