@@ -2,18 +2,36 @@ package io.snapclone.connect.record;
 
 import io.snapclone.pg.catalog.Column;
 import io.snapclone.pg.catalog.ColumnType;
+import io.snapclone.pg.value.PgPoint;
 import io.snapclone.pg.value.SpecialNumeric;
+import io.snapclone.pg.value.ValueDecoder;
+import io.snapclone.pg.value.ValueKind;
 
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Connect schemas for column kinds, with Debezium's semantic names, and the values that fit them. */
+/**
+ * Connect schemas for column types, with the semantic names of Debezium's PostgreSQL connector
+ * defaults (docs/types.md lists them), and the values that fit them.
+ */
 final class ColumnSchemas {
+    private static final Logger LOG = LoggerFactory.getLogger(ColumnSchemas.class);
+    /** Types already reported as having no decoder, so that each is logged once per worker. */
+    private static final Set<String> REPORTED_UNKNOWN = ConcurrentHashMap.newKeySet();
+
     static final Schema VARIABLE_SCALE_DECIMAL = SchemaBuilder.struct()
             .name("io.debezium.data.VariableScaleDecimal").version(1)
             .doc("Variable scaled decimal")
@@ -26,7 +44,13 @@ final class ColumnSchemas {
     }
 
     static Schema of(Column column, boolean optional) {
-        SchemaBuilder builder = builder(column.type());
+        ColumnType type = column.type();
+        if (type.kind() == ValueKind.UNKNOWN && REPORTED_UNKNOWN.add(type.name())) {
+            LOG.warn("Type {} (oid {}, first seen on column {}) has no decoder: its values are sent as strings,"
+                    + " exactly as PostgreSQL prints them", type.name(), Integer.toUnsignedString(type.oid()),
+                    column.name());
+        }
+        SchemaBuilder builder = builder(type);
         if (optional) {
             builder.optional();
         }
@@ -40,19 +64,35 @@ final class ColumnSchemas {
             case INT64 -> SchemaBuilder.int64();
             case FLOAT32 -> SchemaBuilder.float32();
             case FLOAT64 -> SchemaBuilder.float64();
-            case BOOLEAN -> SchemaBuilder.bool();
+            case BOOLEAN, BIT -> SchemaBuilder.bool();
             case NUMERIC -> type.hasFixedScale()
                     ? Decimal.builder(type.scale()).parameter("connect.decimal.precision", Integer.toString(type.precision()))
                     : variableScaleDecimal();
+            case MONEY -> Decimal.builder(2);
             case BYTES -> SchemaBuilder.bytes();
-            case DATE -> SchemaBuilder.int32().name("io.debezium.time.Date").version(1);
-            case TIME -> SchemaBuilder.int64().name("io.debezium.time.MicroTime").version(1);
-            case TIMESTAMP -> SchemaBuilder.int64().name("io.debezium.time.MicroTimestamp").version(1);
-            case TIMESTAMPTZ -> SchemaBuilder.string().name("io.debezium.time.ZonedTimestamp").version(1);
-            case UUID -> SchemaBuilder.string().name("io.debezium.data.Uuid").version(1);
-            case JSON -> SchemaBuilder.string().name("io.debezium.data.Json").version(1);
+            case BITS -> SchemaBuilder.bytes().name("io.debezium.data.Bits").version(1)
+                    .parameter("length", Integer.toString(type.precision()));
+            case DATE -> named(SchemaBuilder.int32(), "io.debezium.time.Date");
+            case TIME -> named(SchemaBuilder.int64(), "io.debezium.time.MicroTime");
+            case TIMETZ -> named(SchemaBuilder.string(), "io.debezium.time.ZonedTime");
+            case TIMESTAMP -> named(SchemaBuilder.int64(), "io.debezium.time.MicroTimestamp");
+            case TIMESTAMPTZ -> named(SchemaBuilder.string(), "io.debezium.time.ZonedTimestamp");
+            case INTERVAL -> named(SchemaBuilder.int64(), "io.debezium.time.MicroDuration");
+            case UUID -> named(SchemaBuilder.string(), "io.debezium.data.Uuid");
+            case JSON, HSTORE -> named(SchemaBuilder.string(), "io.debezium.data.Json");
+            case XML -> named(SchemaBuilder.string(), "io.debezium.data.Xml");
+            case TSVECTOR -> named(SchemaBuilder.string(), "io.debezium.data.Tsvector");
+            case LTREE -> named(SchemaBuilder.string(), "io.debezium.data.Ltree");
+            case POINT -> point();
+            case ENUM -> named(SchemaBuilder.string(), "io.debezium.data.Enum")
+                    .parameter("allowed", String.join(",", type.enumLabels()));
+            case ARRAY -> SchemaBuilder.array(builder(type.element()).optional().build());
             case TEXT, UNKNOWN -> SchemaBuilder.string();
         };
+    }
+
+    private static SchemaBuilder named(SchemaBuilder builder, String name) {
+        return builder.name(name).version(1);
     }
 
     private static SchemaBuilder variableScaleDecimal() {
@@ -62,17 +102,49 @@ final class ColumnSchemas {
                 .field("value", Schema.BYTES_SCHEMA);
     }
 
+    /** Debezium's io.debezium.data.geometry.Point: x, y, the point as WKB, no SRID. */
+    private static SchemaBuilder point() {
+        return SchemaBuilder.struct().name("io.debezium.data.geometry.Point").version(1)
+                .doc("Geometry (POINT)")
+                .field("x", Schema.FLOAT64_SCHEMA)
+                .field("y", Schema.FLOAT64_SCHEMA)
+                .field("wkb", Schema.OPTIONAL_BYTES_SCHEMA)
+                .field("srid", Schema.OPTIONAL_INT32_SCHEMA);
+    }
+
+    /** Decodes one non-null field's text and fits it to the column's schema. */
+    static Object value(ColumnType type, Schema schema, String text) {
+        if (type.kind() != ValueKind.ARRAY) {
+            return connectValue(type, schema, ValueDecoder.decode(type.kind(), text));
+        }
+        List<Object> elements = ValueDecoder.decodeArray(type.element().kind(), text);
+        List<Object> values = new ArrayList<>(elements.size());
+        for (Object element : elements) {
+            values.add(element == null ? null : connectValue(type.element(), schema.valueSchema(), element));
+        }
+        return values;
+    }
+
     /** Fits a decoded value to the column's schema; NaN and infinities of numeric become null. */
     static Object connectValue(ColumnType type, Schema schema, Object decoded) {
         if (decoded instanceof SpecialNumeric) {
             return null;
         }
-        if (decoded instanceof BigDecimal decimal) {
+        if (decoded instanceof BigDecimal decimal && type.kind() == ValueKind.NUMERIC) {
             if (type.hasFixedScale()) {
                 return decimal.setScale(type.scale(), RoundingMode.UNNECESSARY);
             }
             return new Struct(schema).put("scale", decimal.scale()).put("value", decimal.unscaledValue().toByteArray());
         }
+        if (decoded instanceof PgPoint point) {
+            return new Struct(schema).put("x", point.x()).put("y", point.y()).put("wkb", wkb(point));
+        }
         return decoded;
+    }
+
+    /** OGC WKB of a 2D point, little-endian, as Debezium's Point.createValue builds it. */
+    static byte[] wkb(PgPoint point) {
+        return ByteBuffer.allocate(21).order(ByteOrder.LITTLE_ENDIAN)
+                .put((byte) 1).putInt(1).putDouble(point.x()).putDouble(point.y()).array();
     }
 }

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.snapclone.connect.Version;
 import io.snapclone.pg.catalog.Column;
 import io.snapclone.pg.catalog.TableSchema;
-import io.snapclone.pg.value.ValueDecoder;
 
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -81,8 +80,7 @@ public final class SnapshotRecordBuilder {
             if (text != null) {
                 Column column = columns.get(i);
                 Schema fieldSchema = rowSchema.fields().get(i).schema();
-                Object decoded = ValueDecoder.decode(column.type().kind(), text);
-                row.put(column.name(), ColumnSchemas.connectValue(column.type(), fieldSchema, decoded));
+                row.put(column.name(), ColumnSchemas.value(column.type(), fieldSchema, text));
             }
         }
         Struct key = null;

@@ -23,7 +23,9 @@ public final class Catalog {
               AND n.nspname NOT IN ('pg_catalog', 'information_schema')
               AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
             ORDER BY n.nspname, c.relname""";
-    // Domains resolve to their base type, however deeply they nest.
+    // Domains resolve to their base type, however deeply they nest. A true array (not int2vector and
+    // the like, whose typcategory is 'A' too) is the typarray of its element; the element is read as
+    // it is (a domain element is left unknown). Enum labels come for an enum or an array of one.
     private static final String COLUMNS = """
             WITH RECURSIVE base(attnum, typid, typmod) AS (
                 SELECT a.attnum, a.atttypid, a.atttypmod
@@ -34,10 +36,14 @@ public final class Catalog {
                 FROM base b JOIN pg_catalog.pg_type t ON t.oid = b.typid
                 WHERE t.typtype = 'd'
             )
-            SELECT a.attname, b.typid, b.typmod, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull
+            SELECT a.attname, b.typid, b.typmod, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
+                   t.typname, t.typtype, a.attndims, e.oid, e.typname, e.typtype,
+                   ARRAY(SELECT l.enumlabel FROM pg_catalog.pg_enum l
+                         WHERE l.enumtypid = COALESCE(e.oid, t.oid) ORDER BY l.enumsortorder)
             FROM pg_catalog.pg_attribute a
             JOIN base b ON b.attnum = a.attnum
             JOIN pg_catalog.pg_type t ON t.oid = b.typid AND t.typtype <> 'd'
+            LEFT JOIN pg_catalog.pg_type e ON t.typcategory = 'A' AND e.oid = t.typelem AND e.typarray = t.oid
             WHERE a.attrelid = ?::regclass
             ORDER BY a.attnum""";
     private static final String PRIMARY_KEY = """
@@ -76,8 +82,7 @@ public final class Catalog {
             statement.setString(2, table.quoted());
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    ColumnType type = ColumnType.of(rs.getInt(2), rs.getString(4), rs.getInt(3));
-                    columns.add(new Column(rs.getString(1), type, !rs.getBoolean(5)));
+                    columns.add(new Column(rs.getString(1), columnType(rs), !rs.getBoolean(5)));
                 }
             }
         }
@@ -91,6 +96,19 @@ public final class Catalog {
             }
         }
         return new TableSchema(table, columns, key);
+    }
+
+    private static ColumnType columnType(ResultSet rs) throws SQLException {
+        int typmod = rs.getInt(3);
+        String name = rs.getString(4);
+        List<String> labels = List.of((String[]) rs.getArray(12).getArray());
+        int elementOid = (int) rs.getLong(9); // oids are unsigned 32-bit
+        if (rs.wasNull()) {
+            return ColumnType.of((int) rs.getLong(2), rs.getString(6), rs.getString(7).charAt(0), name, typmod, labels);
+        }
+        ColumnType element = ColumnType.of(elementOid, rs.getString(10), rs.getString(11).charAt(0), name, typmod,
+                labels);
+        return ColumnType.arrayOf((int) rs.getLong(2), name, element, rs.getInt(8));
     }
 
     /** The server's page size, needed to turn byte sizes into ctid block ranges. */

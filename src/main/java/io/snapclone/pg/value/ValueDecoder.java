@@ -1,35 +1,22 @@
 package io.snapclone.pg.value;
 
 import java.math.BigDecimal;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.SignStyle;
-import java.time.temporal.ChronoField;
+import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * Turns PostgreSQL's text output (DateStyle ISO, TimeZone UTC, bytea_output hex) into the Java
- * value of a {@link ValueKind}. The snapshot's COPY text and the stream's pgoutput text both
- * come through here, so a row looks the same whichever path emitted it.
+ * Turns PostgreSQL's text output (DateStyle ISO, TimeZone UTC, bytea_output hex, IntervalStyle
+ * postgres, lc_monetary C) into the Java value of a {@link ValueKind}. The snapshot's COPY text and
+ * the stream's pgoutput text both come through here, so a row looks the same whichever path emitted it.
  */
 public final class ValueDecoder {
-    private static final long MICROS_PER_SECOND = 1_000_000L;
-    private static final long MICROS_PER_DAY = 86_400L * MICROS_PER_SECOND;
-    // Years past 9999 need their '+' in ISO-8601 (as Instant.toString writes them), or Instant.parse fails.
-    private static final DateTimeFormatter INSTANT_TEXT = new DateTimeFormatterBuilder()
-            .appendValue(ChronoField.YEAR, 4, 10, SignStyle.EXCEEDS_PAD)
-            .appendPattern("-MM-dd'T'HH:mm:ss")
-            .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
-            .appendLiteral('Z')
-            .toFormatter(Locale.ROOT);
-
     private ValueDecoder() {
     }
 
-    /** Decodes one non-null field. */
+    /** Decodes one non-null field; arrays go through {@link #decodeArray}. */
     public static Object decode(ValueKind kind, String text) {
         return switch (kind) {
             case INT16 -> Short.valueOf(text);
@@ -39,14 +26,35 @@ public final class ValueDecoder {
             case FLOAT64 -> Double.valueOf(text);
             case BOOLEAN -> decodeBoolean(text);
             case NUMERIC -> decodeNumeric(text);
+            case MONEY -> decodeMoney(text);
             case BYTES -> decodeBytea(text);
-            case DATE -> decodeDate(text);
-            case TIME -> decodeTime(text, 0, text.length());
-            case TIMESTAMP -> decodeTimestamp(text);
-            case TIMESTAMPTZ -> decodeTimestampTz(text);
+            case BIT -> decodeBit(text);
+            case BITS -> decodeBits(text);
+            case DATE -> TemporalDecoders.decodeDate(text);
+            case TIME -> TemporalDecoders.decodeTime(text, 0, text.length());
+            case TIMETZ -> TemporalDecoders.decodeTimeTz(text);
+            case TIMESTAMP -> TemporalDecoders.decodeTimestamp(text);
+            case TIMESTAMPTZ -> TemporalDecoders.decodeTimestampTz(text);
+            case INTERVAL -> IntervalDecoder.decode(text);
             case UUID -> text.toLowerCase(Locale.ROOT);
-            case TEXT, JSON, UNKNOWN -> text;
+            case HSTORE -> HstoreDecoder.toJson(text);
+            case POINT -> decodePoint(text);
+            case ARRAY -> throw new IllegalArgumentException("arrays are decoded with decodeArray(elementKind, text)");
+            case TEXT, JSON, XML, TSVECTOR, LTREE, ENUM, UNKNOWN -> text;
         };
+    }
+
+    /** Decodes a one-dimensional array literal; NULL elements stay null, the others decode as {@code element}. */
+    public static List<Object> decodeArray(ValueKind element, String text) {
+        if (element == ValueKind.ARRAY) {
+            throw new IllegalArgumentException("PostgreSQL has no arrays of arrays");
+        }
+        List<String> texts = ArrayLiteralParser.parse(text, ',');
+        List<Object> values = new ArrayList<>(texts.size());
+        for (String elementText : texts) {
+            values.add(elementText == null ? null : decode(element, elementText));
+        }
+        return values;
     }
 
     static Boolean decodeBoolean(String text) {
@@ -62,6 +70,38 @@ public final class ValueDecoder {
         return special != null ? special : new BigDecimal(text);
     }
 
+    /**
+     * {@code $1,234.56}, {@code -$1.00}: what cash_out prints with lc_monetary C (or an en_US-like
+     * locale): '.' before exactly two fraction digits, ',' between groups, any currency symbol.
+     */
+    static BigDecimal decodeMoney(String text) {
+        StringBuilder digits = new StringBuilder(text.length());
+        boolean negative = false;
+        int point = -1;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits.append(c);
+            } else if (c == '.' && point < 0) {
+                point = digits.length();
+            } else if (c == '-' || c == '(') {
+                negative = true;
+            } else if (c == '.' || Character.isDigit(c)) {
+                throw notCMoney(text);
+            }
+            // ',' groups, ')' closes a negative, anything else is a currency symbol or space.
+        }
+        if (digits.isEmpty() || point < 0 || digits.length() - point != 2) {
+            throw notCMoney(text);
+        }
+        BigDecimal value = new BigDecimal(new BigInteger(digits.toString()), 2);
+        return negative ? value.negate() : value;
+    }
+
+    private static IllegalArgumentException notCMoney(String text) {
+        return new IllegalArgumentException("money is not printed as lc_monetary=C prints it ($1,234.56): " + text);
+    }
+
     static byte[] decodeBytea(String text) {
         if (!text.startsWith("\\x")) {
             throw new IllegalArgumentException("bytea is not in hex format (set bytea_output=hex)");
@@ -69,85 +109,50 @@ public final class ValueDecoder {
         return HexFormat.of().parseHex(text, 2, text.length());
     }
 
-    /** {@code 2024-01-02}, {@code 0044-03-15 BC}, {@code infinity}: days since the epoch. */
-    static Integer decodeDate(String text) {
-        if (text.equals("infinity")) {
-            return Integer.MAX_VALUE;
-        }
-        if (text.equals("-infinity")) {
-            return Integer.MIN_VALUE;
-        }
-        boolean bc = text.endsWith(" BC");
-        int end = bc ? text.length() - 3 : text.length();
-        return Math.toIntExact(epochDay(text, 0, end, bc));
+    /** {@code bit(1)}: "1" or "0"; an empty {@code varbit(1)} counts as false. */
+    static Boolean decodeBit(String text) {
+        return switch (text) {
+            case "1" -> Boolean.TRUE;
+            case "0", "" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException("not a bit(1) value: " + text);
+        };
     }
 
-    /** {@code 2024-01-02 03:04:05.123456} (optionally {@code BC}): microseconds since the epoch. */
-    static Long decodeTimestamp(String text) {
-        if (text.equals("infinity")) {
-            return Long.MAX_VALUE;
-        }
-        if (text.equals("-infinity")) {
-            return Long.MIN_VALUE;
-        }
-        boolean bc = text.endsWith(" BC");
-        int end = bc ? text.length() - 3 : text.length();
-        int space = text.indexOf(' ');
-        return epochDay(text, 0, space, bc) * MICROS_PER_DAY + decodeTime(text, space + 1, end);
-    }
-
-    /** {@code 2024-01-02 03:04:05.123+00} in a UTC session: an ISO-8601 instant string. */
-    static String decodeTimestampTz(String text) {
-        if (text.equals("infinity") || text.equals("-infinity")) {
-            return text;
-        }
-        boolean bc = text.endsWith(" BC");
-        int end = bc ? text.length() - 3 : text.length();
-        int space = text.indexOf(' ');
-        int zone = Math.max(text.lastIndexOf('+', end - 1), text.lastIndexOf('-', end - 1));
-        if (zone <= space) {
-            throw new IllegalArgumentException("timestamptz without offset: " + text);
-        }
-        long micros = epochDay(text, 0, space, bc) * MICROS_PER_DAY + decodeTime(text, space + 1, zone)
-                - offsetSeconds(text, zone, end) * MICROS_PER_SECOND;
-        long seconds = Math.floorDiv(micros, MICROS_PER_SECOND);
-        int nanos = (int) Math.floorMod(micros, MICROS_PER_SECOND) * 1000;
-        return INSTANT_TEXT.format(java.time.LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC));
-    }
-
-    private static long epochDay(String text, int start, int end, boolean bc) {
-        int firstDash = text.indexOf('-', start + 1);
-        int year = Integer.parseInt(text, start, firstDash, 10);
-        int month = Integer.parseInt(text, firstDash + 1, firstDash + 3, 10);
-        int day = Integer.parseInt(text, firstDash + 4, end, 10);
-        // 1 BC is year 0 of the proleptic calendar.
-        return LocalDate.of(bc ? 1 - year : year, month, day).toEpochDay();
-    }
-
-    /** {@code HH:MM:SS[.ffffff]} between start and end: microseconds since midnight. */
-    static long decodeTime(String text, int start, int end) {
-        int hours = Integer.parseInt(text, start, start + 2, 10);
-        int minutes = Integer.parseInt(text, start + 3, start + 5, 10);
-        int seconds = Integer.parseInt(text, start + 6, start + 8, 10);
-        long micros = 0;
-        if (end > start + 8) {
-            int digits = end - start - 9;
-            micros = Integer.parseInt(text, start + 9, end, 10);
-            for (int i = digits; i < 6; i++) {
-                micros *= 10;
+    /**
+     * {@code 101100}: the leftmost bit is the most significant; the bytes are the unsigned value,
+     * least significant byte first, as few as hold the highest set bit (none for all zeros). This is
+     * what Debezium emits (BitSet.toByteArray of the reversed string).
+     */
+    static byte[] decodeBits(String text) {
+        int length = text.length();
+        byte[] bytes = new byte[(length - leadingZeros(text) + 7) / 8];
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            int bit = length - 1 - i;
+            if (c == '1') {
+                bytes[bit / 8] |= (byte) (1 << (bit % 8));
+            } else if (c != '0') {
+                throw new IllegalArgumentException("not a bit string: " + text);
             }
         }
-        return ((hours * 60L + minutes) * 60L + seconds) * MICROS_PER_SECOND + micros;
+        return bytes;
     }
 
-    /** {@code +HH[:MM[:SS]]} or {@code -HH...}. */
-    private static long offsetSeconds(String text, int start, int end) {
-        int sign = text.charAt(start) == '-' ? -1 : 1;
-        String[] parts = text.substring(start + 1, end).split(":");
-        long seconds = 0;
-        for (int i = 0; i < 3; i++) {
-            seconds = seconds * 60 + (i < parts.length ? Integer.parseInt(parts[i]) : 0);
+    private static int leadingZeros(String text) {
+        int zeros = 0;
+        while (zeros < text.length() && text.charAt(zeros) == '0') {
+            zeros++;
         }
-        return sign * seconds;
+        return zeros;
+    }
+
+    /** {@code (1.5,-2)}; float8 text, so NaN, Infinity and exponents too. */
+    static PgPoint decodePoint(String text) {
+        int comma = text.indexOf(',');
+        if (!text.startsWith("(") || !text.endsWith(")") || comma < 0) {
+            throw new IllegalArgumentException("not a point: " + text);
+        }
+        return new PgPoint(Double.parseDouble(text.substring(1, comma)),
+                Double.parseDouble(text.substring(comma + 1, text.length() - 1)));
     }
 }

@@ -1,21 +1,31 @@
 package io.snapclone.pg.value;
 
+import static io.snapclone.pg.value.ValueKind.BIT;
+import static io.snapclone.pg.value.ValueKind.BITS;
 import static io.snapclone.pg.value.ValueKind.BOOLEAN;
 import static io.snapclone.pg.value.ValueKind.BYTES;
 import static io.snapclone.pg.value.ValueKind.DATE;
+import static io.snapclone.pg.value.ValueKind.ENUM;
 import static io.snapclone.pg.value.ValueKind.FLOAT32;
 import static io.snapclone.pg.value.ValueKind.FLOAT64;
 import static io.snapclone.pg.value.ValueKind.INT16;
 import static io.snapclone.pg.value.ValueKind.INT32;
 import static io.snapclone.pg.value.ValueKind.INT64;
+import static io.snapclone.pg.value.ValueKind.INTERVAL;
 import static io.snapclone.pg.value.ValueKind.JSON;
+import static io.snapclone.pg.value.ValueKind.LTREE;
+import static io.snapclone.pg.value.ValueKind.MONEY;
 import static io.snapclone.pg.value.ValueKind.NUMERIC;
+import static io.snapclone.pg.value.ValueKind.POINT;
 import static io.snapclone.pg.value.ValueKind.TEXT;
 import static io.snapclone.pg.value.ValueKind.TIME;
 import static io.snapclone.pg.value.ValueKind.TIMESTAMP;
 import static io.snapclone.pg.value.ValueKind.TIMESTAMPTZ;
+import static io.snapclone.pg.value.ValueKind.TIMETZ;
+import static io.snapclone.pg.value.ValueKind.TSVECTOR;
 import static io.snapclone.pg.value.ValueKind.UNKNOWN;
 import static io.snapclone.pg.value.ValueKind.UUID;
+import static io.snapclone.pg.value.ValueKind.XML;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -133,6 +143,56 @@ class ValueDecoderTest {
         cases.add(new RoundTrip(TEXT, "  as is\t\\ ", "  as is\t\\ ", "text untouched"));
         cases.add(new RoundTrip(JSON, "{\"a\": [1, 2]}", "{\"a\": [1, 2]}", "json untouched"));
         cases.add(new RoundTrip(UNKNOWN, "(1,2)", "(1,2)", "unknown type as printed"));
+        cases.add(new RoundTrip(XML, "<a b=\"1\">x &amp; y</a>", "<a b=\"1\">x &amp; y</a>", "xml untouched"));
+        cases.add(new RoundTrip(TSVECTOR, "'a':1A 'fat':2 'cat':3", "'a':1A 'fat':2 'cat':3", "tsvector untouched"));
+        cases.add(new RoundTrip(LTREE, "Top.Science.Astronomy", "Top.Science.Astronomy", "ltree untouched"));
+        cases.add(new RoundTrip(ENUM, "happy", "happy", "enum label untouched"));
+        cases.add(new RoundTrip(ENUM, "with space", "with space", "enum label with a space"));
+        cases.add(new RoundTrip(TEXT, "192.168.0.1/24", "192.168.0.1/24", "inet as printed"));
+        cases.add(new RoundTrip(TEXT, "08:00:2b:01:02:03:04:05", "08:00:2b:01:02:03:04:05", "macaddr8 as printed"));
+        cases.add(new RoundTrip(TEXT, "16/B374D848", "16/B374D848", "pg_lsn as printed"));
+        cases.add(new RoundTrip(INT64, "18446744073709551", 18446744073709551L, "xid8"));
+        cases.add(new RoundTrip(INT64, "4294967295", 4294967295L, "oid max value (unsigned 32-bit)"));
+
+        cases.add(new RoundTrip(TIMETZ, "00:00:00+00", "00:00:00Z", "midnight UTC"));
+        cases.add(new RoundTrip(TIMETZ, "13:45:56+00", "13:45:56Z", "no fraction"));
+        cases.add(new RoundTrip(TIMETZ, "13:45:00+00", "13:45:00Z", "zero seconds are written"));
+        cases.add(new RoundTrip(TIMETZ, "13:45:56.5+00", "13:45:56.5Z", "one fractional digit"));
+        cases.add(new RoundTrip(TIMETZ, "13:45:56.123456+00", "13:45:56.123456Z", "microseconds"));
+        cases.add(new RoundTrip(TIMETZ, "13:45:56.120000+00", "13:45:56.12Z", "trailing zeros dropped"));
+        cases.add(new RoundTrip(TIMETZ, "13:45:56.000001+00", "13:45:56.000001Z", "one microsecond"));
+        cases.add(new RoundTrip(TIMETZ, "13:45:56+05:30", "08:15:56Z", "positive offset with minutes"));
+        cases.add(new RoundTrip(TIMETZ, "20:00:00-08", "04:00:00Z", "negative offset wraps past midnight"));
+        cases.add(new RoundTrip(TIMETZ, "01:00:00.25+02", "23:00:00.25Z", "positive offset wraps before midnight"));
+        cases.add(new RoundTrip(TIMETZ, "12:00:00+00:19:32", "11:40:28Z", "LMT offset with seconds"));
+        cases.add(new RoundTrip(TIMETZ, "00:00:00+15:59", "08:01:00Z", "max offset"));
+        cases.add(new RoundTrip(TIMETZ, "24:00:00+00", "24:00:00Z", "24:00:00 at UTC kept, as Debezium keeps it"));
+        cases.add(new RoundTrip(TIMETZ, "24:00:00+01", "23:00:00Z", "24:00:00 elsewhere shifted"));
+        cases.add(new RoundTrip(TIMETZ, "23:59:59.999999-15:59", "15:58:59.999999Z", "last microsecond, min offset"));
+
+        cases.add(new RoundTrip(MONEY, "$0.00", new BigDecimal("0.00"), "zero"));
+        cases.add(new RoundTrip(MONEY, "$1,234.56", new BigDecimal("1234.56"), "grouping"));
+        cases.add(new RoundTrip(MONEY, "-$1.00", new BigDecimal("-1.00"), "negative"));
+        cases.add(new RoundTrip(MONEY, "-$0.01", new BigDecimal("-0.01"), "smallest negative"));
+        cases.add(new RoundTrip(MONEY, "$92,233,720,368,547,758.07", new BigDecimal("92233720368547758.07"), "max value"));
+        cases.add(new RoundTrip(MONEY, "-$92,233,720,368,547,758.08", new BigDecimal("-92233720368547758.08"),
+                "min value"));
+        cases.add(new RoundTrip(MONEY, "($5.00)", new BigDecimal("-5.00"), "accounting negative"));
+        cases.add(new RoundTrip(MONEY, "€1,234.50", new BigDecimal("1234.50"), "other currency symbol"));
+
+        cases.add(new RoundTrip(BIT, "1", true, "bit(1) one"));
+        cases.add(new RoundTrip(BIT, "0", false, "bit(1) zero"));
+        cases.add(new RoundTrip(BIT, "", false, "empty varbit(1)"));
+
+        cases.add(new RoundTrip(POINT, "(1,2)", new PgPoint(1, 2), "integers"));
+        cases.add(new RoundTrip(POINT, "(-1.5,2.25)", new PgPoint(-1.5, 2.25), "fractions"));
+        cases.add(new RoundTrip(POINT, "(1e+100,-1e-300)", new PgPoint(1e100, -1e-300), "exponents"));
+        cases.add(new RoundTrip(POINT, "(NaN,Infinity)", new PgPoint(Double.NaN, Double.POSITIVE_INFINITY),
+                "NaN and infinity"));
+        cases.add(new RoundTrip(POINT, "(-Infinity,-0)", new PgPoint(Double.NEGATIVE_INFINITY, -0.0),
+                "-infinity and negative zero"));
+        cases.add(new RoundTrip(POINT, "(0.1,0.30000000000000004)", new PgPoint(0.1, 0.30000000000000004),
+                "shortest round-trip text"));
         return cases;
     }
 
@@ -223,6 +283,38 @@ class ValueDecoderTest {
     @CsvSource({"\\xabc", "\\xzz"})
     void byteaWithBadHexIsRejected(String text) {
         assertThrows(IllegalArgumentException.class, () -> ValueDecoder.decode(BYTES, text));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            all zeros is empty                 | 0000000000 |
+            one                                | 01         | 01
+            leftmost is most significant       | 10         | 02
+            eight bits                         | 10000000   | 80
+            nine bits: low byte first          | 100000001  | 0101
+            bit(10) b'1000000000'              | 1000000000 | 0002
+            leading zeros take no bytes        | 0000000101 | 05
+            sixteen ones                       | 1111111111111111 | ffff
+            seventeen bits                     | 10000000000000000 | 000001
+            """)
+    void bitsAreLittleEndianUnsignedLikeDebezium(String name, String text, String expectedHex) {
+        byte[] expected = HexFormat.of().parseHex(expectedHex == null ? "" : expectedHex);
+        assertArrayEquals(expected, (byte[]) ValueDecoder.decode(BITS, text), name);
+        // Debezium: a BitSet with bit (len - 1 - i) set for each '1' at i, then BitSet.toByteArray().
+        java.util.BitSet bits = new java.util.BitSet();
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == '1') {
+                bits.set(text.length() - 1 - i);
+            }
+        }
+        assertArrayEquals(bits.toByteArray(), (byte[]) ValueDecoder.decode(BITS, text), name + " (Debezium)");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"BITS, 102", "BITS, 1 0", "BIT, 2", "BIT, 10", "POINT, 1,2", "POINT, (1 2)", "TIMETZ, 13:45:56",
+            "MONEY, 1.234,56 €", "MONEY, $1.5", "MONEY, 5", "MONEY, $1.2.3", "MONEY, Eu", "ARRAY, {1}"})
+    void malformedTextIsRejected(ValueKind kind, String text) {
+        assertThrows(IllegalArgumentException.class, () -> ValueDecoder.decode(kind, text));
     }
 
     @ParameterizedTest

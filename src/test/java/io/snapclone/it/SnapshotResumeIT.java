@@ -1,0 +1,180 @@
+package io.snapclone.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.snapclone.connect.metrics.SnapshotMetrics;
+import io.snapclone.testing.Poll;
+import io.snapclone.testing.TestingConnect;
+import io.snapclone.testing.TestingPostgres;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/** The snapshot survives restarts: finished work is kept, interrupted chunks resume, the snapshot is re-imported. */
+class SnapshotResumeIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final TestingPostgres postgres = TestingPostgres.shared();
+    private final TestingConnect connect = TestingConnect.shared();
+
+    @Test
+    void aTaskRestartedMidChunkResumesAfterItsLastCommittedRow() throws Exception {
+        int rows = 300_000;
+        String db = postgres.createDatabase();
+        createTable(db, "public.one_chunk", rows);
+        connect.deploy("midchunk", config(db, "mid", 1, Map.of("max.batch.size", "200")));
+        long committed = Poll.until(Duration.ofSeconds(120), "40% of the chunk's rows committed", () -> {
+            long sent = committedRows("midchunk", "one_chunk");
+            return sent >= rows * 4L / 10 ? sent : null;
+        });
+        assertTrue(committed < rows, "restarted in the middle of the chunk");
+
+        connect.cluster().restartTask("midchunk", 0);
+
+        Poll.until(Duration.ofSeconds(180), "the snapshot to complete", () -> snapshotCompleted("mid"));
+        List<ConsumerRecord<byte[], byte[]>> records = connect.readAll("mid.public.one_chunk");
+        Set<Long> ids = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            ids.add(JSON.readTree(record.key()).get("id").asLong());
+        }
+        assertEquals(rows, ids.size(), "no row is missing");
+        int repeated = records.size() - rows;
+        // Re-reading the chunk from its start would repeat at least the committed rows.
+        assertTrue(repeated < committed / 2, repeated + " rows repeated, though " + committed + " were committed");
+        connect.delete("midchunk");
+    }
+
+    @Test
+    void aRestartedConnectorReimportsTheSnapshotATaskHolds() throws Exception {
+        String db = postgres.createDatabase();
+        createTable(db, "public.big_first", 50_000);
+        createTable(db, "public.small_second", 500);
+        String fingerprint;
+        String firstId;
+        try (Connection locker = postgres.superuser(db); Statement lock = locker.createStatement()) {
+            connect.deploy("reimport", config(db, "reimp", 1, Map.of()));
+            Map<String, String> task = Poll.until(Duration.ofSeconds(60), "the plan",
+                    () -> connect.taskConfigs("reimport").isEmpty() ? null : connect.taskConfigs("reimport").get(0));
+            fingerprint = task.get("task.snapshot.fingerprint");
+            firstId = task.get("task.snapshot.id");
+            locker.setAutoCommit(false);
+            lock.execute("LOCK TABLE public.small_second IN ACCESS EXCLUSIVE MODE");
+            Poll.until(Duration.ofSeconds(60), "the task to publish the snapshot it holds",
+                    () -> events("reimp").contains("snapshot.held"));
+            // Committed after the snapshot: a snapshot taken anew would see this row.
+            try (Connection writer = postgres.superuser(db); Statement insert = writer.createStatement()) {
+                insert.execute("INSERT INTO public.big_first VALUES (-1, 'after the snapshot')");
+            }
+
+            connect.cluster().restartConnector("reimport");
+
+            Map<String, String> restarted = Poll.until(Duration.ofSeconds(60), "new task configs", () -> {
+                List<Map<String, String>> configs = connect.taskConfigs("reimport");
+                return configs.isEmpty() || configs.get(0).get("task.snapshot.id").equals(firstId) ? null : configs.get(0);
+            });
+            assertEquals(fingerprint, restarted.get("task.snapshot.fingerprint"), "the same snapshot, re-imported");
+            locker.rollback();
+        }
+        Poll.until(Duration.ofSeconds(120), "the snapshot to complete", () -> snapshotCompleted("reimp"));
+        Set<Long> ids = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> record : connect.readAll("reimp.public.big_first", "reimp.public.small_second")) {
+            ids.add(JSON.readTree(record.key()).get("id").asLong());
+        }
+        assertFalse(ids.contains(-1L), "a row committed after the snapshot is not in it");
+        assertEquals(50_500, ids.size());
+        connect.delete("reimport");
+    }
+
+    @Test
+    void aSkewedLoadKeepsEveryTaskBusyAndMetricsShowIt() throws Exception {
+        String db = postgres.createDatabase();
+        createTable(db, "public.huge", 180_000);
+        for (int i = 0; i < 4; i++) {
+            createTable(db, "public.small" + i, 5_000);
+        }
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        connect.deploy("skewed", config(db, "skew", 3, Map.of("snapshot.chunk.size", "1048576")));
+        Map<Integer, Long> rowsPerTask = new HashMap<>();
+        Map<Integer, Long> finishedAt = new HashMap<>();
+        long started = System.nanoTime();
+        Poll.until(Duration.ofSeconds(180), "every task to finish its chunks", () -> {
+            for (int task = 0; task < 3; task++) {
+                ObjectName name = SnapshotMetrics.objectName("skewed", task);
+                if (jmx.isRegistered(name) && (int) jmx.getAttribute(name, "TotalChunkCount") > 0) {
+                    rowsPerTask.put(task, (Long) jmx.getAttribute(name, "TotalRowsScanned"));
+                    if ((Boolean) jmx.getAttribute(name, "SnapshotCompleted")) {
+                        finishedAt.putIfAbsent(task, System.nanoTime() - started);
+                    }
+                }
+            }
+            return finishedAt.size() == 3;
+        });
+        long total = rowsPerTask.values().stream().mapToLong(Long::longValue).sum();
+        assertEquals(200_000, total, "rows per task: " + rowsPerTask);
+        for (long taskRows : rowsPerTask.values()) {
+            assertTrue(taskRows > total / 5, "every task reads a fair share: " + rowsPerTask);
+        }
+        long first = finishedAt.values().stream().mapToLong(Long::longValue).min().orElseThrow();
+        long last = finishedAt.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+        assertTrue(first >= last * 6 / 10, "tasks finish close together (ns since start): " + finishedAt);
+
+        Poll.until(Duration.ofSeconds(60), "the snapshot.completed event", () -> snapshotCompleted("skew"));
+        List<String> events = events("skew");
+        assertEquals(5, events.stream().filter("table.completed"::equals).count());
+        connect.delete("skewed");
+    }
+
+    private long committedRows(String connector, String table) {
+        for (ConnectorOffset offset : connect.cluster().connectorOffsets(connector).offsets()) {
+            if (offset.offset() != null && table.equals(offset.partition().get("table"))) {
+                return ((Number) offset.offset().get("rows")).longValue();
+            }
+        }
+        return 0;
+    }
+
+    private boolean snapshotCompleted(String prefix) throws Exception {
+        return events(prefix).contains("snapshot.completed");
+    }
+
+    private List<String> events(String prefix) throws Exception {
+        List<String> events = new java.util.ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : connect.readAll(prefix + ".snapclone.progress")) {
+            events.add(JSON.readTree(record.value()).get("event").asText());
+        }
+        return events;
+    }
+
+    private Map<String, String> config(String db, String prefix, int tasks, Map<String, String> overrides) {
+        Map<String, String> config = new HashMap<>(TestingConnect.baseConnectorConfig(prefix, tasks));
+        config.putAll(postgres.connectorConfig(db));
+        config.putAll(overrides);
+        return config;
+    }
+
+    private void createTable(String db, String table, int rows) throws SQLException {
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE " + table + " (id bigint PRIMARY KEY, v text)");
+            statement.execute("INSERT INTO " + table + " SELECT g, repeat('x', 40) FROM generate_series(1, " + rows + ") g");
+            statement.execute("ANALYZE " + table);
+        }
+    }
+}
