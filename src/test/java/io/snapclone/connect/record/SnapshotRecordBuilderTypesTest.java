@@ -35,7 +35,7 @@ class SnapshotRecordBuilderTypesTest {
         SnapshotRecordBuilder builder = new SnapshotRecordBuilder(table, "srv", "db");
         String[] fields = {"1", "13:45:56+05:30", "1 day", "$1.50", "1010", "1", "(1,2)", "happy",
                 "{a,NULL,\"b c\"}", "\"k\"=>\"v\"", null};
-        SourceRecord record = builder.snapshotRecord(fields, Map.of(), Map.of(), 0L);
+        SourceRecord record = builder.snapshotRecord(fields, 0, Map.of(), Map.of(), 0L);
         Struct value = (Struct) record.value();
         value.validate();
         Struct after = value.getStruct("after");
