@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -76,11 +77,16 @@ final class SnapshotCoordinator implements AutoCloseable {
     synchronized void start(Map<String, String> connectorProps, int maxTasks) {
         this.connectorProps = Map.copyOf(connectorProps);
         ConnectionSettings settings = config.connectionSettings();
-        List<TableInfo> tables;
+        List<TableInfo> tables = new ArrayList<>();
         int blockSize;
-        try (Connection connection = settings.open("snapclone-coordinator " + connectorName)) {
+        try (Connection connection = settings.open("snapclone-coordinator " + connectorName);
+             Statement statement = connection.createStatement()) {
+            // Planning must not hang behind someone's ALTER TABLE: see Catalog.currentSize.
+            statement.execute("SET lock_timeout = '1s'");
             Catalog catalog = new Catalog(connection);
-            tables = catalog.tables(config.tableFilter());
+            for (TableInfo table : catalog.tables(config.tableFilter())) {
+                tables.add(new TableInfo(table.id(), catalog.currentSize(table), table.selectable()));
+            }
             blockSize = catalog.blockSize();
         } catch (SQLException e) {
             throw new ConnectException(DatabaseChecks.connectionProblem(settings, e).message(), e);

@@ -26,7 +26,8 @@ public record ConnectionSettings(String host, int port, String database, String 
     }
 
     /**
-     * A session in UTC, so that timestamptz text is the same whichever server time zone is set.
+     * A session whose text output the decoders understand (UTC, ISO dates, hex bytea...), so that
+     * values read the same whatever the server's defaults.
      * {@code applicationName} shows in {@code pg_stat_activity}, where operators look first.
      */
     public Connection open(String applicationName) throws SQLException {
@@ -41,7 +42,9 @@ public record ConnectionSettings(String host, int port, String database, String 
         props.setProperty("tcpKeepAlive", "true");
         Connection connection = DriverManager.getConnection(url(), props);
         try (Statement statement = connection.createStatement()) {
-            statement.execute("SET TIME ZONE 'UTC'");
+            // The decoders read text in exactly these formats, whatever the server's defaults are.
+            statement.execute("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; "
+                    + "SET bytea_output = 'hex'; SET extra_float_digits = 3; SET lc_monetary = 'C'");
         } catch (SQLException e) {
             connection.close();
             throw e;

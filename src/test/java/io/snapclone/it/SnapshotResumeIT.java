@@ -95,11 +95,12 @@ class SnapshotResumeIT {
         }
         Poll.until(Duration.ofSeconds(120), "the snapshot to complete", () -> snapshotCompleted("reimp"));
         Set<Long> ids = new HashSet<>();
-        for (ConsumerRecord<byte[], byte[]> record : connect.readAll("reimp.public.big_first", "reimp.public.small_second")) {
+        for (ConsumerRecord<byte[], byte[]> record : connect.readAll("reimp.public.big_first")) {
             ids.add(JSON.readTree(record.key()).get("id").asLong());
         }
         assertFalse(ids.contains(-1L), "a row committed after the snapshot is not in it");
-        assertEquals(50_500, ids.size());
+        assertEquals(50_000, ids.size());
+        assertEquals(500, connect.readAll("reimp.public.small_second").size());
         connect.delete("reimport");
     }
 

@@ -15,7 +15,8 @@ import java.util.function.Predicate;
 /** Reads tables, columns and keys from the system catalogs of one session. */
 public final class Catalog {
     private static final String TABLES = """
-            SELECT n.nspname, c.relname, pg_catalog.pg_relation_size(c.oid),
+            SELECT n.nspname, c.relname,
+                   GREATEST(c.relpages, 0)::bigint * current_setting('block_size')::bigint,
                    pg_catalog.has_table_privilege(c.oid, 'SELECT')
             FROM pg_catalog.pg_class c
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -60,7 +61,10 @@ public final class Catalog {
         this.connection = requireNonNull(connection, "connection is null");
     }
 
-    /** Ordinary tables (partitions included, partitioned parents not) that the filter accepts. */
+    /**
+     * Ordinary tables (partitions included, partitioned parents not) that the filter accepts, with
+     * their size as the catalog last estimated it (VACUUM/ANALYZE): listing takes no table locks.
+     */
     public List<TableInfo> tables(Predicate<TableId> filter) throws SQLException {
         List<TableInfo> tables = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(TABLES);
@@ -73,6 +77,25 @@ public final class Catalog {
             }
         }
         return tables;
+    }
+
+    /**
+     * The table's size on disk now. {@code pg_relation_size} needs a lock that waits behind an
+     * exclusive one (ALTER TABLE...): after the session's lock_timeout, the catalog estimate.
+     */
+    public long currentSize(TableInfo table) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_catalog.pg_relation_size(?::regclass)")) {
+            statement.setString(1, table.id().quoted());
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            if ("55P03".equals(e.getSQLState()) && connection.getAutoCommit()) {
+                return table.sizeBytes();
+            }
+            throw e;
+        }
     }
 
     public TableSchema describe(TableId table) throws SQLException {

@@ -1,0 +1,72 @@
+package io.snapclone.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.snapclone.testing.Poll;
+import io.snapclone.testing.TestingConnect;
+import io.snapclone.testing.TestingPostgres;
+
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Memory does not grow with table size: a worker whose JVM has a 256 MB heap (this test runs in
+ * its own Failsafe execution with -Xmx256m, broker and worker in process) snapshots a table whose
+ * COPY stream is several times that.
+ */
+class BoundedMemoryIT {
+    private static final int ROWS = 400_000;
+    private static final int ROW_TEXT_BYTES = 2_000;
+
+    @Test
+    void aTableManyTimesTheHeapIsSnapshotted() throws Exception {
+        long heap = Runtime.getRuntime().maxMemory();
+        // Only meaningful in the small-heap Failsafe execution (-Dit.test=... runs it in every execution).
+        assumeTrue(heap <= 300L * 1024 * 1024, "runs with a small heap, not " + heap / (1024 * 1024) + " MB");
+        TestingPostgres postgres = TestingPostgres.shared();
+        TestingConnect connect = TestingConnect.shared();
+        String db = postgres.createDatabase();
+        long tableBytes;
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE wide (id bigint PRIMARY KEY, payload text)");
+            // Stored uncompressed, so that the table really is as large as what COPY sends.
+            statement.execute("ALTER TABLE wide ALTER COLUMN payload SET STORAGE EXTERNAL");
+            statement.execute("INSERT INTO wide SELECT g, (SELECT string_agg(md5((g * 100 + i)::text), '') "
+                    + "FROM generate_series(1, " + ROW_TEXT_BYTES / 32 + ") i) FROM generate_series(1, " + ROWS + ") g");
+            try (ResultSet rs = statement.executeQuery("SELECT pg_total_relation_size('wide')")) {
+                rs.next();
+                tableBytes = rs.getLong(1);
+            }
+        }
+        assertTrue(tableBytes > 3 * heap, "table " + tableBytes / (1024 * 1024) + " MB vs heap " + heap / (1024 * 1024) + " MB");
+
+        Map<String, String> config = new HashMap<>(TestingConnect.baseConnectorConfig("mem", 2));
+        config.putAll(postgres.connectorConfig(db));
+        config.put("snapshot.chunk.size", Integer.toString(8 * 1024 * 1024));
+        config.put("max.batch.size", "1000");
+        connect.deploy("memory", config);
+
+        TopicPartition topic = new TopicPartition("mem.public.wide", 0);
+        Poll.until(Duration.ofMinutes(10), "every row in Kafka", () ->
+                connect.cluster().kafka().describeTopics(topic.topic()).get(topic.topic()).isPresent()
+                        && connect.cluster().kafka().endOffset(topic) >= ROWS);
+        assertEquals(ROWS, connect.cluster().kafka().endOffset(topic), "each row once");
+        long peak = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                .map(MemoryPoolMXBean::getPeakUsage).mapToLong(u -> u.getUsed()).sum();
+        System.out.printf("BoundedMemoryIT: table %d MB, heap max %d MB, peak heap pools %d MB%n",
+                tableBytes >> 20, heap >> 20, peak >> 20);
+        connect.delete("memory");
+    }
+}
