@@ -98,7 +98,13 @@ final class SnapshotCoordinator implements AutoCloseable {
         allTables = tables.stream().map(TableInfo::id).toList();
         Map<TableId, TableState> states = tableStates(allTables);
         List<ChunkPlanner.SizedChunk> chunks = new ArrayList<>();
-        ChunkPlanner planner = new ChunkPlanner(config.chunkSizeBytes(), blockSize);
+        long totalBytes = tables.stream().mapToLong(TableInfo::sizeBytes).sum();
+        ChunkPlanner planner = ChunkPlanner.forLoad(config.chunkSizeBytes(), blockSize, totalBytes, maxTasks);
+        if (planner.chunkSizeBytes() > config.chunkSizeBytes()) {
+            log.info("Connector {}: {} MB to read: chunks of {} MB instead of {} (at most {} chunks per task)",
+                    connectorName, totalBytes >> 20, planner.chunkSizeBytes() >> 20, config.chunkSizeBytes() >> 20,
+                    ChunkPlanner.MAX_CHUNKS_PER_TASK);
+        }
         List<TableId> unfinished = new ArrayList<>();
         for (TableInfo table : tables) {
             TableState state = states.get(table.id());

@@ -45,6 +45,8 @@ public final class TestingConnect {
         workerProps.put("value.converter.decimal.format", "NUMERIC");
         Properties brokerProps = new Properties();
         brokerProps.put("auto.create.topics.enable", "false");
+        // The log cleaner's default 128 MB buffer would take half of a 256 MB test heap.
+        brokerProps.put("log.cleaner.dedupe.buffer.size", Integer.toString(4 * 1024 * 1024));
         EmbeddedConnectCluster cluster = new EmbeddedConnectCluster.Builder()
                 .name("snapclone-test")
                 .numWorkers(workers)

@@ -10,6 +10,12 @@ import java.util.PriorityQueue;
  * first to the least loaded task, so that one big table keeps every task busy.
  */
 public final class ChunkPlanner {
+    /**
+     * Enough chunks to keep every task busy to the end, few enough that the task configs (which
+     * list them) stay small: beyond this many per task, chunks grow instead.
+     */
+    public static final int MAX_CHUNKS_PER_TASK = 64;
+
     private final long chunkSizeBytes;
     private final int blockSize;
 
@@ -22,6 +28,19 @@ public final class ChunkPlanner {
         }
         this.chunkSizeBytes = chunkSizeBytes;
         this.blockSize = blockSize;
+    }
+
+    /**
+     * A planner whose chunks are about {@code chunkSizeBytes}, or larger when that would make more
+     * than {@link #MAX_CHUNKS_PER_TASK} chunks per task for {@code totalBytes}.
+     */
+    public static ChunkPlanner forLoad(long chunkSizeBytes, int blockSize, long totalBytes, int tasks) {
+        long cap = (totalBytes + (long) MAX_CHUNKS_PER_TASK * tasks - 1) / ((long) MAX_CHUNKS_PER_TASK * tasks);
+        return new ChunkPlanner(Math.max(chunkSizeBytes, cap), blockSize);
+    }
+
+    public long chunkSizeBytes() {
+        return chunkSizeBytes;
     }
 
     /** What is left to read of one table: its blocks from {@code startBlock} on. */

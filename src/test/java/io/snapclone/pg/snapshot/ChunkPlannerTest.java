@@ -197,4 +197,16 @@ class ChunkPlannerTest {
     private static SizedChunk sized(String table, long blocks) {
         return new SizedChunk(chunk(table), blocks * BLOCK);
     }
+
+    @Test
+    void aHugeLoadGetsLargerChunksSoThatTaskConfigsStaySmall() {
+        long tenTerabytes = 10L << 40;
+        ChunkPlanner planner = ChunkPlanner.forLoad(256L << 20, 8192, tenTerabytes, 4);
+        List<ChunkPlanner.SizedChunk> chunks = planner.split(new ChunkPlanner.Remaining(
+                new io.snapclone.pg.TableId("public", "huge"), 0, tenTerabytes));
+        assertTrue(chunks.size() <= ChunkPlanner.MAX_CHUNKS_PER_TASK * 4, chunks.size() + " chunks");
+        assertTrue(chunks.size() >= ChunkPlanner.MAX_CHUNKS_PER_TASK * 4 - 1, chunks.size() + " chunks");
+        assertEquals(256L << 20, ChunkPlanner.forLoad(256L << 20, 8192, 1L << 30, 4).chunkSizeBytes(),
+                "a small load keeps the configured size");
+    }
 }
