@@ -97,6 +97,11 @@ public class SnapcloneSourceTask extends SourceTask {
                 SnapshotOffsets.holding(held, config.fingerprint()), System.currentTimeMillis()));
         log.info("Task {}: imported snapshot {} (fingerprint {}), holding it as {}; {} of {} chunks to read", name,
                 config.snapshotId(), config.fingerprint(), held, todo.size(), chunks.size());
+        if (config.snapshotRetaken()) {
+            log.warn("Task {}: reading under a NEW snapshot {}: no session held the original one any more; "
+                    + "see docs/snapshots.md", name, config.fingerprint());
+            announceRetaken();
+        }
     }
 
     private void findUnfinished(List<Chunk> chunks) {
@@ -139,8 +144,14 @@ public class SnapcloneSourceTask extends SourceTask {
             if (stopping) {
                 return null;
             }
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            String advice = state.startsWith("08") || state.startsWith("57P0")
+                    ? " The connection to PostgreSQL was lost (server restarted?). Restart the connector with its tasks "
+                    + "(POST /connectors/<name>/restart?includeTasks=true): finished chunks are kept and the rest is "
+                    + "re-planned, under the original snapshot if a session still holds it."
+                    : "";
             throw new ConnectException("Task " + name + " failed reading " + (work == null ? "" : work.chunk()) + ": "
-                    + e.getMessage(), e);
+                    + e.getMessage() + advice, e);
         }
     }
 
@@ -205,11 +216,22 @@ public class SnapcloneSourceTask extends SourceTask {
         return batch;
     }
 
+    /** Task 0 says once, on the progress topic, that this snapshot replaced the original. */
+    private void announceRetaken() {
+        Map<String, Object> announcement = SnapshotOffsets.announcementPartition(config.topicPrefix(), "snapshot.retaken");
+        if (config.taskIndex() == 0 && !SnapshotOffsets.isAnnounced(
+                context.offsetStorageReader().offset(announcement), config.fingerprint())) {
+            pending.add(ProgressEvents.snapshotRetaken(config.progressTopic(), config.fingerprint().value(),
+                    announcement, SnapshotOffsets.announced(config.fingerprint()), System.currentTimeMillis()));
+        }
+    }
+
     /** Announces each table and then the whole snapshot as complete, once. */
     private List<SourceRecord> announceCompletion() {
         List<TableId> tables = toAnnounce;
         toAnnounce = List.of();
-        Map<String, Object> announcement = SnapshotOffsets.announcementPartition(config.topicPrefix());
+        Map<String, Object> announcement = SnapshotOffsets.announcementPartition(config.topicPrefix(),
+                "snapshot.completed");
         Map<String, Object> committed = context.offsetStorageReader().offset(announcement);
         if (SnapshotOffsets.isAnnounced(committed)) {
             return null;

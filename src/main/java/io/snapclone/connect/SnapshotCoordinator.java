@@ -121,6 +121,7 @@ final class SnapshotCoordinator implements AutoCloseable {
         }
         boolean resumed = states.values().stream().anyMatch(s -> s.complete() || s.resumeBlock() > 0 || s.rowsSent() > 0);
         export = resumed ? takeOverHeldSnapshot(settings, maxTasks) : null;
+        boolean retaken = export == null && resumed;
         if (export == null) {
             export = exportNew(settings);
             if (resumed) {
@@ -133,7 +134,9 @@ final class SnapshotCoordinator implements AutoCloseable {
         List<List<Chunk>> assignment = planner.assign(chunks, maxTasks);
         List<Map<String, String>> configs = new ArrayList<>();
         for (int i = 0; i < assignment.size(); i++) {
-            configs.add(TaskConfig.of(connectorProps, i, export.id(), export.fingerprint(), assignment.get(i)));
+            Map<String, String> task = TaskConfig.of(connectorProps, i, export.id(), export.fingerprint(), assignment.get(i));
+            task.put(TaskConfig.RETAKEN_CONFIG, Boolean.toString(retaken));
+            configs.add(task);
         }
         taskConfigs = List.copyOf(configs);
         pending = List.copyOf(unfinished);

@@ -105,6 +105,41 @@ class SnapshotResumeIT {
     }
 
     @Test
+    void whenNoSessionHoldsTheSnapshotAnyMoreANewOneIsTakenAndAnnounced() throws Exception {
+        String db = postgres.createDatabase();
+        createTable(db, "public.big_first", 50_000);
+        createTable(db, "public.small_second", 500);
+        try (Connection locker = postgres.superuser(db); Statement lock = locker.createStatement()) {
+            connect.deploy("retaken", config(db, "retk", 1, Map.of()));
+            Poll.until(Duration.ofSeconds(60), "the plan", () -> !connect.taskConfigs("retaken").isEmpty());
+            locker.setAutoCommit(false);
+            lock.execute("LOCK TABLE public.small_second IN ACCESS EXCLUSIVE MODE");
+            Poll.until(Duration.ofSeconds(60), "big_first's done offset", () -> isDone("retaken", "big_first"));
+            // What a database restart does to the sessions holding the snapshot.
+            lock.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                    + "AND application_name LIKE 'snapclone%'");
+            locker.commit();
+        }
+        connect.cluster().restartConnectorAndTasks("retaken", false, true, false);
+
+        Poll.until(Duration.ofSeconds(120), "the snapshot to complete", () -> snapshotCompleted("retk"));
+        assertTrue(events("retk").contains("snapshot.retaken"), "the new snapshot is announced: " + events("retk"));
+        assertEquals(50_000, connect.readAll("retk.public.big_first").size(), "the finished table is kept");
+        assertEquals(500, connect.readAll("retk.public.small_second").size());
+        connect.delete("retaken");
+    }
+
+    private boolean isDone(String connector, String table) {
+        for (ConnectorOffset offset : connect.cluster().connectorOffsets(connector).offsets()) {
+            if (offset.offset() != null && table.equals(offset.partition().get("table"))
+                    && Boolean.TRUE.equals(offset.offset().get("done"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
     void aSkewedLoadKeepsEveryTaskBusyAndMetricsShowIt() throws Exception {
         String db = postgres.createDatabase();
         createTable(db, "public.huge", 180_000);

@@ -20,12 +20,15 @@ public final class TaskConfig extends SnapcloneConfig {
     public static final String FINGERPRINT_CONFIG = "task.snapshot.fingerprint";
     public static final String CHUNKS_CONFIG = "task.chunks";
     public static final String ANNOUNCE_CONFIG = "task.announce.tables";
+    public static final String RETAKEN_CONFIG = "task.snapshot.retaken";
 
     private static final ConfigDef TASK_CONFIG_DEF = new ConfigDef(CONFIG_DEF)
             .define(TASK_INDEX_CONFIG, Type.INT, Importance.HIGH, "Index of this task, for logs and metrics.")
             .define(SNAPSHOT_ID_CONFIG, Type.STRING, "", Importance.HIGH, "Snapshot id to import.")
             .define(FINGERPRINT_CONFIG, Type.STRING, "", Importance.HIGH, "pg_current_snapshot() the import must show.")
             .define(CHUNKS_CONFIG, Type.STRING, "", Importance.HIGH, "Chunks to read, encoded by Chunk.encodeAll.")
+            .define(RETAKEN_CONFIG, Type.BOOLEAN, false, Importance.LOW,
+                    "Whether the snapshot was taken anew because no session held the original any more.")
             .define(ANNOUNCE_CONFIG, Type.STRING, "", Importance.LOW,
                     "Tables whose completion this task announces once the snapshot is complete.");
 
@@ -65,6 +68,10 @@ public final class TaskConfig extends SnapcloneConfig {
 
     public List<Chunk> chunks() {
         return Chunk.decodeAll(getString(CHUNKS_CONFIG));
+    }
+
+    public boolean snapshotRetaken() {
+        return getBoolean(RETAKEN_CONFIG);
     }
 
     public List<TableId> tablesToAnnounce() {

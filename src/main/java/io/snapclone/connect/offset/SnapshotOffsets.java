@@ -113,12 +113,20 @@ public final class SnapshotOffsets {
     public record Holder(SnapshotId id, Fingerprint fingerprint) {
     }
 
-    /** Marks that the completion of the whole snapshot was announced on the progress topic. */
-    public static Map<String, Object> announcementPartition(String topicPrefix) {
+    /** Marks that an event (e.g. {@code snapshot.completed}) was announced on the progress topic. */
+    public static Map<String, Object> announcementPartition(String topicPrefix, String event) {
         Map<String, Object> partition = new HashMap<>();
         partition.put(SERVER, topicPrefix);
-        partition.put(ANNOUNCEMENT, "snapshot.completed");
+        partition.put(ANNOUNCEMENT, event);
         return partition;
+    }
+
+    public static Map<String, Object> announced(Fingerprint fingerprint) {
+        return Map.of(DONE, true, FINGERPRINT, fingerprint.value());
+    }
+
+    public static boolean isAnnounced(Map<String, Object> offset, Fingerprint fingerprint) {
+        return isAnnounced(offset) && fingerprint.value().equals(offset.get(FINGERPRINT));
     }
 
     public static Map<String, Object> announced() {

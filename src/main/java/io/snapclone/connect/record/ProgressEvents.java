@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Records for the progress topic: finished chunks (whose offsets mark the chunk done, so an empty
- * chunk is marked done too), snapshot holders, finished tables and the finished snapshot. One
+ * chunk is marked done too), snapshot holders, a snapshot taken anew, finished tables and the
+ * finished snapshot. One
  * struct schema for all of them; {@code event} says which, fields that do not apply are null.
  */
 public final class ProgressEvents {
@@ -50,6 +51,16 @@ public final class ProgressEvents {
                                             Map<String, ?> partition, Map<String, ?> offset, long nowMs) {
         Struct value = event("snapshot.held", nowMs).put("task", task).put("id", id).put("snapshot", fingerprint);
         return record(topic, "task-" + task, value, partition, offset, nowMs);
+    }
+
+    /**
+     * No session held the original snapshot any more: what was unfinished is read under a new
+     * one ({@code snapshot}), so the load is no longer one point in time.
+     */
+    public static SourceRecord snapshotRetaken(String topic, String fingerprint, Map<String, ?> partition,
+                                               Map<String, ?> offset, long nowMs) {
+        Struct value = event("snapshot.retaken", nowMs).put("snapshot", fingerprint);
+        return record(topic, "snapshot", value, partition, offset, nowMs);
     }
 
     /** Every chunk of the table is in Kafka. */
