@@ -35,27 +35,27 @@ class LifecycleIT {
     @Test
     void deletingTheConnectorMidSnapshotLeavesNoSessionOrSnapshotBehind() throws Exception {
         String db = postgres.createDatabase();
-        createTable(db, "public.large", 300_000);
-        connect.deploy("deleted", connectorConfig(db, "del", 2, Map.of("snapshot.chunk.size", "1048576")));
-        Poll.until(Duration.ofSeconds(60), "snapshot sessions to open", () -> snapcloneSessions(db) >= 3);
+        postgres.createTable(db, "public.large", 300_000);
+        connect.deploy("deleted", TestingConnect.connectorConfig(postgres.connectorConfig(db), "del", 2, Map.of("snapshot.chunk.size", "1048576")));
+        Poll.until(Duration.ofSeconds(60), "snapshot sessions to open", () -> postgres.sessions(db, "application_name LIKE 'snapclone%'") >= 3);
         Poll.until(Duration.ofSeconds(60), "the first records", () -> !connect.readAll("del.public.large").isEmpty());
-        assertTrue(holdsSnapshot(db), "deleted while the snapshot is still running");
+        assertTrue(postgres.coordinatorHoldsSnapshot(db), "deleted while the snapshot is still running");
 
         connect.delete("deleted");
 
-        Poll.until(Duration.ofSeconds(30), "every snapclone session to end", () -> snapcloneSessions(db) == 0);
-        assertEquals(0, transactionsHoldingASnapshot(db), "no transaction holds back the xmin horizon");
+        Poll.until(Duration.ofSeconds(30), "every snapclone session to end", () -> postgres.sessions(db, "application_name LIKE 'snapclone%'") == 0);
+        assertEquals(0, postgres.sessions(db, "backend_xmin IS NOT NULL"), "no transaction holds back the xmin horizon");
     }
 
     @Test
     void twoConnectorsRunSideBySide() throws Exception {
         String db = postgres.createDatabase();
-        createTable(db, "public.left_t", 5_000);
-        createTable(db, "public.right_t", 7_000);
-        connect.deploy("left", connectorConfig(db, "left", 2, Map.of("table.include.list", "public\\.left_t")));
-        connect.deploy("right", connectorConfig(db, "right", 2, Map.of("table.include.list", "public\\.right_t")));
+        postgres.createTable(db, "public.left_t", 5_000);
+        postgres.createTable(db, "public.right_t", 7_000);
+        connect.deploy("left", TestingConnect.connectorConfig(postgres.connectorConfig(db), "left", 2, Map.of("table.include.list", "public\\.left_t")));
+        connect.deploy("right", TestingConnect.connectorConfig(postgres.connectorConfig(db), "right", 2, Map.of("table.include.list", "public\\.right_t")));
 
-        Poll.until(Duration.ofSeconds(120), "both snapshots to complete", () -> !holdsSnapshot(db)
+        Poll.until(Duration.ofSeconds(120), "both snapshots to complete", () -> !postgres.coordinatorHoldsSnapshot(db)
                 && connect.readAll("left.public.left_t").size() == 5_000
                 && connect.readAll("right.public.right_t").size() == 7_000);
         assertEquals(Set.of(), connect.cluster().connectorTopics("left").topics().stream()
@@ -69,11 +69,11 @@ class LifecycleIT {
     @Test
     void aRestartedTaskDoesNotResendFinishedTables() throws Exception {
         String db = postgres.createDatabase();
-        createTable(db, "public.big_first", 60_000);
-        createTable(db, "public.small_second", 500);
+        postgres.createTable(db, "public.big_first", 60_000);
+        postgres.createTable(db, "public.small_second", 500);
         try (Connection locker = postgres.superuser(db); Statement lock = locker.createStatement()) {
             // One task reads the largest table first; holding a lock on the other stops it there.
-            connect.deploy("restarted", connectorConfig(db, "rst", 1, Map.of()));
+            connect.deploy("restarted", TestingConnect.connectorConfig(postgres.connectorConfig(db), "rst", 1, Map.of()));
             Poll.until(Duration.ofSeconds(60), "the plan", () -> !connect.taskConfigs("restarted").isEmpty());
             locker.setAutoCommit(false);
             lock.execute("LOCK TABLE public.small_second IN ACCESS EXCLUSIVE MODE");
@@ -83,7 +83,7 @@ class LifecycleIT {
             locker.rollback();
         }
 
-        Poll.until(Duration.ofSeconds(120), "the snapshot to complete", () -> !holdsSnapshot(db));
+        Poll.until(Duration.ofSeconds(120), "the snapshot to complete", () -> !postgres.coordinatorHoldsSnapshot(db));
         assertEquals(60_000, connect.readAll("rst.public.big_first").size(), "the finished table is not sent again");
         Set<Long> ids = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> record : connect.readAll("rst.public.small_second")) {
@@ -93,50 +93,14 @@ class LifecycleIT {
         connect.delete("restarted");
     }
 
+
+
+
+
+
+
     private boolean isDone(String connector, String table) {
-        for (ConnectorOffset offset : connect.cluster().connectorOffsets(connector).offsets()) {
-            if (offset.offset() != null && table.equals(offset.partition().get("table"))
-                    && Boolean.TRUE.equals(offset.offset().get("done"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private Map<String, String> connectorConfig(String db, String prefix, int tasks, Map<String, String> overrides) {
-        Map<String, String> config = new HashMap<>(TestingConnect.baseConnectorConfig(prefix, tasks));
-        config.putAll(postgres.connectorConfig(db));
-        config.put("max.batch.size", "500");
-        config.putAll(overrides);
-        return config;
-    }
-
-    private void createTable(String db, String table, int rows) throws SQLException {
-        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE " + table + " (id bigint PRIMARY KEY, v text)");
-            statement.execute("INSERT INTO " + table + " SELECT g, repeat('x', 40) FROM generate_series(1, " + rows + ") g");
-            statement.execute("ANALYZE " + table);
-        }
-    }
-
-    private boolean holdsSnapshot(String db) throws SQLException {
-        return count(db, "application_name LIKE 'snapclone-coordinator%'") > 0;
-    }
-
-    private int snapcloneSessions(String db) throws SQLException {
-        return count(db, "application_name LIKE 'snapclone%'");
-    }
-
-    private int transactionsHoldingASnapshot(String db) throws SQLException {
-        return count(db, "backend_xmin IS NOT NULL AND pid <> pg_backend_pid()");
-    }
-
-    private int count(String db, String condition) throws SQLException {
-        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
-                     + condition)) {
-            rs.next();
-            return rs.getInt(1);
-        }
+        Map<String, ?> offset = connect.firstChunkOffset(connector, table);
+        return offset != null && Boolean.TRUE.equals(offset.get("done"));
     }
 }

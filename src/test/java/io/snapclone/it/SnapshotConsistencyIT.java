@@ -96,7 +96,7 @@ class SnapshotConsistencyIT {
         int chunks = tasks.stream().mapToInt(t -> t.get("task.chunks").split(",").length).sum();
         assertTrue(chunks > TABLES.size(), "the big table is split into several chunks: " + tasks);
 
-        Poll.until(Duration.ofSeconds(180), "the coordinator to release the snapshot", () -> !holdsSnapshot(db));
+        Poll.until(Duration.ofSeconds(180), "the coordinator to release the snapshot", () -> !postgres.coordinatorHoldsSnapshot(db));
         writer.stop.set(true);
         writerThread.join();
         assertTrue(writer.commits.get() > 100, "the writer kept writing during the snapshot");
@@ -138,14 +138,6 @@ class SnapshotConsistencyIT {
                 .limit(20).map(k -> k + ": expected " + expected.get(k) + " but Kafka has " + actual.get(k)).toList();
     }
 
-    private boolean holdsSnapshot(String db) throws SQLException {
-        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                     + "AND application_name LIKE 'snapclone-coordinator%'")) {
-            rs.next();
-            return rs.getInt(1) > 0;
-        }
-    }
 
     private static Map<Long, Row> readTable(Statement statement, String table) throws SQLException {
         Map<Long, Row> rows = new HashMap<>();

@@ -39,8 +39,8 @@ class SnapshotResumeIT {
     void aTaskRestartedMidChunkResumesAfterItsLastCommittedRow() throws Exception {
         int rows = 300_000;
         String db = postgres.createDatabase();
-        createTable(db, "public.one_chunk", rows);
-        connect.deploy("midchunk", config(db, "mid", 1, Map.of("max.batch.size", "200")));
+        postgres.createTable(db, "public.one_chunk", rows);
+        connect.deploy("midchunk", TestingConnect.connectorConfig(postgres.connectorConfig(db), "mid", 1, Map.of("max.batch.size", "200")));
         long committed = Poll.until(Duration.ofSeconds(120), "40% of the chunk's rows committed", () -> {
             long sent = committedRows("midchunk", "one_chunk");
             return sent >= rows * 4L / 10 ? sent : null;
@@ -65,12 +65,12 @@ class SnapshotResumeIT {
     @Test
     void aRestartedConnectorReimportsTheSnapshotATaskHolds() throws Exception {
         String db = postgres.createDatabase();
-        createTable(db, "public.big_first", 50_000);
-        createTable(db, "public.small_second", 500);
+        postgres.createTable(db, "public.big_first", 50_000);
+        postgres.createTable(db, "public.small_second", 500);
         String fingerprint;
         String firstId;
         try (Connection locker = postgres.superuser(db); Statement lock = locker.createStatement()) {
-            connect.deploy("reimport", config(db, "reimp", 1, Map.of()));
+            connect.deploy("reimport", TestingConnect.connectorConfig(postgres.connectorConfig(db), "reimp", 1, Map.of()));
             Map<String, String> task = Poll.until(Duration.ofSeconds(60), "the plan",
                     () -> connect.taskConfigs("reimport").isEmpty() ? null : connect.taskConfigs("reimport").get(0));
             fingerprint = task.get("task.snapshot.fingerprint");
@@ -78,7 +78,7 @@ class SnapshotResumeIT {
             locker.setAutoCommit(false);
             lock.execute("LOCK TABLE public.small_second IN ACCESS EXCLUSIVE MODE");
             Poll.until(Duration.ofSeconds(60), "the task to publish the snapshot it holds",
-                    () -> events("reimp").contains("snapshot.held"));
+                    () -> connect.progressEvents("reimp").contains("snapshot.held"));
             // Committed after the snapshot: a snapshot taken anew would see this row.
             try (Connection writer = postgres.superuser(db); Statement insert = writer.createStatement()) {
                 insert.execute("INSERT INTO public.big_first VALUES (-1, 'after the snapshot')");
@@ -107,10 +107,10 @@ class SnapshotResumeIT {
     @Test
     void whenNoSessionHoldsTheSnapshotAnyMoreANewOneIsTakenAndAnnounced() throws Exception {
         String db = postgres.createDatabase();
-        createTable(db, "public.big_first", 50_000);
-        createTable(db, "public.small_second", 500);
+        postgres.createTable(db, "public.big_first", 50_000);
+        postgres.createTable(db, "public.small_second", 500);
         try (Connection locker = postgres.superuser(db); Statement lock = locker.createStatement()) {
-            connect.deploy("retaken", config(db, "retk", 1, Map.of()));
+            connect.deploy("retaken", TestingConnect.connectorConfig(postgres.connectorConfig(db), "retk", 1, Map.of()));
             Poll.until(Duration.ofSeconds(60), "the plan", () -> !connect.taskConfigs("retaken").isEmpty());
             locker.setAutoCommit(false);
             lock.execute("LOCK TABLE public.small_second IN ACCESS EXCLUSIVE MODE");
@@ -123,31 +123,22 @@ class SnapshotResumeIT {
         connect.cluster().restartConnectorAndTasks("retaken", false, true, false);
 
         Poll.until(Duration.ofSeconds(120), "the snapshot to complete", () -> snapshotCompleted("retk"));
-        assertTrue(events("retk").contains("snapshot.retaken"), "the new snapshot is announced: " + events("retk"));
+        assertTrue(connect.progressEvents("retk").contains("snapshot.retaken"), "the new snapshot is announced: " + connect.progressEvents("retk"));
         assertEquals(50_000, connect.readAll("retk.public.big_first").size(), "the finished table is kept");
         assertEquals(500, connect.readAll("retk.public.small_second").size());
         connect.delete("retaken");
     }
 
-    private boolean isDone(String connector, String table) {
-        for (ConnectorOffset offset : connect.cluster().connectorOffsets(connector).offsets()) {
-            if (offset.offset() != null && table.equals(offset.partition().get("table"))
-                    && Boolean.TRUE.equals(offset.offset().get("done"))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     @Test
     void aSkewedLoadKeepsEveryTaskBusyAndMetricsShowIt() throws Exception {
         String db = postgres.createDatabase();
-        createTable(db, "public.huge", 180_000);
+        postgres.createTable(db, "public.huge", 180_000);
         for (int i = 0; i < 4; i++) {
-            createTable(db, "public.small" + i, 5_000);
+            postgres.createTable(db, "public.small" + i, 5_000);
         }
         MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
-        connect.deploy("skewed", config(db, "skew", 3, Map.of("snapshot.chunk.size", "1048576")));
+        connect.deploy("skewed", TestingConnect.connectorConfig(postgres.connectorConfig(db), "skew", 3, Map.of("snapshot.chunk.size", "1048576")));
         Map<Integer, Long> rowsPerTask = new HashMap<>();
         Map<Integer, Long> finishedAt = new HashMap<>();
         long started = System.nanoTime();
@@ -173,44 +164,26 @@ class SnapshotResumeIT {
         assertTrue(first >= last * 6 / 10, "tasks finish close together (ns since start): " + finishedAt);
 
         Poll.until(Duration.ofSeconds(60), "the snapshot.completed event", () -> snapshotCompleted("skew"));
-        List<String> events = events("skew");
+        List<String> events = connect.progressEvents("skew");
         assertEquals(5, events.stream().filter("table.completed"::equals).count());
         connect.delete("skewed");
     }
 
-    private long committedRows(String connector, String table) {
-        for (ConnectorOffset offset : connect.cluster().connectorOffsets(connector).offsets()) {
-            if (offset.offset() != null && table.equals(offset.partition().get("table"))) {
-                return ((Number) offset.offset().get("rows")).longValue();
-            }
-        }
-        return 0;
-    }
 
     private boolean snapshotCompleted(String prefix) throws Exception {
-        return events(prefix).contains("snapshot.completed");
+        return connect.progressEvents(prefix).contains("snapshot.completed");
     }
 
-    private List<String> events(String prefix) throws Exception {
-        List<String> events = new java.util.ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : connect.readAll(prefix + ".snapclone.progress")) {
-            events.add(JSON.readTree(record.value()).get("event").asText());
-        }
-        return events;
+    private boolean isDone(String connector, String table) {
+        Map<String, ?> offset = connect.firstChunkOffset(connector, table);
+        return offset != null && Boolean.TRUE.equals(offset.get("done"));
     }
 
-    private Map<String, String> config(String db, String prefix, int tasks, Map<String, String> overrides) {
-        Map<String, String> config = new HashMap<>(TestingConnect.baseConnectorConfig(prefix, tasks));
-        config.putAll(postgres.connectorConfig(db));
-        config.putAll(overrides);
-        return config;
+    private long committedRows(String connector, String table) {
+        Map<String, ?> offset = connect.firstChunkOffset(connector, table);
+        return offset == null ? 0 : ((Number) offset.get("rows")).longValue();
     }
 
-    private void createTable(String db, String table, int rows) throws SQLException {
-        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE " + table + " (id bigint PRIMARY KEY, v text)");
-            statement.execute("INSERT INTO " + table + " SELECT g, repeat('x', 40) FROM generate_series(1, " + rows + ") g");
-            statement.execute("ANALYZE " + table);
-        }
-    }
+
+
 }

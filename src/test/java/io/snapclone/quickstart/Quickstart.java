@@ -73,7 +73,7 @@ class Quickstart {
                 lastSaid[0] = System.nanoTime();
                 say(String.format("progress: %,d of %,d rows in Kafka (%.1f s)", inKafka, rows, seconds(started)));
             }
-            return inKafka >= rows && !holdsSnapshot(postgres, db) ? Boolean.TRUE : null;
+            return inKafka >= rows && !postgres.coordinatorHoldsSnapshot(db) ? Boolean.TRUE : null;
         });
         double seconds = seconds(started);
 
@@ -115,14 +115,6 @@ class Quickstart {
         return total;
     }
 
-    private static boolean holdsSnapshot(TestingPostgres postgres, String db) throws SQLException {
-        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                     + "AND application_name LIKE 'snapclone-coordinator%'")) {
-            rs.next();
-            return rs.getInt(1) > 0;
-        }
-    }
 
     private static double seconds(long startedNanos) {
         return (System.nanoTime() - startedNanos) / 1e9;

@@ -2,10 +2,13 @@ package io.snapclone.testing;
 
 import io.snapclone.connect.SnapcloneSourceConnector;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
 import org.apache.kafka.connect.runtime.rest.entities.TaskInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +21,7 @@ import java.util.Properties;
  */
 public final class TestingConnect {
     public static final String CONNECTOR_CLASS = SnapcloneSourceConnector.class.getName();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static TestingConnect shared;
 
     private final EmbeddedConnectCluster cluster;
@@ -73,6 +77,15 @@ public final class TestingConnect {
         return config;
     }
 
+    /** A connector config reading {@code database} (keys from {@link TestingPostgres#connectorConfig}). */
+    public static Map<String, String> connectorConfig(Map<String, String> database, String topicPrefix, int tasks,
+                                                      Map<String, String> overrides) {
+        Map<String, String> config = baseConnectorConfig(topicPrefix, tasks);
+        config.putAll(database);
+        config.putAll(overrides);
+        return config;
+    }
+
     public void deploy(String name, Map<String, String> config) {
         cluster.configureConnector(name, config);
     }
@@ -99,6 +112,26 @@ public final class TestingConnect {
             throw new IllegalStateException("could not read " + existing, e);
         }
         return records;
+    }
+
+    /** The committed offset of a table's first chunk, from {@code GET /connectors/{name}/offsets}; null if none. */
+    public Map<String, ?> firstChunkOffset(String connector, String table) {
+        for (ConnectorOffset offset : cluster.connectorOffsets(connector).offsets()) {
+            if (offset.offset() != null && table.equals(offset.partition().get("table"))
+                    && Long.valueOf(0).equals(((Number) offset.partition().get("block")).longValue())) {
+                return offset.offset();
+            }
+        }
+        return null;
+    }
+
+    /** The {@code event} fields of the progress topic, in order. */
+    public List<String> progressEvents(String topicPrefix) throws IOException {
+        List<String> events = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : readAll(topicPrefix + ".snapclone.progress")) {
+            events.add(JSON.readTree(record.value()).get("event").asText());
+        }
+        return events;
     }
 
     /** Task configs as {@code GET /connectors/{name}/tasks} shows them. */

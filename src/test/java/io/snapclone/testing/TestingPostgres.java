@@ -129,6 +129,30 @@ public final class TestingPostgres {
         return config;
     }
 
+    /** {@code table (id bigint PRIMARY KEY, v text)} with {@code rows} rows of 40 characters. */
+    public void createTable(String database, String table, int rows) throws SQLException {
+        try (Connection connection = superuser(database); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE " + table + " (id bigint PRIMARY KEY, v text)");
+            statement.execute("INSERT INTO " + table + " SELECT g, repeat('x', 40) FROM generate_series(1, " + rows + ") g");
+            statement.execute("ANALYZE " + table);
+        }
+    }
+
+    /** Sessions of {@code database} in pg_stat_activity that meet an SQL condition. */
+    public int sessions(String database, String condition) throws SQLException {
+        try (Connection connection = superuser(database); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                     + "AND pid <> pg_backend_pid() AND " + condition)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** Whether a connector's coordinator still holds its exported snapshot (the snapshot phase is on). */
+    public boolean coordinatorHoldsSnapshot(String database) throws SQLException {
+        return sessions(database, "application_name LIKE 'snapclone-coordinator%'") > 0;
+    }
+
     public void close() {
         try {
             server.close();

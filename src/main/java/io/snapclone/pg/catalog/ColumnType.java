@@ -50,7 +50,16 @@ public record ColumnType(int oid, String name, ValueKind kind, int precision, in
         ValueKind kind = TypeOids.kindOf(oid, typname);
         if (kind == ValueKind.NUMERIC && typmod >= 4) {
             int packed = typmod - 4;
-            return new ColumnType(oid, name, kind, (packed >> 16) & 0xffff, packed & 0xffff, null, List.of());
+            int precision = (packed >> 16) & 0xffff;
+            // The scale is a signed 11-bit number: PostgreSQL 15+ allows numeric(5,-2) and numeric(2,5).
+            int scale = ((packed & 0x7ff) ^ 1024) - 1024;
+            // Avro (and most sinks) want 0 <= scale <= precision; the same values fit exactly in
+            // decimal(precision - scale, 0) or decimal(scale, scale).
+            if (scale < 0) {
+                precision -= scale;
+                scale = 0;
+            }
+            return new ColumnType(oid, name, kind, Math.max(precision, scale), scale, null, List.of());
         }
         if (kind == ValueKind.BITS) {
             // bit(1) and varbit(1) are booleans, as in Debezium; bit varying without a length is "unlimited".

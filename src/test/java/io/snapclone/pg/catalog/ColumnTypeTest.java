@@ -115,4 +115,18 @@ class ColumnTypeTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new ColumnType(23, "integer", ValueKind.INT32, -1, -1, null, List.of("a")));
     }
+
+    @org.junit.jupiter.api.Test
+    void numericScalesOutsideZeroToPrecisionBecomeAnExactValidDecimal() {
+        // typmod = ((precision << 16) | (scale & 0x7ff)) + 4, as PostgreSQL 15+ packs it.
+        ColumnType negative = ColumnType.of(1700, "numeric(5,-2)", ((5 << 16) | (-2 & 0x7ff)) + 4);
+        org.junit.jupiter.api.Assertions.assertEquals(7, negative.precision());
+        org.junit.jupiter.api.Assertions.assertEquals(0, negative.scale());
+        ColumnType small = ColumnType.of(1700, "numeric(2,5)", ((2 << 16) | 5) + 4);
+        org.junit.jupiter.api.Assertions.assertEquals(5, small.precision());
+        org.junit.jupiter.api.Assertions.assertEquals(5, small.scale());
+        ColumnType usual = ColumnType.of(1700, "numeric(12,2)", ((12 << 16) | 2) + 4);
+        org.junit.jupiter.api.Assertions.assertEquals(12, usual.precision());
+        org.junit.jupiter.api.Assertions.assertEquals(2, usual.scale());
+    }
 }
