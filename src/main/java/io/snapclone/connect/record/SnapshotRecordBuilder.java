@@ -57,7 +57,9 @@ public final class SnapshotRecordBuilder {
         } else {
             SchemaBuilder key = SchemaBuilder.struct().name(namespace + ".Key");
             for (int index : keyIndexes) {
-                key.field(columns.get(index).name(), columnSchemas.of(columns.get(index), false));
+                // Primary key columns are NOT NULL; a message.key.columns column may be nullable.
+                Column column = columns.get(index);
+                key.field(column.name(), columnSchemas.of(column, column.nullable()));
             }
             this.keySchema = key.build();
         }
