@@ -33,6 +33,7 @@ public class SnapcloneSourceConnector extends SourceConnector {
     @Override
     public void start(Map<String, String> props) {
         SnapcloneConfig config = new SnapcloneConfig(props);
+        config.recordOptions(); // fails now, naming the key, rather than in every task
         String name = props.getOrDefault("name", config.topicPrefix());
         int maxTasks = Integer.parseInt(props.getOrDefault("tasks.max", "1"));
         coordinator = new SnapshotCoordinator(name, config, context().offsetStorageReader(),
