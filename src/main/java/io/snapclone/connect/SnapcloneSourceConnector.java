@@ -33,6 +33,7 @@ public class SnapcloneSourceConnector extends SourceConnector {
     @Override
     public void start(Map<String, String> props) {
         SnapcloneConfig config = new SnapcloneConfig(props);
+        config.recordOptions(); // fails now, naming the key, rather than in every task
         String name = props.getOrDefault("name", config.topicPrefix());
         int maxTasks = Integer.parseInt(props.getOrDefault("tasks.max", "1"));
         coordinator = new SnapshotCoordinator(name, config, context().offsetStorageReader(),
@@ -73,15 +74,17 @@ public class SnapcloneSourceConnector extends SourceConnector {
         Config config = super.validate(props);
         Map<String, ConfigValue> values = config.configValues().stream()
                 .collect(Collectors.toMap(ConfigValue::name, Function.identity()));
-        boolean keysValid = DATABASE_KEYS.stream().allMatch(key -> values.get(key).errorMessages().isEmpty());
-        if (!keysValid) {
-            return config;
-        }
         SnapcloneConfig parsed;
         try {
             parsed = new SnapcloneConfig(props);
         } catch (ConfigException e) {
             return config; // already reported against its key above
+        }
+        List<DatabaseChecks.Problem> crossKey = parsed.crossKeyProblems();
+        crossKey.forEach(problem -> values.get(problem.key()).addErrorMessage(problem.message()));
+        boolean keysValid = DATABASE_KEYS.stream().allMatch(key -> values.get(key).errorMessages().isEmpty());
+        if (!keysValid || !crossKey.isEmpty()) {
+            return config;
         }
         for (DatabaseChecks.Problem problem : DatabaseChecks.check(parsed)) {
             values.get(problem.key()).addErrorMessage(problem.message());

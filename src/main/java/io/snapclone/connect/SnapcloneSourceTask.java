@@ -169,7 +169,7 @@ public class SnapcloneSourceTask extends SourceTask {
         builder = builders.get(chunk.table());
         if (builder == null) {
             builder = new SnapshotRecordBuilder(catalog.describe(chunk.table()), config.topicPrefix(),
-                    config.connectionSettings().database());
+                    config.connectionSettings().database(), config.recordOptions());
             builders.put(chunk.table(), builder);
         }
         if (!TableLock.tryAcquire(session.connection(), chunk.table())) {

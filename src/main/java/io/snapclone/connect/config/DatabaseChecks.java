@@ -2,6 +2,7 @@ package io.snapclone.connect.config;
 
 import static java.util.Objects.requireNonNull;
 
+import io.snapclone.connect.record.ColumnSelection;
 import io.snapclone.pg.ConnectionSettings;
 import io.snapclone.pg.TableId;
 import io.snapclone.pg.catalog.Catalog;
@@ -10,7 +11,9 @@ import io.snapclone.pg.catalog.TableInfo;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -52,10 +55,34 @@ public final class DatabaseChecks {
                         + unreadable.get(0).quoted() + " TO " + io.snapclone.pg.Identifiers.quote(settings.user())
                         + ") or exclude those tables with " + SnapcloneConfig.TABLE_EXCLUDE_LIST_CONFIG + "."));
             }
+            if (unreadable.isEmpty()) {
+                problems.addAll(columnProblems(new Catalog(connection), config.columnSelection(), selected));
+            }
         } catch (SQLException e) {
             problems.add(connectionProblem(settings, e));
         }
         return problems;
+    }
+
+    /**
+     * Column lists and key overrides that cannot apply to a table (a key column left out, a key
+     * column the table lacks, no column left): the first one against each key. Only looked at when
+     * such keys are set, since it describes every table.
+     */
+    static List<Problem> columnProblems(Catalog catalog, ColumnSelection selection, List<TableInfo> tables)
+            throws SQLException {
+        if (selection.isAll()) {
+            return List.of();
+        }
+        Map<String, Problem> byKey = new LinkedHashMap<>();
+        for (TableInfo table : tables) {
+            try {
+                selection.apply(catalog.describe(table.id()));
+            } catch (ColumnSelection.Rejected e) {
+                byKey.putIfAbsent(e.key(), new Problem(e.key(), e.getMessage()));
+            }
+        }
+        return List.copyOf(byKey.values());
     }
 
     /** Turns a failure to connect into the key the user should look at. */

@@ -1,5 +1,13 @@
 package io.snapclone.connect.config;
 
+import io.snapclone.connect.record.ColumnSelection;
+import io.snapclone.connect.record.RecordOptions;
+import io.snapclone.connect.record.RecordOptions.BinaryMode;
+import io.snapclone.connect.record.RecordOptions.DecimalMode;
+import io.snapclone.connect.record.RecordOptions.HstoreMode;
+import io.snapclone.connect.record.RecordOptions.IntervalMode;
+import io.snapclone.connect.record.RecordOptions.TimePrecisionMode;
+import io.snapclone.connect.record.RecordOptions.ValueFormat;
 import io.snapclone.pg.ConnectionSettings;
 import io.snapclone.pg.TableId;
 
@@ -22,6 +30,7 @@ public class SnapcloneConfig extends AbstractConfig {
     private static final String DATABASE_GROUP = "Database";
     private static final String TABLES_GROUP = "Tables and topics";
     private static final String SNAPSHOT_GROUP = "Snapshot";
+    private static final String RECORDS_GROUP = "Records";
 
     public static final String HOSTNAME_CONFIG = "database.hostname";
     private static final String HOSTNAME_DOC = "Host name or address of the PostgreSQL server.";
@@ -57,6 +66,22 @@ public class SnapcloneConfig extends AbstractConfig {
     private static final String TABLE_EXCLUDE_LIST_DOC = "Comma-separated regular expressions matched against "
             + "the whole of schema.table; matching tables are not captured, even if included.";
 
+    public static final String COLUMN_INCLUDE_LIST_CONFIG = ColumnSelection.INCLUDE_KEY;
+    private static final String COLUMN_INCLUDE_LIST_DOC = "Comma-separated regular expressions matched against "
+            + "the whole of schema.table.column; only matching columns go into records (and are read at all). "
+            + "Key columns must match. Empty: every column. Do not set together with column.exclude.list.";
+
+    public static final String COLUMN_EXCLUDE_LIST_CONFIG = ColumnSelection.EXCLUDE_KEY;
+    private static final String COLUMN_EXCLUDE_LIST_DOC = "Comma-separated regular expressions matched against "
+            + "the whole of schema.table.column; matching columns are left out of records (and not read). "
+            + "Key columns must not match. Do not set together with column.include.list.";
+
+    public static final String MESSAGE_KEY_COLUMNS_CONFIG = ColumnSelection.KEY_COLUMNS_KEY;
+    private static final String MESSAGE_KEY_COLUMNS_DOC = "Record keys for tables without a primary key, or "
+            + "instead of it: entries '<schema.table regex>:<column>,<column>' separated by ';', e.g. "
+            + "'public.orders:tenant,id;shop\\..*:uuid'. The regex must match the whole of schema.table; the first "
+            + "matching entry wins. Empty: the primary key (no key without one).";
+
     public static final String SNAPSHOT_MODE_CONFIG = "snapshot.mode";
     private static final String SNAPSHOT_MODE_DOC = "initial_only: take one consistent snapshot of the "
             + "tables, then stay idle. (Streaming modes come with the replication slot.)";
@@ -79,6 +104,43 @@ public class SnapcloneConfig extends AbstractConfig {
     private static final String PROGRESS_INTERVAL_DOC = "How often the connector logs snapshot progress.";
     public static final long PROGRESS_INTERVAL_DEFAULT = 5000;
 
+    public static final String DECIMAL_HANDLING_MODE_CONFIG = "decimal.handling.mode";
+    private static final String DECIMAL_HANDLING_MODE_DOC = "numeric and money columns: precise (Connect "
+            + "Decimal, or io.debezium.data.VariableScaleDecimal for numeric without a scale; NaN and infinities "
+            + "become null), double (FLOAT64, may lose precision; NaN and infinities kept) or string (STRING; NaN "
+            + "and infinities as NAN, POSITIVE_INFINITY, NEGATIVE_INFINITY).";
+    public static final String DECIMAL_HANDLING_MODE_DEFAULT = DecimalMode.PRECISE.value();
+
+    public static final String TIME_PRECISION_MODE_CONFIG = "time.precision.mode";
+    private static final String TIME_PRECISION_MODE_DOC = "date, time and timestamp columns: adaptive "
+            + "(milliseconds for a declared precision of 0-3, else microseconds; io.debezium.time types), "
+            + "adaptive_time_microseconds (the same, but time always in microseconds) or connect (Kafka Connect's "
+            + "Date, Time and Timestamp: milliseconds, so finer digits are lost). timetz and timestamptz are "
+            + "ISO strings in every mode.";
+    public static final String TIME_PRECISION_MODE_DEFAULT = TimePrecisionMode.ADAPTIVE.value();
+
+    public static final String BINARY_HANDLING_MODE_CONFIG = "binary.handling.mode";
+    private static final String BINARY_HANDLING_MODE_DOC = "bytea columns: bytes (BYTES), base64, base64-url-safe "
+            + "or hex (lower case) strings.";
+    public static final String BINARY_HANDLING_MODE_DEFAULT = BinaryMode.BYTES.value();
+
+    public static final String INTERVAL_HANDLING_MODE_CONFIG = "interval.handling.mode";
+    private static final String INTERVAL_HANDLING_MODE_DOC = "interval columns: numeric (microseconds, a month "
+            + "counted as 30.4375 days; io.debezium.time.MicroDuration) or string (exact ISO-8601 duration with "
+            + "every field, e.g. P1Y2M3DT4H5M6.78S; io.debezium.time.Interval).";
+    public static final String INTERVAL_HANDLING_MODE_DEFAULT = IntervalMode.NUMERIC.value();
+
+    public static final String HSTORE_HANDLING_MODE_CONFIG = "hstore.handling.mode";
+    private static final String HSTORE_HANDLING_MODE_DOC = "hstore columns: json (a JSON object string, "
+            + "io.debezium.data.Json) or map (MAP of string to optional string).";
+    public static final String HSTORE_HANDLING_MODE_DEFAULT = HstoreMode.JSON.value();
+
+    public static final String RECORD_VALUE_FORMAT_CONFIG = "record.value.format";
+    private static final String RECORD_VALUE_FORMAT_DOC = "The record value: envelope (Debezium's before/after/"
+            + "source/op/ts_ms envelope) or row (the row struct alone, as Debezium's ExtractNewRecordState "
+            + "would leave it, without metadata; deletes will be tombstones). Not a Debezium key.";
+    public static final String RECORD_VALUE_FORMAT_DEFAULT = ValueFormat.ENVELOPE.value();
+
     static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]+");
     static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
     private static final int CONNECT_TIMEOUT_SECONDS = 10;
@@ -97,6 +159,7 @@ public class SnapcloneConfig extends AbstractConfig {
         int db = 0;
         int tables = 0;
         int snapshot = 0;
+        int records = 0;
         return new ConfigDef()
                 .define(HOSTNAME_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                         Importance.HIGH, HOSTNAME_DOC, DATABASE_GROUP, ++db, Width.MEDIUM, "Host")
@@ -117,6 +180,12 @@ public class SnapcloneConfig extends AbstractConfig {
                         Importance.HIGH, TABLE_INCLUDE_LIST_DOC, TABLES_GROUP, ++tables, Width.LONG, "Include tables")
                 .define(TABLE_EXCLUDE_LIST_CONFIG, Type.LIST, "", regexListValidator(),
                         Importance.MEDIUM, TABLE_EXCLUDE_LIST_DOC, TABLES_GROUP, ++tables, Width.LONG, "Exclude tables")
+                .define(COLUMN_INCLUDE_LIST_CONFIG, Type.LIST, "", regexListValidator("schema.table.column"),
+                        Importance.MEDIUM, COLUMN_INCLUDE_LIST_DOC, TABLES_GROUP, ++tables, Width.LONG, "Include columns")
+                .define(COLUMN_EXCLUDE_LIST_CONFIG, Type.LIST, "", regexListValidator("schema.table.column"),
+                        Importance.MEDIUM, COLUMN_EXCLUDE_LIST_DOC, TABLES_GROUP, ++tables, Width.LONG, "Exclude columns")
+                .define(MESSAGE_KEY_COLUMNS_CONFIG, Type.STRING, "", keyColumnsValidator(),
+                        Importance.MEDIUM, MESSAGE_KEY_COLUMNS_DOC, TABLES_GROUP, ++tables, Width.LONG, "Key columns")
                 .define(SNAPSHOT_MODE_CONFIG, Type.STRING, SNAPSHOT_MODE_DEFAULT,
                         ConfigDef.ValidString.in(SNAPSHOT_MODE_DEFAULT),
                         Importance.HIGH, SNAPSHOT_MODE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Snapshot mode")
@@ -127,7 +196,44 @@ public class SnapcloneConfig extends AbstractConfig {
                 .define(PROGRESS_TOPIC_CONFIG, Type.STRING, "", Importance.LOW, PROGRESS_TOPIC_DOC,
                         SNAPSHOT_GROUP, ++snapshot, Width.MEDIUM, "Progress topic")
                 .define(PROGRESS_INTERVAL_CONFIG, Type.LONG, PROGRESS_INTERVAL_DEFAULT, ConfigDef.Range.atLeast(100),
-                        Importance.LOW, PROGRESS_INTERVAL_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Progress interval");
+                        Importance.LOW, PROGRESS_INTERVAL_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Progress interval")
+                .define(RECORD_VALUE_FORMAT_CONFIG, Type.STRING, RECORD_VALUE_FORMAT_DEFAULT, oneOf(ValueFormat.class),
+                        Importance.MEDIUM, RECORD_VALUE_FORMAT_DOC, RECORDS_GROUP, ++records, Width.SHORT, "Value format")
+                .define(DECIMAL_HANDLING_MODE_CONFIG, Type.STRING, DECIMAL_HANDLING_MODE_DEFAULT, oneOf(DecimalMode.class),
+                        Importance.MEDIUM, DECIMAL_HANDLING_MODE_DOC, RECORDS_GROUP, ++records, Width.SHORT, "Decimals")
+                .define(TIME_PRECISION_MODE_CONFIG, Type.STRING, TIME_PRECISION_MODE_DEFAULT,
+                        oneOf(TimePrecisionMode.class), Importance.MEDIUM, TIME_PRECISION_MODE_DOC, RECORDS_GROUP,
+                        ++records, Width.MEDIUM, "Time precision")
+                .define(BINARY_HANDLING_MODE_CONFIG, Type.STRING, BINARY_HANDLING_MODE_DEFAULT, oneOf(BinaryMode.class),
+                        Importance.LOW, BINARY_HANDLING_MODE_DOC, RECORDS_GROUP, ++records, Width.SHORT, "Binary")
+                .define(INTERVAL_HANDLING_MODE_CONFIG, Type.STRING, INTERVAL_HANDLING_MODE_DEFAULT,
+                        oneOf(IntervalMode.class), Importance.LOW, INTERVAL_HANDLING_MODE_DOC, RECORDS_GROUP, ++records,
+                        Width.SHORT, "Intervals")
+                .define(HSTORE_HANDLING_MODE_CONFIG, Type.STRING, HSTORE_HANDLING_MODE_DEFAULT, oneOf(HstoreMode.class),
+                        Importance.LOW, HSTORE_HANDLING_MODE_DOC, RECORDS_GROUP, ++records, Width.SHORT, "hstore");
+    }
+
+    private static <E extends Enum<E> & RecordOptions.Mode> ConfigDef.Validator oneOf(Class<E> mode) {
+        return ConfigDef.ValidString.in(RecordOptions.values(mode).toArray(String[]::new));
+    }
+
+    private static ConfigDef.Validator keyColumnsValidator() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                try {
+                    ColumnSelection.parseKeyColumns(value == null ? "" : (String) value);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name, value, e.getMessage()
+                            + "; expected entries '<schema.table regex>:<column>[,<column>...]' separated by ';'");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "<schema.table regex>:<column>,...;...";
+            }
+        };
     }
 
     private static ConfigDef.Validator topicPrefixValidator() {
@@ -147,6 +253,10 @@ public class SnapcloneConfig extends AbstractConfig {
     }
 
     private static ConfigDef.Validator regexListValidator() {
+        return regexListValidator("schema.table");
+    }
+
+    private static ConfigDef.Validator regexListValidator(String matched) {
         return new ConfigDef.Validator() {
             @Override
             @SuppressWarnings("unchecked")
@@ -163,7 +273,7 @@ public class SnapcloneConfig extends AbstractConfig {
 
             @Override
             public String toString() {
-                return "comma-separated regular expressions on schema.table";
+                return "comma-separated regular expressions on " + matched;
             }
         };
     }
@@ -205,6 +315,60 @@ public class SnapcloneConfig extends AbstractConfig {
 
     public java.time.Duration progressInterval() {
         return java.time.Duration.ofMillis(getLong(PROGRESS_INTERVAL_CONFIG));
+    }
+
+    public DecimalMode decimalHandlingMode() {
+        return RecordOptions.parse(DecimalMode.class, getString(DECIMAL_HANDLING_MODE_CONFIG));
+    }
+
+    public TimePrecisionMode timePrecisionMode() {
+        return RecordOptions.parse(TimePrecisionMode.class, getString(TIME_PRECISION_MODE_CONFIG));
+    }
+
+    public BinaryMode binaryHandlingMode() {
+        return RecordOptions.parse(BinaryMode.class, getString(BINARY_HANDLING_MODE_CONFIG));
+    }
+
+    public IntervalMode intervalHandlingMode() {
+        return RecordOptions.parse(IntervalMode.class, getString(INTERVAL_HANDLING_MODE_CONFIG));
+    }
+
+    public HstoreMode hstoreHandlingMode() {
+        return RecordOptions.parse(HstoreMode.class, getString(HSTORE_HANDLING_MODE_CONFIG));
+    }
+
+    public ValueFormat recordValueFormat() {
+        return RecordOptions.parse(ValueFormat.class, getString(RECORD_VALUE_FORMAT_CONFIG));
+    }
+
+    /**
+     * The column lists and key overrides.
+     *
+     * @throws ConfigException when both column lists are set
+     */
+    public ColumnSelection columnSelection() {
+        try {
+            return new ColumnSelection(patterns(COLUMN_INCLUDE_LIST_CONFIG), patterns(COLUMN_EXCLUDE_LIST_CONFIG),
+                    ColumnSelection.parseKeyColumns(getString(MESSAGE_KEY_COLUMNS_CONFIG)));
+        } catch (ColumnSelection.Rejected e) {
+            throw new ConfigException(e.key(), getList(e.key()), e.getMessage());
+        }
+    }
+
+    /** Everything that shapes records, for the record builders. */
+    public RecordOptions recordOptions() {
+        return new RecordOptions(decimalHandlingMode(), timePrecisionMode(), binaryHandlingMode(),
+                intervalHandlingMode(), hstoreHandlingMode(), recordValueFormat(), columnSelection());
+    }
+
+    /** What is wrong across keys (each key being valid alone), against the key to change. */
+    public List<DatabaseChecks.Problem> crossKeyProblems() {
+        if (!patterns(COLUMN_INCLUDE_LIST_CONFIG).isEmpty() && !patterns(COLUMN_EXCLUDE_LIST_CONFIG).isEmpty()) {
+            return List.of(new DatabaseChecks.Problem(COLUMN_EXCLUDE_LIST_CONFIG, "Set " + COLUMN_INCLUDE_LIST_CONFIG
+                    + " or " + COLUMN_EXCLUDE_LIST_CONFIG + ", not both (as in Debezium): keep the one that says "
+                    + "what you mean and remove the other."));
+        }
+        return List.of();
     }
 
     private List<Pattern> patterns(String key) {

@@ -1,36 +1,37 @@
 package io.snapclone.connect.record;
 
+import static java.util.Objects.requireNonNull;
+
+import io.snapclone.connect.record.RecordOptions.BinaryMode;
+import io.snapclone.connect.record.RecordOptions.HstoreMode;
+import io.snapclone.connect.record.RecordOptions.IntervalMode;
 import io.snapclone.pg.catalog.Column;
 import io.snapclone.pg.catalog.ColumnType;
 import io.snapclone.pg.value.PgPoint;
-import io.snapclone.pg.value.SpecialNumeric;
-import io.snapclone.pg.value.ValueDecoder;
 import io.snapclone.pg.value.ValueKind;
 
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
-import org.apache.kafka.connect.data.Struct;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Connect schemas for column types, with the semantic names of Debezium's PostgreSQL connector
- * defaults (docs/types.md lists them), and the values that fit them.
+ * under the configured handling modes (docs/types.md lists them), and the values that fit them
+ * ({@link ColumnValues}).
  */
 final class ColumnSchemas {
     private static final Logger LOG = LoggerFactory.getLogger(ColumnSchemas.class);
     /** Types already reported as having no decoder, so that each is logged once per worker. */
     private static final Set<String> REPORTED_UNKNOWN = ConcurrentHashMap.newKeySet();
+    /** Debezium's defaults, which docs/types.md's main table shows. */
+    static final ColumnSchemas DEFAULT = new ColumnSchemas(RecordOptions.DEFAULTS);
 
     static final Schema VARIABLE_SCALE_DECIMAL = SchemaBuilder.struct()
             .name("io.debezium.data.VariableScaleDecimal").version(1)
@@ -40,10 +41,17 @@ final class ColumnSchemas {
             .optional()
             .build();
 
-    private ColumnSchemas() {
+    private final RecordOptions options;
+    private final Temporals temporals;
+    private final ColumnValues values;
+
+    ColumnSchemas(RecordOptions options) {
+        this.options = requireNonNull(options, "options is null");
+        this.temporals = new Temporals(options.time());
+        this.values = new ColumnValues(options, temporals);
     }
 
-    static Schema of(Column column, boolean optional) {
+    Schema of(Column column, boolean optional) {
         ColumnType type = column.type();
         if (type.kind() == ValueKind.UNKNOWN && REPORTED_UNKNOWN.add(type.name())) {
             LOG.warn("Type {} (oid {}, first seen on column {}) has no decoder: its values are sent as strings,"
@@ -57,7 +65,12 @@ final class ColumnSchemas {
         return builder.build();
     }
 
-    private static SchemaBuilder builder(ColumnType type) {
+    /** Decodes one non-null field's text and fits it to the column's schema. */
+    Object value(ColumnType type, Schema schema, String text) {
+        return values.value(type, schema, text);
+    }
+
+    private SchemaBuilder builder(ColumnType type) {
         return switch (type.kind()) {
             case INT16 -> SchemaBuilder.int16();
             case INT32 -> SchemaBuilder.int32();
@@ -65,21 +78,26 @@ final class ColumnSchemas {
             case FLOAT32 -> SchemaBuilder.float32();
             case FLOAT64 -> SchemaBuilder.float64();
             case BOOLEAN, BIT -> SchemaBuilder.bool();
-            case NUMERIC -> type.hasFixedScale()
+            case NUMERIC -> decimal(type.hasFixedScale()
                     ? Decimal.builder(type.scale()).parameter("connect.decimal.precision", Integer.toString(type.precision()))
-                    : variableScaleDecimal();
-            case MONEY -> Decimal.builder(2);
-            case BYTES -> SchemaBuilder.bytes();
+                    : variableScaleDecimal());
+            case MONEY -> decimal(Decimal.builder(2));
+            case BYTES -> options.binary() == BinaryMode.BYTES ? SchemaBuilder.bytes() : SchemaBuilder.string();
             case BITS -> SchemaBuilder.bytes().name("io.debezium.data.Bits").version(1)
                     .parameter("length", Integer.toString(type.precision()));
-            case DATE -> named(SchemaBuilder.int32(), "io.debezium.time.Date");
-            case TIME -> named(SchemaBuilder.int64(), "io.debezium.time.MicroTime");
+            case DATE -> temporals.date();
+            case TIME -> temporals.time(type);
             case TIMETZ -> named(SchemaBuilder.string(), "io.debezium.time.ZonedTime");
-            case TIMESTAMP -> named(SchemaBuilder.int64(), "io.debezium.time.MicroTimestamp");
+            case TIMESTAMP -> temporals.timestamp(type);
             case TIMESTAMPTZ -> named(SchemaBuilder.string(), "io.debezium.time.ZonedTimestamp");
-            case INTERVAL -> named(SchemaBuilder.int64(), "io.debezium.time.MicroDuration");
+            case INTERVAL -> options.interval() == IntervalMode.STRING
+                    ? named(SchemaBuilder.string(), "io.debezium.time.Interval")
+                    : named(SchemaBuilder.int64(), "io.debezium.time.MicroDuration");
             case UUID -> named(SchemaBuilder.string(), "io.debezium.data.Uuid");
-            case JSON, HSTORE -> named(SchemaBuilder.string(), "io.debezium.data.Json");
+            case HSTORE -> options.hstore() == HstoreMode.MAP
+                    ? SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.OPTIONAL_STRING_SCHEMA)
+                    : named(SchemaBuilder.string(), "io.debezium.data.Json");
+            case JSON -> named(SchemaBuilder.string(), "io.debezium.data.Json");
             case XML -> named(SchemaBuilder.string(), "io.debezium.data.Xml");
             case TSVECTOR -> named(SchemaBuilder.string(), "io.debezium.data.Tsvector");
             case LTREE -> named(SchemaBuilder.string(), "io.debezium.data.Ltree");
@@ -88,6 +106,15 @@ final class ColumnSchemas {
                     .parameter("allowed", String.join(",", type.enumLabels()));
             case ARRAY -> SchemaBuilder.array(builder(type.element()).optional().build());
             case TEXT, UNKNOWN -> SchemaBuilder.string();
+        };
+    }
+
+    /** numeric and money: the precise schema, or FLOAT64 / STRING in the double / string modes. */
+    private SchemaBuilder decimal(SchemaBuilder precise) {
+        return switch (options.decimal()) {
+            case PRECISE -> precise;
+            case DOUBLE -> SchemaBuilder.float64();
+            case STRING -> SchemaBuilder.string();
         };
     }
 
@@ -110,36 +137,6 @@ final class ColumnSchemas {
                 .field("y", Schema.FLOAT64_SCHEMA)
                 .field("wkb", Schema.OPTIONAL_BYTES_SCHEMA)
                 .field("srid", Schema.OPTIONAL_INT32_SCHEMA);
-    }
-
-    /** Decodes one non-null field's text and fits it to the column's schema. */
-    static Object value(ColumnType type, Schema schema, String text) {
-        if (type.kind() != ValueKind.ARRAY) {
-            return connectValue(type, schema, ValueDecoder.decode(type.kind(), text));
-        }
-        List<Object> elements = ValueDecoder.decodeArray(type.element().kind(), text);
-        List<Object> values = new ArrayList<>(elements.size());
-        for (Object element : elements) {
-            values.add(element == null ? null : connectValue(type.element(), schema.valueSchema(), element));
-        }
-        return values;
-    }
-
-    /** Fits a decoded value to the column's schema; NaN and infinities of numeric become null. */
-    static Object connectValue(ColumnType type, Schema schema, Object decoded) {
-        if (decoded instanceof SpecialNumeric) {
-            return null;
-        }
-        if (decoded instanceof BigDecimal decimal && type.kind() == ValueKind.NUMERIC) {
-            if (type.hasFixedScale()) {
-                return decimal.setScale(type.scale(), RoundingMode.UNNECESSARY);
-            }
-            return new Struct(schema).put("scale", decimal.scale()).put("value", decimal.unscaledValue().toByteArray());
-        }
-        if (decoded instanceof PgPoint point) {
-            return new Struct(schema).put("x", point.x()).put("y", point.y()).put("wkb", wkb(point));
-        }
-        return decoded;
     }
 
     /** OGC WKB of a 2D point, little-endian, as Debezium's Point.createValue builds it. */

@@ -3,6 +3,7 @@ package io.snapclone.connect.record;
 import static java.util.Objects.requireNonNull;
 
 import io.snapclone.connect.Version;
+import io.snapclone.connect.record.RecordOptions.ValueFormat;
 import io.snapclone.pg.catalog.Column;
 import io.snapclone.pg.catalog.TableSchema;
 
@@ -15,24 +16,37 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the records of one table: key = primary key struct, value = Debezium's envelope
- * ({@code before}, {@code after}, {@code source}, {@code op}, {@code ts_ms}) with {@code op=r}.
+ * Builds the records of one table: key = the key columns' struct (primary key, or the
+ * {@code message.key.columns} override), value = Debezium's envelope ({@code before}, {@code after},
+ * {@code source}, {@code op}, {@code ts_ms}) with {@code op=r}, or the row struct alone in the
+ * {@code row} format. Only the selected columns are in the schema, and in {@link #table()}, which is
+ * what the reader selects.
  */
 public final class SnapshotRecordBuilder {
     private final TableSchema table;
     private final String topic;
     private final String serverName;
     private final String database;
+    private final ValueFormat format;
+    private final ColumnSchemas columnSchemas;
     private final Schema keySchema;
     private final Schema rowSchema;
     private final Schema sourceSchema;
     private final Schema envelopeSchema;
     private final int[] keyIndexes;
 
-    public SnapshotRecordBuilder(TableSchema table, String topicPrefix, String database) {
-        this.table = requireNonNull(table, "table is null");
+    /**
+     * @param described the table as the catalog describes it; {@code options} selects its columns and key
+     * @throws ColumnSelection.Rejected when the column selection or key override cannot apply to the table
+     */
+    public SnapshotRecordBuilder(TableSchema described, String topicPrefix, String database, RecordOptions options) {
+        requireNonNull(described, "described is null");
+        requireNonNull(options, "options is null");
+        this.table = options.columns().apply(described);
         this.serverName = requireNonNull(topicPrefix, "topicPrefix is null");
         this.database = requireNonNull(database, "database is null");
+        this.format = options.format();
+        this.columnSchemas = new ColumnSchemas(options);
         this.topic = Names.topic(topicPrefix, table.id());
         String namespace = Names.schemaNamespace(topicPrefix, table.id());
         List<Column> columns = table.columns();
@@ -43,13 +57,15 @@ public final class SnapshotRecordBuilder {
         } else {
             SchemaBuilder key = SchemaBuilder.struct().name(namespace + ".Key");
             for (int index : keyIndexes) {
-                key.field(columns.get(index).name(), ColumnSchemas.of(columns.get(index), false));
+                // Primary key columns are NOT NULL; a message.key.columns column may be nullable.
+                Column column = columns.get(index);
+                key.field(column.name(), columnSchemas.of(column, column.nullable()));
             }
             this.keySchema = key.build();
         }
         SchemaBuilder row = SchemaBuilder.struct().name(namespace + ".Value").optional();
         for (Column column : columns) {
-            row.field(column.name(), ColumnSchemas.of(column, column.nullable()));
+            row.field(column.name(), columnSchemas.of(column, column.nullable()));
         }
         this.rowSchema = row.build();
         this.sourceSchema = SourceSchema.SCHEMA;
@@ -62,6 +78,7 @@ public final class SnapshotRecordBuilder {
                 .build();
     }
 
+    /** The table as records carry it: selected columns only, the configured key. */
     public TableSchema table() {
         return table;
     }
@@ -70,7 +87,7 @@ public final class SnapshotRecordBuilder {
         return topic;
     }
 
-    /** @param fields the columns' text from index {@code first} on, in table order */
+    /** @param fields the selected columns' text from index {@code first} on, in table order */
     public SourceRecord snapshotRecord(String[] fields, int first, Map<String, ?> partition, Map<String, ?> offset,
                                        long nowMs) {
         List<Column> columns = table.columns();
@@ -80,7 +97,7 @@ public final class SnapshotRecordBuilder {
             if (text != null) {
                 Column column = columns.get(i);
                 Schema fieldSchema = rowSchema.fields().get(i).schema();
-                row.put(column.name(), ColumnSchemas.value(column.type(), fieldSchema, text));
+                row.put(column.name(), columnSchemas.value(column.type(), fieldSchema, text));
             }
         }
         Struct key = null;
@@ -89,6 +106,9 @@ public final class SnapshotRecordBuilder {
             for (int index : keyIndexes) {
                 key.put(columns.get(index).name(), row.get(columns.get(index).name()));
             }
+        }
+        if (format == ValueFormat.ROW) {
+            return new SourceRecord(partition, offset, topic, null, keySchema, key, rowSchema, row, nowMs);
         }
         Struct source = new Struct(sourceSchema)
                 .put("version", Version.VERSION)

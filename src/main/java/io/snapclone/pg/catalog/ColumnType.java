@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * A column's type as the catalog has it: {@code oid} is the base type (domains resolved),
  * {@code name} the declared type as {@code format_type} prints it. {@code precision} and
- * {@code scale} come from a numeric typmod; for bit strings {@code precision} is the length.
+ * {@code scale} come from a numeric typmod; for bit strings {@code precision} is the length, for
+ * times and timestamps the fractional second digits declared ({@code UNSPECIFIED} when not).
  * {@code element} is set for (one-dimensional) arrays only, {@code enumLabels} for enums only.
  */
 public record ColumnType(int oid, String name, ValueKind kind, int precision, int scale, ColumnType element,
@@ -66,7 +67,16 @@ public record ColumnType(int oid, String name, ValueKind kind, int precision, in
             int length = typmod > 0 ? typmod : UNLIMITED_BITS;
             return new ColumnType(oid, name, length == 1 ? ValueKind.BIT : kind, length, UNSPECIFIED, null, List.of());
         }
+        if (isTemporal(kind) && typmod >= 0) {
+            // time(p), timestamp(p) and their zoned forms: the typmod is the fractional second precision.
+            return new ColumnType(oid, name, kind, typmod, UNSPECIFIED, null, List.of());
+        }
         return new ColumnType(oid, name, kind, UNSPECIFIED, UNSPECIFIED, null, List.of());
+    }
+
+    private static boolean isTemporal(ValueKind kind) {
+        return kind == ValueKind.TIME || kind == ValueKind.TIMETZ || kind == ValueKind.TIMESTAMP
+                || kind == ValueKind.TIMESTAMPTZ;
     }
 
     /**

@@ -1,9 +1,13 @@
 package io.snapclone.pg.value;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * {@code hstore} output ({@code "a"=>"1", "b"=>NULL}) to the JSON object Debezium's default
  * {@code hstore.handling.mode=json} emits: {@code {"a":"1","b":null}}, no spaces. Pairs keep
- * PostgreSQL's order (Debezium's come out in HashMap order; the objects are equal as JSON).
+ * PostgreSQL's order (Debezium's come out in HashMap order; the objects are equal as JSON); or the
+ * pairs as a map, for {@code hstore.handling.mode=map}.
  */
 final class HstoreDecoder {
     private final String text;
@@ -14,11 +18,28 @@ final class HstoreDecoder {
     }
 
     static String toJson(String text) {
-        return new HstoreDecoder(text).json();
+        StringBuilder out = new StringBuilder(text.length() + 2).append('{');
+        new HstoreDecoder(text).pairs().forEach((key, value) -> {
+            if (out.length() > 1) {
+                out.append(',');
+            }
+            appendJsonString(out, key).append(':');
+            if (value == null) {
+                out.append("null");
+            } else {
+                appendJsonString(out, value);
+            }
+        });
+        return out.append('}').toString();
     }
 
-    private String json() {
-        StringBuilder out = new StringBuilder(text.length() + 2).append('{');
+    /** The pairs in PostgreSQL's order; a NULL value is null. */
+    static Map<String, String> toMap(String text) {
+        return new HstoreDecoder(text).pairs();
+    }
+
+    private Map<String, String> pairs() {
+        Map<String, String> pairs = new LinkedHashMap<>();
         skipSpace();
         boolean first = true;
         while (pos < text.length()) {
@@ -40,17 +61,9 @@ final class HstoreDecoder {
                 value = quoted();
             }
             skipSpace();
-            if (out.length() > 1) {
-                out.append(',');
-            }
-            appendJsonString(out, key).append(':');
-            if (value == null) {
-                out.append("null");
-            } else {
-                appendJsonString(out, value);
-            }
+            pairs.put(key, value);
         }
-        return out.append('}').toString();
+        return pairs;
     }
 
     /** hstore_out quotes every key and value and escapes '"' and '\' with a backslash. */

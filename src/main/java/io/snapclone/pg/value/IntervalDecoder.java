@@ -1,5 +1,7 @@
 package io.snapclone.pg.value;
 
+import java.math.BigDecimal;
+
 /**
  * {@code interval} in IntervalStyle {@code postgres} ({@code 1 year 2 mons -3 days +04:05:06.789})
  * to microseconds, the way Debezium's MicroDuration counts them: a month is 365.25 / 12 days
@@ -22,6 +24,42 @@ final class IntervalDecoder {
         if (text.equals("-infinity")) {
             return Long.MIN_VALUE;
         }
+        Parts parts = parse(text);
+        // Past about 292,000 years the sum leaves the range of a long: saturate, as Debezium's (long) cast does.
+        try {
+            return Math.addExact(Math.addExact(Math.multiplyExact(parts.months(), MICROS_PER_MONTH),
+                    Math.multiplyExact(parts.days(), TemporalDecoders.MICROS_PER_DAY)), parts.micros());
+        } catch (ArithmeticException e) {
+            double approximate = (double) parts.months() * MICROS_PER_MONTH
+                    + (double) parts.days() * TemporalDecoders.MICROS_PER_DAY + parts.micros();
+            return (long) approximate;
+        }
+    }
+
+    /**
+     * The ISO-8601 form of Debezium's {@code interval.handling.mode=string}, every field written:
+     * {@code P<years>Y<months>M<days>DT<hours>H<minutes>M<seconds>S}, e.g. {@code P1Y2M3DT4H5M6.78S}.
+     * Each field keeps its own sign as PostgreSQL prints it ({@code -04:05:06} is {@code T-4H-5M-6S});
+     * seconds have no trailing zeros. {@code infinity} and {@code -infinity} stay as words.
+     */
+    static String toIso(String text) {
+        if (text.equals("infinity") || text.equals("-infinity")) {
+            return text;
+        }
+        Parts parts = parse(text);
+        long microsPerMinute = 60 * TemporalDecoders.MICROS_PER_SECOND;
+        long hours = parts.micros() / (60 * microsPerMinute);
+        long minutes = parts.micros() % (60 * microsPerMinute) / microsPerMinute;
+        BigDecimal seconds = BigDecimal.valueOf(parts.micros() % microsPerMinute, 6).stripTrailingZeros();
+        return "P" + parts.months() / 12 + "Y" + parts.months() % 12 + "M" + parts.days() + "DT" + hours + "H"
+                + minutes + "M" + seconds.toPlainString() + "S";
+    }
+
+    /** An interval as PostgreSQL keeps it: months, days and microseconds, each with its own sign. */
+    private record Parts(long months, long days, long micros) {
+    }
+
+    private static Parts parse(String text) {
         String[] tokens = text.split(" ");
         long months = 0;
         long days = 0;
@@ -42,15 +80,7 @@ final class IntervalDecoder {
                 throw notPostgresStyle(text);
             }
         }
-        // Past about 292,000 years the sum leaves the range of a long: saturate, as Debezium's (long) cast does.
-        try {
-            return Math.addExact(Math.addExact(Math.multiplyExact(months, MICROS_PER_MONTH),
-                    Math.multiplyExact(days, TemporalDecoders.MICROS_PER_DAY)), micros);
-        } catch (ArithmeticException e) {
-            double approximate = (double) months * MICROS_PER_MONTH + (double) days * TemporalDecoders.MICROS_PER_DAY
-                    + micros;
-            return (long) approximate;
-        }
+        return new Parts(months, days, micros);
     }
 
     /** {@code [+-]H+:MM:SS[.ffffff]}: hours may have any number of digits. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Turns PostgreSQL's text output (DateStyle ISO, TimeZone UTC, bytea_output hex, IntervalStyle
@@ -55,6 +56,21 @@ public final class ValueDecoder {
             values.add(elementText == null ? null : decode(element, elementText));
         }
         return values;
+    }
+
+    /** The elements of a one-dimensional array literal as text; NULL elements are null. */
+    public static List<String> arrayElements(String text) {
+        return ArrayLiteralParser.parse(text, ',');
+    }
+
+    /** An {@code interval} as an ISO-8601 duration, every field written ({@code P1Y2M3DT4H5M6.78S}). */
+    public static String decodeIntervalIso(String text) {
+        return IntervalDecoder.toIso(text);
+    }
+
+    /** An {@code hstore} as its pairs, in PostgreSQL's order; NULL values are null. */
+    public static Map<String, String> decodeHstoreMap(String text) {
+        return HstoreDecoder.toMap(text);
     }
 
     static Boolean decodeBoolean(String text) {

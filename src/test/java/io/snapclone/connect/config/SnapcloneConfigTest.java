@@ -7,8 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snapclone.connect.record.ColumnSelection;
+import io.snapclone.connect.record.RecordOptions;
+import io.snapclone.connect.record.RecordOptions.BinaryMode;
+import io.snapclone.connect.record.RecordOptions.DecimalMode;
+import io.snapclone.connect.record.RecordOptions.HstoreMode;
+import io.snapclone.connect.record.RecordOptions.IntervalMode;
+import io.snapclone.connect.record.RecordOptions.TimePrecisionMode;
+import io.snapclone.connect.record.RecordOptions.ValueFormat;
 import io.snapclone.pg.ConnectionSettings;
 import io.snapclone.pg.TableId;
+import io.snapclone.pg.catalog.Column;
+import io.snapclone.pg.catalog.ColumnType;
+import io.snapclone.pg.catalog.TableSchema;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.ConfigKey;
@@ -60,11 +71,20 @@ class SnapcloneConfigTest {
         keys.put("topic.prefix", List.of(Type.STRING, REQUIRED, Importance.HIGH));
         keys.put("table.include.list", List.of(Type.LIST, List.of(), Importance.HIGH));
         keys.put("table.exclude.list", List.of(Type.LIST, List.of(), Importance.MEDIUM));
+        keys.put("column.include.list", List.of(Type.LIST, List.of(), Importance.MEDIUM));
+        keys.put("column.exclude.list", List.of(Type.LIST, List.of(), Importance.MEDIUM));
+        keys.put("message.key.columns", List.of(Type.STRING, "", Importance.MEDIUM));
         keys.put("snapshot.mode", List.of(Type.STRING, "initial_only", Importance.HIGH));
         keys.put("snapshot.chunk.size", List.of(Type.LONG, 268_435_456L, Importance.MEDIUM));
         keys.put("max.batch.size", List.of(Type.INT, 2048, Importance.LOW));
         keys.put("snapshot.progress.topic", List.of(Type.STRING, "", Importance.LOW));
         keys.put("snapshot.progress.interval.ms", List.of(Type.LONG, 5000L, Importance.LOW));
+        keys.put("record.value.format", List.of(Type.STRING, "envelope", Importance.MEDIUM));
+        keys.put("decimal.handling.mode", List.of(Type.STRING, "precise", Importance.MEDIUM));
+        keys.put("time.precision.mode", List.of(Type.STRING, "adaptive", Importance.MEDIUM));
+        keys.put("binary.handling.mode", List.of(Type.STRING, "bytes", Importance.LOW));
+        keys.put("interval.handling.mode", List.of(Type.STRING, "numeric", Importance.LOW));
+        keys.put("hstore.handling.mode", List.of(Type.STRING, "json", Importance.LOW));
         return keys;
     }
 
@@ -91,14 +111,22 @@ class SnapcloneConfigTest {
     void constantsMatchTheKeys() {
         assertEquals(List.of("database.hostname", "database.port", "database.user", "database.password",
                         "database.dbname", "database.sslmode", "topic.prefix", "table.include.list",
-                        "table.exclude.list", "snapshot.mode", "snapshot.chunk.size", "max.batch.size",
-                        "snapshot.progress.topic", "snapshot.progress.interval.ms"),
+                        "table.exclude.list", "column.include.list", "column.exclude.list", "message.key.columns",
+                        "snapshot.mode", "snapshot.chunk.size", "max.batch.size",
+                        "snapshot.progress.topic", "snapshot.progress.interval.ms", "record.value.format",
+                        "decimal.handling.mode", "time.precision.mode", "binary.handling.mode",
+                        "interval.handling.mode", "hstore.handling.mode"),
                 List.of(SnapcloneConfig.HOSTNAME_CONFIG, SnapcloneConfig.PORT_CONFIG, SnapcloneConfig.USER_CONFIG,
                         SnapcloneConfig.PASSWORD_CONFIG, SnapcloneConfig.DBNAME_CONFIG, SnapcloneConfig.SSLMODE_CONFIG,
                         SnapcloneConfig.TOPIC_PREFIX_CONFIG, SnapcloneConfig.TABLE_INCLUDE_LIST_CONFIG,
-                        SnapcloneConfig.TABLE_EXCLUDE_LIST_CONFIG, SnapcloneConfig.SNAPSHOT_MODE_CONFIG,
+                        SnapcloneConfig.TABLE_EXCLUDE_LIST_CONFIG, SnapcloneConfig.COLUMN_INCLUDE_LIST_CONFIG,
+                        SnapcloneConfig.COLUMN_EXCLUDE_LIST_CONFIG, SnapcloneConfig.MESSAGE_KEY_COLUMNS_CONFIG,
+                        SnapcloneConfig.SNAPSHOT_MODE_CONFIG,
                         SnapcloneConfig.CHUNK_SIZE_CONFIG, SnapcloneConfig.MAX_BATCH_SIZE_CONFIG,
-                        SnapcloneConfig.PROGRESS_TOPIC_CONFIG, SnapcloneConfig.PROGRESS_INTERVAL_CONFIG));
+                        SnapcloneConfig.PROGRESS_TOPIC_CONFIG, SnapcloneConfig.PROGRESS_INTERVAL_CONFIG,
+                        SnapcloneConfig.RECORD_VALUE_FORMAT_CONFIG, SnapcloneConfig.DECIMAL_HANDLING_MODE_CONFIG,
+                        SnapcloneConfig.TIME_PRECISION_MODE_CONFIG, SnapcloneConfig.BINARY_HANDLING_MODE_CONFIG,
+                        SnapcloneConfig.INTERVAL_HANDLING_MODE_CONFIG, SnapcloneConfig.HSTORE_HANDLING_MODE_CONFIG));
     }
 
     @Test
@@ -131,6 +159,16 @@ class SnapcloneConfigTest {
         props.put("max.batch.size", "10");
         props.put("snapshot.progress.topic", "progress");
         props.put("snapshot.progress.interval.ms", "100");
+        props.put("column.include.list", "public\\.a\\.(id|x)");
+        props.put("message.key.columns", "public\\.a:x,id");
+        props.put("record.value.format", "row");
+        props.put("decimal.handling.mode", "string");
+        props.put("time.precision.mode", "connect");
+        props.put("binary.handling.mode", "base64-url-safe");
+        props.put("interval.handling.mode", "string");
+        props.put("hstore.handling.mode", "map");
+        // column.exclude.list may not be set with column.include.list: its own test below.
+        props.put("column.exclude.list", "");
         assertEquals(expectedKeys().keySet(), props.keySet(), "every key is set here");
 
         SnapcloneConfig config = new SnapcloneConfig(props);
@@ -143,6 +181,58 @@ class SnapcloneConfigTest {
         assertEquals(Duration.ofMillis(100), config.progressInterval());
         assertTrue(config.tableFilter().test(new TableId("public", "a")));
         assertFalse(config.tableFilter().test(new TableId("public", "b")));
+        RecordOptions options = config.recordOptions();
+        assertEquals(new RecordOptions(DecimalMode.STRING, TimePrecisionMode.CONNECT, BinaryMode.BASE64_URL_SAFE,
+                IntervalMode.STRING, HstoreMode.MAP, ValueFormat.ROW, options.columns()), options);
+        TableSchema table = new TableSchema(new TableId("public", "a"), List.of(column("id"), column("x"),
+                column("y")), List.of("id"));
+        TableSchema selected = options.columns().apply(table);
+        assertEquals(List.of("id", "x"), selected.columns().stream().map(Column::name).toList());
+        assertEquals(List.of("x", "id"), selected.keyColumns());
+    }
+
+    private static Column column(String name) {
+        return new Column(name, ColumnType.of(23, "integer", -1), false);
+    }
+
+    @Test
+    void recordDefaultsAreDebeziums() {
+        SnapcloneConfig config = config(Map.of());
+        assertEquals(RecordOptions.DEFAULTS, config.recordOptions().withColumns(ColumnSelection.ALL));
+        assertTrue(config.columnSelection().isAll());
+        assertEquals(List.of(), config.crossKeyProblems());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"decimal.handling.mode", "time.precision.mode", "binary.handling.mode",
+            "interval.handling.mode", "hstore.handling.mode", "record.value.format"})
+    void modesRejectUnknownValuesAgainstTheirKey(String key) {
+        ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of(key, "nanoseconds")));
+        assertTrue(e.getMessage().contains(key), e.getMessage());
+    }
+
+    @Test
+    void bothColumnListsAreAProblemAgainstTheExcludeList() {
+        SnapcloneConfig config = config(Map.of("column.include.list", "a\\.b\\.c", "column.exclude.list", "a\\.b\\.d"));
+        List<DatabaseChecks.Problem> problems = config.crossKeyProblems();
+        assertEquals(1, problems.size());
+        assertEquals("column.exclude.list", problems.get(0).key());
+        assertTrue(problems.get(0).message().contains("not both"), problems.get(0).message());
+        ConfigException e = assertThrows(ConfigException.class, config::recordOptions);
+        assertTrue(e.getMessage().contains("column.exclude.list"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"public.t", "public.t:", ":id", "public.t:id;(:x", "public.t: , "})
+    void malformedKeyColumnsAreRejectedAgainstTheKey(String spec) {
+        ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of("message.key.columns", spec)));
+        assertTrue(e.getMessage().contains("message.key.columns"), e.getMessage());
+    }
+
+    @Test
+    void badColumnRegexNamesTheKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of("column.exclude.list", "a(")));
+        assertTrue(e.getMessage().contains("column.exclude.list"), e.getMessage());
     }
 
     @Test

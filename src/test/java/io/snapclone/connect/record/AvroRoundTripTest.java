@@ -157,7 +157,7 @@ class AvroRoundTripTest {
             columns.add(new Column(names.get(i), ColumnType.of(25, "text", -1), i >= 2));
         }
         TableSchema table = new TableSchema(new TableId("public", "t"), columns, List.of("id", "first name"));
-        SnapshotRecordBuilder builder = new SnapshotRecordBuilder(table, "srv", "db");
+        SnapshotRecordBuilder builder = new SnapshotRecordBuilder(table, "srv", "db", RecordOptions.DEFAULTS);
         String[] fields = names.toArray(String[]::new);
         assertRoundTrips(builder.snapshotRecord(fields, 0, Map.of(), Map.of(), 0L));
     }
@@ -252,7 +252,7 @@ class AvroRoundTripTest {
     }
 
     private static SnapshotRecordBuilder builder(TableId table, List<Column> columns, String prefix) {
-        return new SnapshotRecordBuilder(new TableSchema(table, columns, List.of("id", "uid")), prefix, "db");
+        return new SnapshotRecordBuilder(new TableSchema(table, columns, List.of("id", "uid")), prefix, "db", RecordOptions.DEFAULTS);
     }
 
     private static List<Column> columns() {

@@ -70,7 +70,7 @@ class ColumnTypesDocTest {
                 problems.add(key + ": no row in docs/types.md");
                 return;
             }
-            Schema schema = ColumnSchemas.of(new Column("c", type, true), true);
+            Schema schema = ColumnSchemas.DEFAULT.of(new Column("c", type, true), true);
             if (!row.schemaType().equals(schema.type().name())) {
                 problems.add(key + " (line " + row.line() + "): doc says " + row.schemaType() + ", code gives "
                         + schema.type().name());

@@ -1,0 +1,172 @@
+package io.snapclone.connect.record;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * How records are shaped: the representation of the types that have more than one (Debezium's
+ * handling modes, same names and values), the value's format, and which columns go in. Built once
+ * from the configuration and handed to every {@link SnapshotRecordBuilder}.
+ */
+public record RecordOptions(DecimalMode decimal, TimePrecisionMode time, BinaryMode binary, IntervalMode interval,
+                            HstoreMode hstore, ValueFormat format, ColumnSelection columns) {
+    /** Debezium's defaults, every column, the envelope. */
+    public static final RecordOptions DEFAULTS = new RecordOptions(DecimalMode.PRECISE, TimePrecisionMode.ADAPTIVE,
+            BinaryMode.BYTES, IntervalMode.NUMERIC, HstoreMode.JSON, ValueFormat.ENVELOPE, ColumnSelection.ALL);
+
+    public RecordOptions {
+        requireNonNull(decimal, "decimal is null");
+        requireNonNull(time, "time is null");
+        requireNonNull(binary, "binary is null");
+        requireNonNull(interval, "interval is null");
+        requireNonNull(hstore, "hstore is null");
+        requireNonNull(format, "format is null");
+        requireNonNull(columns, "columns is null");
+    }
+
+    public RecordOptions withDecimal(DecimalMode mode) {
+        return new RecordOptions(mode, time, binary, interval, hstore, format, columns);
+    }
+
+    public RecordOptions withTime(TimePrecisionMode mode) {
+        return new RecordOptions(decimal, mode, binary, interval, hstore, format, columns);
+    }
+
+    public RecordOptions withBinary(BinaryMode mode) {
+        return new RecordOptions(decimal, time, mode, interval, hstore, format, columns);
+    }
+
+    public RecordOptions withInterval(IntervalMode mode) {
+        return new RecordOptions(decimal, time, binary, mode, hstore, format, columns);
+    }
+
+    public RecordOptions withHstore(HstoreMode mode) {
+        return new RecordOptions(decimal, time, binary, interval, mode, format, columns);
+    }
+
+    public RecordOptions withFormat(ValueFormat mode) {
+        return new RecordOptions(decimal, time, binary, interval, hstore, mode, columns);
+    }
+
+    public RecordOptions withColumns(ColumnSelection selection) {
+        return new RecordOptions(decimal, time, binary, interval, hstore, format, selection);
+    }
+
+    /** A mode as a config value spells it. */
+    public interface Mode {
+        String value();
+    }
+
+    /** The config values of a mode, in declaration order. */
+    public static <E extends Enum<E> & Mode> List<String> values(Class<E> type) {
+        return Arrays.stream(type.getEnumConstants()).map(Mode::value).toList();
+    }
+
+    /** The constant spelled {@code value}; the config's validator has already checked it. */
+    public static <E extends Enum<E> & Mode> E parse(Class<E> type, String value) {
+        for (E mode : type.getEnumConstants()) {
+            if (mode.value().equals(value)) {
+                return mode;
+            }
+        }
+        throw new IllegalArgumentException("not one of " + values(type) + ": " + value);
+    }
+
+    /** {@code decimal.handling.mode}: numeric and money. */
+    public enum DecimalMode implements Mode {
+        PRECISE("precise"), DOUBLE("double"), STRING("string");
+
+        private final String value;
+
+        DecimalMode(String value) {
+            this.value = value;
+        }
+
+        @Override
+        public String value() {
+            return value;
+        }
+    }
+
+    /** {@code time.precision.mode}: date, time and timestamp (the zoned types are strings in every mode). */
+    public enum TimePrecisionMode implements Mode {
+        ADAPTIVE("adaptive"), ADAPTIVE_TIME_MICROSECONDS("adaptive_time_microseconds"), CONNECT("connect");
+
+        private final String value;
+
+        TimePrecisionMode(String value) {
+            this.value = value;
+        }
+
+        @Override
+        public String value() {
+            return value;
+        }
+    }
+
+    /** {@code binary.handling.mode}: bytea. */
+    public enum BinaryMode implements Mode {
+        BYTES("bytes"), BASE64("base64"), BASE64_URL_SAFE("base64-url-safe"), HEX("hex");
+
+        private final String value;
+
+        BinaryMode(String value) {
+            this.value = value;
+        }
+
+        @Override
+        public String value() {
+            return value;
+        }
+    }
+
+    /** {@code interval.handling.mode}. */
+    public enum IntervalMode implements Mode {
+        NUMERIC("numeric"), STRING("string");
+
+        private final String value;
+
+        IntervalMode(String value) {
+            this.value = value;
+        }
+
+        @Override
+        public String value() {
+            return value;
+        }
+    }
+
+    /** {@code hstore.handling.mode}. */
+    public enum HstoreMode implements Mode {
+        JSON("json"), MAP("map");
+
+        private final String value;
+
+        HstoreMode(String value) {
+            this.value = value;
+        }
+
+        @Override
+        public String value() {
+            return value;
+        }
+    }
+
+    /** {@code record.value.format}: Debezium's envelope, or the row alone. */
+    public enum ValueFormat implements Mode {
+        ENVELOPE("envelope"), ROW("row");
+
+        private final String value;
+
+        ValueFormat(String value) {
+            this.value = value;
+        }
+
+        @Override
+        public String value() {
+            return value;
+        }
+    }
+}
