@@ -75,7 +75,7 @@ class TypesIT {
         assertEquals(15, new java.math.BigInteger(Base64.getDecoder().decode(variable.get("value").asText())).intValue());
         assertTrue(edge.get("b").asBoolean());
         assertEquals("tab\tnewline\nquote\"backslash\\ü€😀", edge.get("t").asText());
-        assertEquals("x", edge.get("Mixed Case").asText());
+        assertEquals("x", edge.get("Mixed_Case").asText());
         assertEquals("AP8Q", edge.get("by").asText(), "bytea as base64 of 00 ff 10");
         assertEquals(LocalDate.of(-43, 3, 15).toEpochDay(), edge.get("d").asLong(), "44 BC is year -43");
         assertEquals(86_400_000_000L, edge.get("tm").asLong());

@@ -4,6 +4,7 @@ import io.snapclone.connect.record.ColumnSelection;
 import io.snapclone.connect.record.RecordOptions;
 import io.snapclone.connect.record.RecordOptions.BinaryMode;
 import io.snapclone.connect.record.RecordOptions.DecimalMode;
+import io.snapclone.connect.record.RecordOptions.FieldNameMode;
 import io.snapclone.connect.record.RecordOptions.HstoreMode;
 import io.snapclone.connect.record.RecordOptions.IntervalMode;
 import io.snapclone.connect.record.RecordOptions.TimePrecisionMode;
@@ -135,6 +136,13 @@ public class SnapcloneConfig extends AbstractConfig {
             + "io.debezium.data.Json) or map (MAP of string to optional string).";
     public static final String HSTORE_HANDLING_MODE_DEFAULT = HstoreMode.JSON.value();
 
+    public static final String FIELD_NAME_ADJUSTMENT_MODE_CONFIG = "field.name.adjustment.mode";
+    private static final String FIELD_NAME_ADJUSTMENT_MODE_DOC = "avro: column names become valid Avro field "
+            + "names (every character outside [A-Za-z0-9_] becomes _, a leading digit gets a _ prefix), so that "
+            + "records serialize with Avro; two columns that would clash fail the task with a clear message. "
+            + "none: field names are the column names as they are (Debezium's default; JSON only).";
+    public static final String FIELD_NAME_ADJUSTMENT_MODE_DEFAULT = FieldNameMode.AVRO.value();
+
     public static final String RECORD_VALUE_FORMAT_CONFIG = "record.value.format";
     private static final String RECORD_VALUE_FORMAT_DOC = "The record value: envelope (Debezium's before/after/"
             + "source/op/ts_ms envelope) or row (the row struct alone, as Debezium's ExtractNewRecordState "
@@ -210,7 +218,10 @@ public class SnapcloneConfig extends AbstractConfig {
                         oneOf(IntervalMode.class), Importance.LOW, INTERVAL_HANDLING_MODE_DOC, RECORDS_GROUP, ++records,
                         Width.SHORT, "Intervals")
                 .define(HSTORE_HANDLING_MODE_CONFIG, Type.STRING, HSTORE_HANDLING_MODE_DEFAULT, oneOf(HstoreMode.class),
-                        Importance.LOW, HSTORE_HANDLING_MODE_DOC, RECORDS_GROUP, ++records, Width.SHORT, "hstore");
+                        Importance.LOW, HSTORE_HANDLING_MODE_DOC, RECORDS_GROUP, ++records, Width.SHORT, "hstore")
+                .define(FIELD_NAME_ADJUSTMENT_MODE_CONFIG, Type.STRING, FIELD_NAME_ADJUSTMENT_MODE_DEFAULT,
+                        oneOf(FieldNameMode.class), Importance.LOW, FIELD_NAME_ADJUSTMENT_MODE_DOC, RECORDS_GROUP,
+                        ++records, Width.SHORT, "Field names");
     }
 
     private static <E extends Enum<E> & RecordOptions.Mode> ConfigDef.Validator oneOf(Class<E> mode) {
@@ -337,6 +348,10 @@ public class SnapcloneConfig extends AbstractConfig {
         return RecordOptions.parse(HstoreMode.class, getString(HSTORE_HANDLING_MODE_CONFIG));
     }
 
+    public FieldNameMode fieldNameAdjustmentMode() {
+        return RecordOptions.parse(FieldNameMode.class, getString(FIELD_NAME_ADJUSTMENT_MODE_CONFIG));
+    }
+
     public ValueFormat recordValueFormat() {
         return RecordOptions.parse(ValueFormat.class, getString(RECORD_VALUE_FORMAT_CONFIG));
     }
@@ -358,7 +373,8 @@ public class SnapcloneConfig extends AbstractConfig {
     /** Everything that shapes records, for the record builders. */
     public RecordOptions recordOptions() {
         return new RecordOptions(decimalHandlingMode(), timePrecisionMode(), binaryHandlingMode(),
-                intervalHandlingMode(), hstoreHandlingMode(), recordValueFormat(), columnSelection());
+                intervalHandlingMode(), hstoreHandlingMode(), recordValueFormat(), columnSelection(),
+                fieldNameAdjustmentMode());
     }
 
     /** What is wrong across keys (each key being valid alone), against the key to change. */

@@ -31,6 +31,28 @@ public final class Names {
         return name.append(avroSafe(table.schema())).append('.').append(avroSafe(table.table())).toString();
     }
 
+    /**
+     * The field name of each column, in table order: the column name, or with {@code avro} its
+     * Avro-safe form.
+     *
+     * @throws IllegalArgumentException when two columns would get the same field name
+     */
+    public static String[] fieldNames(io.snapclone.pg.catalog.TableSchema table, boolean avro) {
+        String[] names = new String[table.columns().size()];
+        java.util.Map<String, String> seen = new java.util.HashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            String column = table.columns().get(i).name();
+            names[i] = avro ? avroSafe(column) : column;
+            String other = seen.putIfAbsent(names[i], column);
+            if (other != null) {
+                throw new IllegalArgumentException("Columns \"" + other + "\" and \"" + column + "\" of " + table.id()
+                        + " both become the Avro field name " + names[i] + ": rename one, leave one out with "
+                        + "column.exclude.list, or set field.name.adjustment.mode=none (JSON only)");
+            }
+        }
+        return names;
+    }
+
     static String topicSafe(String name) {
         StringBuilder out = new StringBuilder(name.length());
         name.codePoints().forEach(c -> out.append(isTopicChar(c) ? (char) c : '_'));

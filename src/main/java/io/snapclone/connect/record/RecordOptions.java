@@ -11,10 +11,11 @@ import java.util.List;
  * from the configuration and handed to every {@link SnapshotRecordBuilder}.
  */
 public record RecordOptions(DecimalMode decimal, TimePrecisionMode time, BinaryMode binary, IntervalMode interval,
-                            HstoreMode hstore, ValueFormat format, ColumnSelection columns) {
+                            HstoreMode hstore, ValueFormat format, ColumnSelection columns, FieldNameMode fieldNames) {
     /** Debezium's defaults, every column, the envelope. */
     public static final RecordOptions DEFAULTS = new RecordOptions(DecimalMode.PRECISE, TimePrecisionMode.ADAPTIVE,
-            BinaryMode.BYTES, IntervalMode.NUMERIC, HstoreMode.JSON, ValueFormat.ENVELOPE, ColumnSelection.ALL);
+            BinaryMode.BYTES, IntervalMode.NUMERIC, HstoreMode.JSON, ValueFormat.ENVELOPE, ColumnSelection.ALL,
+            FieldNameMode.AVRO);
 
     public RecordOptions {
         requireNonNull(decimal, "decimal is null");
@@ -24,34 +25,39 @@ public record RecordOptions(DecimalMode decimal, TimePrecisionMode time, BinaryM
         requireNonNull(hstore, "hstore is null");
         requireNonNull(format, "format is null");
         requireNonNull(columns, "columns is null");
+        requireNonNull(fieldNames, "fieldNames is null");
     }
 
     public RecordOptions withDecimal(DecimalMode mode) {
-        return new RecordOptions(mode, time, binary, interval, hstore, format, columns);
+        return new RecordOptions(mode, time, binary, interval, hstore, format, columns, fieldNames);
     }
 
     public RecordOptions withTime(TimePrecisionMode mode) {
-        return new RecordOptions(decimal, mode, binary, interval, hstore, format, columns);
+        return new RecordOptions(decimal, mode, binary, interval, hstore, format, columns, fieldNames);
     }
 
     public RecordOptions withBinary(BinaryMode mode) {
-        return new RecordOptions(decimal, time, mode, interval, hstore, format, columns);
+        return new RecordOptions(decimal, time, mode, interval, hstore, format, columns, fieldNames);
     }
 
     public RecordOptions withInterval(IntervalMode mode) {
-        return new RecordOptions(decimal, time, binary, mode, hstore, format, columns);
+        return new RecordOptions(decimal, time, binary, mode, hstore, format, columns, fieldNames);
     }
 
     public RecordOptions withHstore(HstoreMode mode) {
-        return new RecordOptions(decimal, time, binary, interval, mode, format, columns);
+        return new RecordOptions(decimal, time, binary, interval, mode, format, columns, fieldNames);
     }
 
     public RecordOptions withFormat(ValueFormat mode) {
-        return new RecordOptions(decimal, time, binary, interval, hstore, mode, columns);
+        return new RecordOptions(decimal, time, binary, interval, hstore, mode, columns, fieldNames);
+    }
+
+    public RecordOptions withFieldNames(FieldNameMode mode) {
+        return new RecordOptions(decimal, time, binary, interval, hstore, format, columns, mode);
     }
 
     public RecordOptions withColumns(ColumnSelection selection) {
-        return new RecordOptions(decimal, time, binary, interval, hstore, format, selection);
+        return new RecordOptions(decimal, time, binary, interval, hstore, format, selection, fieldNames);
     }
 
     /** A mode as a config value spells it. */
@@ -139,6 +145,22 @@ public record RecordOptions(DecimalMode decimal, TimePrecisionMode time, BinaryM
     }
 
     /** {@code hstore.handling.mode}. */
+    /** Whether column names are made valid Avro field names ({@code [A-Za-z_][A-Za-z0-9_]*}). */
+    public enum FieldNameMode implements Mode {
+        NONE("none"), AVRO("avro");
+
+        private final String value;
+
+        FieldNameMode(String value) {
+            this.value = value;
+        }
+
+        @Override
+        public String value() {
+            return value;
+        }
+    }
+
     public enum HstoreMode implements Mode {
         JSON("json"), MAP("map");
 

@@ -7,6 +7,7 @@ import io.snapclone.connect.record.RecordOptions.ValueFormat;
 import io.snapclone.pg.catalog.Column;
 import io.snapclone.pg.catalog.TableSchema;
 
+import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -34,6 +35,8 @@ public final class SnapshotRecordBuilder {
     private final Schema sourceSchema;
     private final Schema envelopeSchema;
     private final int[] keyIndexes;
+    private final Field[] rowFields;
+    private final Field[] keyFields;
 
     /**
      * @param described the table as the catalog describes it; {@code options} selects its columns and key
@@ -50,6 +53,7 @@ public final class SnapshotRecordBuilder {
         this.topic = Names.topic(topicPrefix, table.id());
         String namespace = Names.schemaNamespace(topicPrefix, table.id());
         List<Column> columns = table.columns();
+        String[] fieldNames = Names.fieldNames(table, options.fieldNames() == RecordOptions.FieldNameMode.AVRO);
         this.keyIndexes = table.keyColumns().stream()
                 .mapToInt(key -> indexOf(columns, key)).toArray();
         if (keyIndexes.length == 0) {
@@ -59,15 +63,17 @@ public final class SnapshotRecordBuilder {
             for (int index : keyIndexes) {
                 // Primary key columns are NOT NULL; a message.key.columns column may be nullable.
                 Column column = columns.get(index);
-                key.field(column.name(), columnSchemas.of(column, column.nullable()));
+                key.field(fieldNames[index], columnSchemas.of(column, column.nullable()));
             }
             this.keySchema = key.build();
         }
         SchemaBuilder row = SchemaBuilder.struct().name(namespace + ".Value").optional();
-        for (Column column : columns) {
-            row.field(column.name(), columnSchemas.of(column, column.nullable()));
+        for (int i = 0; i < columns.size(); i++) {
+            row.field(fieldNames[i], columnSchemas.of(columns.get(i), columns.get(i).nullable()));
         }
         this.rowSchema = row.build();
+        this.rowFields = rowSchema.fields().toArray(Field[]::new);
+        this.keyFields = keySchema == null ? new Field[0] : keySchema.fields().toArray(Field[]::new);
         this.sourceSchema = SourceSchema.SCHEMA;
         this.envelopeSchema = SchemaBuilder.struct().name(namespace + ".Envelope").version(1)
                 .field("before", rowSchema)
@@ -95,16 +101,15 @@ public final class SnapshotRecordBuilder {
         for (int i = 0; i < columns.size(); i++) {
             String text = fields[first + i];
             if (text != null) {
-                Column column = columns.get(i);
-                Schema fieldSchema = rowSchema.fields().get(i).schema();
-                row.put(column.name(), columnSchemas.value(column.type(), fieldSchema, text));
+                Field field = rowFields[i];
+                row.put(field, columnSchemas.value(columns.get(i).type(), field.schema(), text));
             }
         }
         Struct key = null;
         if (keySchema != null) {
             key = new Struct(keySchema);
-            for (int index : keyIndexes) {
-                key.put(columns.get(index).name(), row.get(columns.get(index).name()));
+            for (int k = 0; k < keyIndexes.length; k++) {
+                key.put(keyFields[k], row.get(rowFields[keyIndexes[k]]));
             }
         }
         if (format == ValueFormat.ROW) {

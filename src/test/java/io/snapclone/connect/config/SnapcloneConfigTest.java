@@ -85,6 +85,7 @@ class SnapcloneConfigTest {
         keys.put("binary.handling.mode", List.of(Type.STRING, "bytes", Importance.LOW));
         keys.put("interval.handling.mode", List.of(Type.STRING, "numeric", Importance.LOW));
         keys.put("hstore.handling.mode", List.of(Type.STRING, "json", Importance.LOW));
+        keys.put("field.name.adjustment.mode", List.of(Type.STRING, "avro", Importance.LOW));
         return keys;
     }
 
@@ -167,6 +168,7 @@ class SnapcloneConfigTest {
         props.put("binary.handling.mode", "base64-url-safe");
         props.put("interval.handling.mode", "string");
         props.put("hstore.handling.mode", "map");
+        props.put("field.name.adjustment.mode", "none");
         // column.exclude.list may not be set with column.include.list: its own test below.
         props.put("column.exclude.list", "");
         assertEquals(expectedKeys().keySet(), props.keySet(), "every key is set here");
@@ -183,7 +185,8 @@ class SnapcloneConfigTest {
         assertFalse(config.tableFilter().test(new TableId("public", "b")));
         RecordOptions options = config.recordOptions();
         assertEquals(new RecordOptions(DecimalMode.STRING, TimePrecisionMode.CONNECT, BinaryMode.BASE64_URL_SAFE,
-                IntervalMode.STRING, HstoreMode.MAP, ValueFormat.ROW, options.columns()), options);
+                IntervalMode.STRING, HstoreMode.MAP, ValueFormat.ROW, options.columns(),
+                RecordOptions.FieldNameMode.NONE), options);
         TableSchema table = new TableSchema(new TableId("public", "a"), List.of(column("id"), column("x"),
                 column("y")), List.of("id"));
         TableSchema selected = options.columns().apply(table);

@@ -21,7 +21,6 @@ import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -143,12 +142,10 @@ class AvroRoundTripTest {
     }
 
     /**
-     * Field names are PostgreSQL's column names unchanged, and Avro refuses most of them:
-     * {@code SchemaParseException: Illegal character in: first name} (also for {@code last-name},
-     * {@code a.b}) and {@code Illegal initial character: 1st} (also {@code $x}). Non-ASCII letters
-     * ({@code ünï}) pass Java Avro 1.12 but not the Avro spec's {@code [A-Za-z_][A-Za-z0-9_]*}.
+     * Unadjusted, Avro refuses most of these column names ({@code Illegal character in: first name},
+     * {@code Illegal initial character: 1st}); field.name.adjustment.mode=avro (the default) makes
+     * them valid.
      */
-    @Disabled("column names are not adjusted to Avro names yet: Avro throws SchemaParseException")
     @Test
     void hostileColumnNamesRoundTrip() {
         List<Column> columns = new ArrayList<>();
@@ -159,7 +156,20 @@ class AvroRoundTripTest {
         TableSchema table = new TableSchema(new TableId("public", "t"), columns, List.of("id", "first name"));
         SnapshotRecordBuilder builder = new SnapshotRecordBuilder(table, "srv", "db", RecordOptions.DEFAULTS);
         String[] fields = names.toArray(String[]::new);
-        assertRoundTrips(builder.snapshotRecord(fields, 0, Map.of(), Map.of(), 0L));
+        Struct back = assertRoundTrips(builder.snapshotRecord(fields, 0, Map.of(), Map.of(), 0L));
+        assertEquals("first name", back.getStruct("after").getString("first_name"));
+        assertEquals("1st", back.getStruct("after").getString("_1st"));
+    }
+
+    @Test
+    void columnsThatWouldShareAnAvroNameAreRejectedClearly() {
+        List<Column> columns = List.of(new Column("id", ColumnType.of(23, "integer", -1), false),
+                new Column("a-b", ColumnType.of(25, "text", -1), true),
+                new Column("a_b", ColumnType.of(25, "text", -1), true));
+        TableSchema table = new TableSchema(new TableId("public", "t"), columns, List.of("id"));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new SnapshotRecordBuilder(table, "srv", "db", RecordOptions.DEFAULTS));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("\"a-b\" and \"a_b\""), e.getMessage());
     }
 
     private static Struct assertRoundTrips(SourceRecord record) {
