@@ -10,7 +10,6 @@ import io.snapclone.pg.TableId;
 import io.snapclone.pg.catalog.Catalog;
 import io.snapclone.pg.snapshot.Chunk;
 import io.snapclone.pg.snapshot.ChunkReader;
-import io.snapclone.pg.snapshot.Ctid;
 import io.snapclone.pg.snapshot.SnapshotId;
 import io.snapclone.pg.snapshot.SnapshotSession;
 import io.snapclone.pg.snapshot.TableLock;

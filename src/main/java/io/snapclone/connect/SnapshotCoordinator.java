@@ -201,7 +201,7 @@ final class SnapshotCoordinator implements AutoCloseable {
                 monitor.shutdown();
             } else if (System.nanoTime() - lastProgressLogNanos >= config.progressInterval().toNanos()) {
                 lastProgressLogNanos = System.nanoTime();
-                log.info("Connector {}: snapshot progress: {}/{} tables done, {} rows of finished chunks committed, "
+                log.info("Connector {}: snapshot progress: {}/{} tables done, {} rows committed, "
                         + "{} s", connectorName, done, pending.size(), rows, String.format("%.1f", seconds));
             }
         } catch (RuntimeException e) {
