@@ -52,6 +52,26 @@ public record ConnectionSettings(String host, int port, String database, String 
         return connection;
     }
 
+    /**
+     * A replication connection ({@code replication=database}): it runs replication commands and,
+     * in PgJDBC, only the simple query protocol.
+     */
+    public Connection openReplication(String applicationName) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        props.setProperty("sslmode", sslMode);
+        props.setProperty("ApplicationName", applicationName);
+        props.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
+        props.setProperty("tcpKeepAlive", "true");
+        props.setProperty("replication", "database");
+        props.setProperty("preferQueryMode", "simple");
+        props.setProperty("assumeMinServerVersion", "10");
+        return DriverManager.getConnection(url(), props);
+    }
+
     @Override
     public String toString() {
         // Never the password.

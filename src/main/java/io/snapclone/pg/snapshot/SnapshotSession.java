@@ -29,8 +29,19 @@ public final class SnapshotSession implements AutoCloseable {
      */
     public static SnapshotSession open(ConnectionSettings settings, String applicationName,
                                        SnapshotId id, Fingerprint expected) throws SQLException {
-        requireNonNull(id, "id is null");
         requireNonNull(expected, "expected is null");
+        return open(settings, applicationName, id, (Fingerprint) expected, true);
+    }
+
+    /** Imports a snapshot whose fingerprint is not known yet (one a slot just exported). */
+    public static SnapshotSession open(ConnectionSettings settings, String applicationName, SnapshotId id)
+            throws SQLException {
+        return open(settings, applicationName, id, null, false);
+    }
+
+    private static SnapshotSession open(ConnectionSettings settings, String applicationName, SnapshotId id,
+                                        Fingerprint expected, boolean check) throws SQLException {
+        requireNonNull(id, "id is null");
         Connection connection = settings.open(applicationName);
         try (Statement statement = connection.createStatement()) {
             statement.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
@@ -49,7 +60,7 @@ public final class SnapshotSession implements AutoCloseable {
                 rs.next();
                 actual = new Fingerprint(rs.getString(1));
             }
-            if (!actual.equals(expected)) {
+            if (check && !actual.equals(expected)) {
                 throw new SnapshotUnavailableException("snapshot " + id + " has fingerprint " + actual
                         + " but the plan expects " + expected);
             }
