@@ -39,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 public class SnapcloneSourceTask extends SourceTask {
     private static final Logger log = LoggerFactory.getLogger(SnapcloneSourceTask.class);
     private static final long IDLE_WAIT_MS = 1000;
+    private static final long STREAM_IDLE_WAIT_MS = 50;
     private static final long LOCK_WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -60,6 +61,7 @@ public class SnapcloneSourceTask extends SourceTask {
     private long lastLockWarningNanos = System.nanoTime() - LOCK_WARNING_INTERVAL_NANOS;
     private long lastProgressLogNanos = System.nanoTime();
     private boolean allRead;
+    private StreamReader streamReader;
     private volatile boolean stopping;
 
     @Override
@@ -75,6 +77,18 @@ public class SnapcloneSourceTask extends SourceTask {
         toAnnounce = config.tablesToAnnounce();
         List<Chunk> chunks = config.chunks();
         metrics = new SnapshotMetrics(connector, config.taskIndex(), chunks).register();
+        if (config.streamsChanges()) {
+            streamReader = new StreamReader(config, context.offsetStorageReader(), name);
+            try {
+                streamReader.start();
+            } catch (SQLException e) {
+                streamReader.close();
+                throw new ConnectException("Task " + name + " could not stream from slot " + config.slotName() + ": "
+                        + e.getMessage() + " (is another connector or client reading this slot? slot.name must be "
+                        + "this connector's own)", e);
+            }
+            return;
+        }
         findUnfinished(chunks);
         if (todo.isEmpty()) {
             log.info("Task {}: no snapshot work left ({} chunks assigned, all done)", name, chunks.size());
@@ -131,6 +145,14 @@ public class SnapcloneSourceTask extends SourceTask {
             }
             if (!toAnnounce.isEmpty()) {
                 return announceCompletion();
+            }
+            if (streamReader != null) {
+                List<SourceRecord> changes = streamReader.poll(config.maxBatchSize());
+                if (changes.isEmpty()) {
+                    stopped.await(STREAM_IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
+                    return null;
+                }
+                return changes;
             }
             if (reader == null && !openNextChunk()) {
                 stopped.await(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
@@ -259,11 +281,22 @@ public class SnapcloneSourceTask extends SourceTask {
         }
     }
 
+    /** Offsets up to here are in Kafka: the stream may confirm them to PostgreSQL. */
+    @Override
+    public void commit() {
+        if (streamReader != null) {
+            streamReader.committed();
+        }
+    }
+
     @Override
     public void stop() {
         stopping = true;
         stopped.countDown();
         closeSession();
+        if (streamReader != null) {
+            streamReader.close();
+        }
         if (metrics != null) {
             metrics.close();
         }

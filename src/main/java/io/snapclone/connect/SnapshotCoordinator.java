@@ -14,6 +14,9 @@ import io.snapclone.pg.catalog.Catalog;
 import io.snapclone.pg.catalog.TableInfo;
 import io.snapclone.pg.snapshot.Chunk;
 import io.snapclone.pg.snapshot.ChunkPlanner;
+import io.snapclone.pg.replication.CreatedSlot;
+import io.snapclone.pg.replication.Publications;
+import io.snapclone.pg.replication.ReplicationSlots;
 import io.snapclone.pg.snapshot.SnapshotExport;
 
 import org.apache.kafka.connect.errors.ConnectException;
@@ -24,11 +27,13 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +48,8 @@ final class SnapshotCoordinator implements AutoCloseable {
     private static final long CHECK_INTERVAL_MS = 1000;
     /** Holders of tasks beyond tasks.max are checked too, in case tasks.max was lowered. */
     private static final int EXTRA_HOLDERS_CHECKED = 8;
+    private static final Duration SLOT_CREATION_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration SLOT_WAIT_REPORT_INTERVAL = Duration.ofSeconds(10);
 
     private final String connectorName;
     private final SnapcloneConfig config;
@@ -113,14 +120,22 @@ final class SnapshotCoordinator implements AutoCloseable {
                 chunks.addAll(planner.split(new ChunkPlanner.Remaining(table.id(), state.resumeBlock(), table.sizeBytes())));
             }
         }
-        if (unfinished.isEmpty()) {
-            log.info("Connector {}: committed offsets show the snapshot of all {} tables complete; nothing to do",
-                    connectorName, tables.size());
-            taskConfigs = List.of(TaskConfig.completed(connectorProps, 0, allTables));
+        boolean resumed = states.values().stream().anyMatch(s -> s.complete() || s.resumeBlock() > 0 || s.rowsSent() > 0);
+        boolean neverSnapshot = SnapcloneConfig.SNAPSHOT_MODE_NEVER.equals(config.snapshotMode());
+        if (config.streams()) {
+            export = prepareSlot(settings, resumed || unfinished.isEmpty() || neverSnapshot);
+        }
+        if (unfinished.isEmpty() || neverSnapshot) {
+            log.info("Connector {}: {}; {}", connectorName, neverSnapshot ? "snapshot.mode=never"
+                    : "committed offsets show the snapshot of all " + tables.size() + " tables complete",
+                    config.streams() ? "streaming from slot " + config.slotName() : "nothing to do");
+            taskConfigs = List.of(TaskConfig.completed(connectorProps, 0, neverSnapshot ? List.of() : allTables,
+                    config.streams()));
             return;
         }
-        boolean resumed = states.values().stream().anyMatch(s -> s.complete() || s.resumeBlock() > 0 || s.rowsSent() > 0);
-        export = resumed ? takeOverHeldSnapshot(settings, maxTasks) : null;
+        if (export == null && resumed) {
+            export = takeOverHeldSnapshot(settings, maxTasks);
+        }
         boolean retaken = export == null && resumed;
         if (export == null) {
             export = exportNew(settings);
@@ -144,6 +159,52 @@ final class SnapshotCoordinator implements AutoCloseable {
                 connectorName, export.id(), export.fingerprint(), unfinished.size(), tables.size(), chunks.size(),
                 assignment.size());
         monitor.scheduleWithFixedDelay(this::checkProgress, CHECK_INTERVAL_MS, CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Makes sure the publication and the slot exist. A slot created now exports the snapshot the
+     * load must use (returned); an existing slot keeps its consistent point, which is what makes a
+     * retaken snapshot safe: the stream replays every change since the original one.
+     *
+     * @param mustExist the slot is expected (a load under way or done, or stream only)
+     */
+    private SnapshotExport prepareSlot(ConnectionSettings settings, boolean mustExist) {
+        String slot = config.slotName();
+        try (Connection connection = settings.open("snapclone-coordinator " + connectorName)) {
+            Publications.ensure(connection, config.publicationName(), config.publicationAutocreateMode(), allTables);
+            Optional<ReplicationSlots.SlotInfo> existing = ReplicationSlots.find(connection, slot);
+            if (existing.isPresent()) {
+                ReplicationSlots.SlotInfo info = existing.get();
+                if (!"pgoutput".equals(info.plugin()) || !settings.database().equals(info.database())) {
+                    throw new ConnectException("Replication slot " + slot + " exists but is for plugin '" + info.plugin()
+                            + "' in database '" + info.database() + "': choose another slot.name");
+                }
+                log.info("Connector {}: using existing slot {} (confirmed up to {})", connectorName, slot,
+                        info.confirmedFlush());
+                return null;
+            }
+            if (mustExist && !SnapcloneConfig.SNAPSHOT_MODE_NEVER.equals(config.snapshotMode())) {
+                throw new ConnectException("Replication slot " + slot + " is gone, but committed offsets show a load "
+                        + "under way or done: changes since then are lost. Reset the connector's offsets (or use a "
+                        + "new name) to load again, with a new slot.");
+            }
+        } catch (SQLException e) {
+            throw new ConnectException("Could not prepare publication " + config.publicationName() + ": "
+                    + e.getMessage(), e);
+        }
+        try (CreatedSlot created = ReplicationSlots.create(settings, slot, "snapclone-coordinator " + connectorName,
+                SLOT_CREATION_TIMEOUT, SLOT_WAIT_REPORT_INTERVAL, message -> log.warn("Connector {}: {}", connectorName, message))) {
+            log.info("Connector {}: created replication slot {} at consistent point {}", connectorName, slot,
+                    created.consistentPoint());
+            if (SnapcloneConfig.SNAPSHOT_MODE_NEVER.equals(config.snapshotMode())) {
+                return null;
+            }
+            return SnapshotExport.takeOver(settings, "snapclone-coordinator " + connectorName, created.snapshot());
+        } catch (SQLException e) {
+            throw new ConnectException("Could not create replication slot " + slot + ": " + e.getMessage()
+                    + " (the user needs REPLICATION, wal_level must be logical, and a free slot must be left: "
+                    + "max_replication_slots)", e);
+        }
     }
 
     private SnapshotExport exportNew(ConnectionSettings settings) {
@@ -192,12 +253,12 @@ final class SnapshotCoordinator implements AutoCloseable {
             double seconds = (System.nanoTime() - startedNanos) / 1e9;
             if (done == pending.size()) {
                 // Restarting the tasks into the finished phase ends their snapshot transactions.
-                taskConfigs = List.of(TaskConfig.completed(connectorProps, 0, allTables));
+                taskConfigs = List.of(TaskConfig.completed(connectorProps, 0, allTables, config.streams()));
                 requestReconfiguration.run();
                 releaseExport();
                 log.info("Connector {}: snapshot complete: {} tables, {} rows in {} s (committed in Kafka); "
-                        + "snapshot released, connector now idle", connectorName, pending.size(), rows,
-                        String.format("%.1f", seconds));
+                        + "snapshot released; {}", connectorName, pending.size(), rows, String.format("%.1f", seconds),
+                        config.streams() ? "streaming from slot " + config.slotName() + " now" : "connector now idle");
                 monitor.shutdown();
             } else if (System.nanoTime() - lastProgressLogNanos >= config.progressInterval().toNanos()) {
                 lastProgressLogNanos = System.nanoTime();

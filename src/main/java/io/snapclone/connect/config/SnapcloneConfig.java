@@ -31,6 +31,7 @@ public class SnapcloneConfig extends AbstractConfig {
     private static final String DATABASE_GROUP = "Database";
     private static final String TABLES_GROUP = "Tables and topics";
     private static final String SNAPSHOT_GROUP = "Snapshot";
+    private static final String STREAMING_GROUP = "Streaming";
     private static final String RECORDS_GROUP = "Records";
 
     public static final String HOSTNAME_CONFIG = "database.hostname";
@@ -84,9 +85,31 @@ public class SnapcloneConfig extends AbstractConfig {
             + "matching entry wins. Empty: the primary key (no key without one).";
 
     public static final String SNAPSHOT_MODE_CONFIG = "snapshot.mode";
-    private static final String SNAPSHOT_MODE_DOC = "initial_only: take one consistent snapshot of the "
-            + "tables, then stay idle. (Streaming modes come with the replication slot.)";
+    private static final String SNAPSHOT_MODE_DOC = "initial: create the replication slot (slot.name) with an "
+            + "exported snapshot, load that snapshot in parallel, then stream every later change from the slot. "
+            + "initial_only: one consistent snapshot, no slot, then idle. never: no snapshot, stream only.";
     public static final String SNAPSHOT_MODE_DEFAULT = "initial_only";
+    public static final String SNAPSHOT_MODE_INITIAL = "initial";
+    public static final String SNAPSHOT_MODE_NEVER = "never";
+
+    public static final String SLOT_NAME_CONFIG = "slot.name";
+    private static final String SLOT_NAME_DOC = "Logical replication slot (pgoutput) that snapshot.mode=initial "
+            + "creates and the stream reads: 1 to 63 of a-z, 0-9 and _; one per connector. Drop it "
+            + "(pg_drop_replication_slot) when you delete the connector for good, or it keeps WAL.";
+    public static final String SLOT_NAME_DEFAULT = "snapclone";
+
+    public static final String PUBLICATION_NAME_CONFIG = "publication.name";
+    private static final String PUBLICATION_NAME_DOC = "Publication the slot streams.";
+    public static final String PUBLICATION_NAME_DEFAULT = "snapclone";
+
+    public static final String PUBLICATION_AUTOCREATE_CONFIG = "publication.autocreate.mode";
+    private static final String PUBLICATION_AUTOCREATE_DOC = "disabled: the publication must exist. all_tables: "
+            + "create it FOR ALL TABLES (superuser). filtered: create it (or set it) FOR TABLE the captured tables.";
+    public static final String PUBLICATION_AUTOCREATE_DEFAULT = "filtered";
+
+    public static final String TOMBSTONES_ON_DELETE_CONFIG = "tombstones.on.delete";
+    private static final String TOMBSTONES_ON_DELETE_DOC = "Follow each delete with a null-valued record for its key, "
+            + "so that compacted topics drop the key.";
 
     public static final String CHUNK_SIZE_CONFIG = "snapshot.chunk.size";
     private static final String CHUNK_SIZE_DOC = "Tables larger than this many bytes on disk are split "
@@ -195,7 +218,7 @@ public class SnapcloneConfig extends AbstractConfig {
                 .define(MESSAGE_KEY_COLUMNS_CONFIG, Type.STRING, "", keyColumnsValidator(),
                         Importance.MEDIUM, MESSAGE_KEY_COLUMNS_DOC, TABLES_GROUP, ++tables, Width.LONG, "Key columns")
                 .define(SNAPSHOT_MODE_CONFIG, Type.STRING, SNAPSHOT_MODE_DEFAULT,
-                        ConfigDef.ValidString.in(SNAPSHOT_MODE_DEFAULT),
+                        ConfigDef.ValidString.in(SNAPSHOT_MODE_DEFAULT, SNAPSHOT_MODE_INITIAL, SNAPSHOT_MODE_NEVER),
                         Importance.HIGH, SNAPSHOT_MODE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Snapshot mode")
                 .define(CHUNK_SIZE_CONFIG, Type.LONG, CHUNK_SIZE_DEFAULT, ConfigDef.Range.atLeast(65536),
                         Importance.MEDIUM, CHUNK_SIZE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Chunk size (bytes)")
@@ -205,6 +228,15 @@ public class SnapcloneConfig extends AbstractConfig {
                         SNAPSHOT_GROUP, ++snapshot, Width.MEDIUM, "Progress topic")
                 .define(PROGRESS_INTERVAL_CONFIG, Type.LONG, PROGRESS_INTERVAL_DEFAULT, ConfigDef.Range.atLeast(100),
                         Importance.LOW, PROGRESS_INTERVAL_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Progress interval")
+                .define(SLOT_NAME_CONFIG, Type.STRING, SLOT_NAME_DEFAULT, slotNameValidator(), Importance.HIGH,
+                        SLOT_NAME_DOC, STREAMING_GROUP, 1, Width.MEDIUM, "Slot")
+                .define(PUBLICATION_NAME_CONFIG, Type.STRING, PUBLICATION_NAME_DEFAULT, new ConfigDef.NonEmptyString(),
+                        Importance.HIGH, PUBLICATION_NAME_DOC, STREAMING_GROUP, 2, Width.MEDIUM, "Publication")
+                .define(PUBLICATION_AUTOCREATE_CONFIG, Type.STRING, PUBLICATION_AUTOCREATE_DEFAULT,
+                        ConfigDef.ValidString.in("disabled", "all_tables", "filtered"), Importance.MEDIUM,
+                        PUBLICATION_AUTOCREATE_DOC, STREAMING_GROUP, 3, Width.SHORT, "Publication creation")
+                .define(TOMBSTONES_ON_DELETE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TOMBSTONES_ON_DELETE_DOC,
+                        STREAMING_GROUP, 4, Width.SHORT, "Tombstones")
                 .define(RECORD_VALUE_FORMAT_CONFIG, Type.STRING, RECORD_VALUE_FORMAT_DEFAULT, oneOf(ValueFormat.class),
                         Importance.MEDIUM, RECORD_VALUE_FORMAT_DOC, RECORDS_GROUP, ++records, Width.SHORT, "Value format")
                 .define(DECIMAL_HANDLING_MODE_CONFIG, Type.STRING, DECIMAL_HANDLING_MODE_DEFAULT, oneOf(DecimalMode.class),
@@ -322,6 +354,49 @@ public class SnapcloneConfig extends AbstractConfig {
     public String progressTopic() {
         String configured = getString(PROGRESS_TOPIC_CONFIG);
         return configured.isBlank() ? topicPrefix() + ".snapclone.progress" : configured;
+    }
+
+    public String snapshotMode() {
+        return getString(SNAPSHOT_MODE_CONFIG);
+    }
+
+    /** Whether a replication slot is part of the job (snapshot.mode initial or never). */
+    public boolean streams() {
+        return !SNAPSHOT_MODE_DEFAULT.equals(snapshotMode());
+    }
+
+    public String slotName() {
+        return getString(SLOT_NAME_CONFIG);
+    }
+
+    public String publicationName() {
+        return getString(PUBLICATION_NAME_CONFIG);
+    }
+
+    public io.snapclone.pg.replication.Publications.Mode publicationAutocreateMode() {
+        return io.snapclone.pg.replication.Publications.Mode.valueOf(
+                getString(PUBLICATION_AUTOCREATE_CONFIG).toUpperCase(java.util.Locale.ROOT));
+    }
+
+    public boolean tombstonesOnDelete() {
+        return getBoolean(TOMBSTONES_ON_DELETE_CONFIG);
+    }
+
+    private static ConfigDef.Validator slotNameValidator() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                if (value == null || !io.snapclone.pg.replication.ReplicationSlots.NAME.matcher((String) value).matches()) {
+                    throw new ConfigException(name, value, "A slot name is 1 to 63 characters of a-z, 0-9 and _, "
+                            + "e.g. 'snapclone_shop'");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "[a-z0-9_]{1,63}";
+            }
+        };
     }
 
     public java.time.Duration progressInterval() {

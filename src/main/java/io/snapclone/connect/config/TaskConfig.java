@@ -21,12 +21,15 @@ public final class TaskConfig extends SnapcloneConfig {
     public static final String CHUNKS_CONFIG = "task.chunks";
     public static final String ANNOUNCE_CONFIG = "task.announce.tables";
     public static final String RETAKEN_CONFIG = "task.snapshot.retaken";
+    public static final String STREAM_CONFIG = "task.stream";
 
     private static final ConfigDef TASK_CONFIG_DEF = new ConfigDef(CONFIG_DEF)
             .define(TASK_INDEX_CONFIG, Type.INT, Importance.HIGH, "Index of this task, for logs and metrics.")
             .define(SNAPSHOT_ID_CONFIG, Type.STRING, "", Importance.HIGH, "Snapshot id to import.")
             .define(FINGERPRINT_CONFIG, Type.STRING, "", Importance.HIGH, "pg_current_snapshot() the import must show.")
             .define(CHUNKS_CONFIG, Type.STRING, "", Importance.HIGH, "Chunks to read, encoded by Chunk.encodeAll.")
+            .define(STREAM_CONFIG, Type.BOOLEAN, false, Importance.HIGH,
+                    "Whether this task streams changes from the slot (the streaming phase).")
             .define(RETAKEN_CONFIG, Type.BOOLEAN, false, Importance.LOW,
                     "Whether the snapshot was taken anew because no session held the original any more.")
             .define(ANNOUNCE_CONFIG, Type.STRING, "", Importance.LOW,
@@ -47,10 +50,15 @@ public final class TaskConfig extends SnapcloneConfig {
         return props;
     }
 
-    /** A task of the finished snapshot phase: it holds nothing; the first one announces completion. */
-    public static Map<String, String> completed(Map<String, String> connectorProps, int index, List<TableId> tables) {
+    /**
+     * A task of the finished snapshot phase: it holds nothing; the first one announces completion
+     * and, when the connector streams, reads the slot.
+     */
+    public static Map<String, String> completed(Map<String, String> connectorProps, int index, List<TableId> tables,
+                                                boolean stream) {
         Map<String, String> props = of(connectorProps, index, null, null, List.of());
         props.put(ANNOUNCE_CONFIG, Chunk.encodeAll(tables.stream().map(Chunk::whole).toList()));
+        props.put(STREAM_CONFIG, Boolean.toString(stream));
         return props;
     }
 
@@ -68,6 +76,10 @@ public final class TaskConfig extends SnapcloneConfig {
 
     public List<Chunk> chunks() {
         return Chunk.decodeAll(getString(CHUNKS_CONFIG));
+    }
+
+    public boolean streamsChanges() {
+        return getBoolean(STREAM_CONFIG);
     }
 
     public boolean snapshotRetaken() {

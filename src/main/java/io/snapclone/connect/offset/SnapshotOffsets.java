@@ -32,6 +32,10 @@ public final class SnapshotOffsets {
     static final String SNAPSHOT = "snapshot";
     static final String FINGERPRINT = "fingerprint";
     static final String ANNOUNCEMENT = "announcement";
+    static final String STREAM = "stream";
+    static final String LSN = "lsn";
+    static final String SEQ = "seq";
+    static final String TX_ID = "txId";
 
     private SnapshotOffsets() {
     }
@@ -135,6 +139,37 @@ public final class SnapshotOffsets {
 
     public static boolean isAnnounced(Map<String, Object> offset) {
         return offset != null && Boolean.TRUE.equals(offset.get(DONE));
+    }
+
+    /** The partition of everything streamed from {@code slot}. */
+    public static Map<String, Object> streamPartition(String topicPrefix, String slot) {
+        Map<String, Object> partition = new HashMap<>();
+        partition.put(SERVER, topicPrefix);
+        partition.put(STREAM, slot);
+        return partition;
+    }
+
+    /** The {@code seq}-th change (from 1) of the transaction that committed at {@code commitLsn}. */
+    public static Map<String, Object> streamed(long commitLsn, long seq, long txId) {
+        return Map.of(LSN, commitLsn, SEQ, seq, TX_ID, txId);
+    }
+
+    /** Where the stream stands: the last change sent, by commit LSN and position in its transaction. */
+    public record StreamPosition(long commitLsn, long seq) implements Comparable<StreamPosition> {
+        public static final StreamPosition START = new StreamPosition(0, 0);
+
+        @Override
+        public int compareTo(StreamPosition other) {
+            int byLsn = Long.compareUnsigned(commitLsn, other.commitLsn);
+            return byLsn != 0 ? byLsn : Long.compare(seq, other.seq);
+        }
+    }
+
+    public static StreamPosition streamPosition(Map<String, Object> offset) {
+        if (offset == null || offset.get(LSN) == null) {
+            return StreamPosition.START;
+        }
+        return new StreamPosition(number(offset, LSN, 0), number(offset, SEQ, 0));
     }
 
     private static long number(Map<String, Object> offset, String key, long fallback) {

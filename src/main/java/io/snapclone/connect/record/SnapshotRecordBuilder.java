@@ -7,6 +7,7 @@ import io.snapclone.connect.record.RecordOptions.ValueFormat;
 import io.snapclone.pg.catalog.Column;
 import io.snapclone.pg.catalog.TableSchema;
 
+import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -24,6 +25,9 @@ import java.util.Map;
  * what the reader selects.
  */
 public final class SnapshotRecordBuilder {
+    /** Debezium's {@code unavailable.value.placeholder} default, for unchanged TOASTed values. */
+    public static final String UNAVAILABLE_VALUE = "__debezium_unavailable_value";
+
     private final TableSchema table;
     private final String topic;
     private final String serverName;
@@ -96,40 +100,133 @@ public final class SnapshotRecordBuilder {
     /** @param fields the selected columns' text from index {@code first} on, in table order */
     public SourceRecord snapshotRecord(String[] fields, int first, Map<String, ?> partition, Map<String, ?> offset,
                                        long nowMs) {
+        Struct row = row(fields, first);
+        return record("r", null, row, key(row), partition, offset, "true", null, null, nowMs, nowMs);
+    }
+
+    /**
+     * A streamed change: {@code op} is c, u or d; {@code before}/{@code after} hold the columns'
+     * text in table order, or are null when the change has none. The key comes from {@code after},
+     * or for a delete from {@code before}.
+     */
+    public SourceRecord changeRecord(String op, String[] before, String[] after, Map<String, ?> partition,
+                                     Map<String, ?> offset, long lsn, long txId, long commitMs, long nowMs) {
+        Struct beforeRow = before == null ? null : row(before, 0);
+        Struct afterRow = after == null ? null : row(after, 0);
+        Struct key = key(afterRow != null ? afterRow : beforeRow);
+        if (format == ValueFormat.ROW && afterRow == null) {
+            return tombstone(key, partition, offset, nowMs);
+        }
+        return record(op, beforeRow, afterRow, key, partition, offset, "false", lsn, txId, commitMs, nowMs);
+    }
+
+    /** The null-valued record that lets compaction drop a deleted key; {@code keyRow} as in a delete's before. */
+    public SourceRecord tombstone(String[] keyRow, Map<String, ?> partition, Map<String, ?> offset, long nowMs) {
+        return tombstone(key(row(keyRow, 0)), partition, offset, nowMs);
+    }
+
+    /** A TRUNCATE of the table: op t, no key, no rows. */
+    public SourceRecord truncateRecord(Map<String, ?> partition, Map<String, ?> offset, long lsn, long txId,
+                                       long commitMs, long nowMs) {
+        return record("t", null, null, null, partition, offset, "false", lsn, txId, commitMs, nowMs);
+    }
+
+    /** What a column gets for an unchanged TOASTed value: Debezium's placeholder where a string fits. */
+    public String unavailableValue(int column) {
+        return rowFields[column].schema().type() == Schema.Type.STRING ? UNAVAILABLE_VALUE : null;
+    }
+
+    private SourceRecord tombstone(Struct key, Map<String, ?> partition, Map<String, ?> offset, long nowMs) {
+        return new SourceRecord(partition, offset, topic, null, keySchema, key, null, null, nowMs);
+    }
+
+    private Struct row(String[] fields, int first) {
         List<Column> columns = table.columns();
         Struct row = new Struct(rowSchema);
         for (int i = 0; i < columns.size(); i++) {
             String text = fields[first + i];
+            Field field = rowFields[i];
             if (text != null) {
-                Field field = rowFields[i];
                 row.put(field, columnSchemas.value(columns.get(i).type(), field.schema(), text));
+            } else if (!field.schema().isOptional()) {
+                // A NOT NULL column the stream did not send (a delete's key-only old row, an unchanged
+                // TOASTed value): Debezium's fallback, the type's zero value.
+                row.put(field, zero(field.schema()));
             }
         }
-        Struct key = null;
-        if (keySchema != null) {
-            key = new Struct(keySchema);
-            for (int k = 0; k < keyIndexes.length; k++) {
-                key.put(keyFields[k], row.get(rowFields[keyIndexes[k]]));
-            }
+        return row;
+    }
+
+    private static Object zero(Schema schema) {
+        if (Decimal.LOGICAL_NAME.equals(schema.name())) {
+            return java.math.BigDecimal.ZERO.setScale(Integer.parseInt(schema.parameters().get(Decimal.SCALE_FIELD)));
         }
+        if (org.apache.kafka.connect.data.Timestamp.LOGICAL_NAME.equals(schema.name())
+                || org.apache.kafka.connect.data.Date.LOGICAL_NAME.equals(schema.name())
+                || org.apache.kafka.connect.data.Time.LOGICAL_NAME.equals(schema.name())) {
+            return new java.util.Date(0);
+        }
+        return switch (schema.type()) {
+            case INT8 -> (byte) 0;
+            case INT16 -> (short) 0;
+            case INT32 -> 0;
+            case INT64 -> 0L;
+            case FLOAT32 -> 0f;
+            case FLOAT64 -> 0d;
+            case BOOLEAN -> false;
+            case STRING -> "";
+            case BYTES -> new byte[0];
+            case ARRAY -> List.of();
+            case MAP -> Map.of();
+            case STRUCT -> {
+                Struct struct = new Struct(schema);
+                for (Field field : schema.fields()) {
+                    if (!field.schema().isOptional()) {
+                        struct.put(field, zero(field.schema()));
+                    }
+                }
+                yield struct;
+            }
+        };
+    }
+
+    private Struct key(Struct row) {
+        if (keySchema == null || row == null) {
+            return null;
+        }
+        Struct key = new Struct(keySchema);
+        for (int k = 0; k < keyIndexes.length; k++) {
+            key.put(keyFields[k], row.get(rowFields[keyIndexes[k]]));
+        }
+        return key;
+    }
+
+    private SourceRecord record(String op, Struct before, Struct after, Struct key, Map<String, ?> partition,
+                                Map<String, ?> offset, String snapshot, Long lsn, Long txId, long sourceMs, long nowMs) {
         if (format == ValueFormat.ROW) {
-            return new SourceRecord(partition, offset, topic, null, keySchema, key, rowSchema, row, nowMs);
+            return new SourceRecord(partition, offset, topic, null, keySchema, key, after == null ? null : rowSchema,
+                    after, nowMs);
         }
         Struct source = new Struct(sourceSchema)
                 .put("version", Version.VERSION)
                 .put("connector", "postgresql")
                 .put("name", serverName)
-                .put("ts_ms", nowMs)
-                .put("snapshot", "true")
+                .put("ts_ms", sourceMs)
+                .put("snapshot", snapshot)
                 .put("db", database)
                 .put("schema", table.id().schema())
-                .put("table", table.id().table());
+                .put("table", table.id().table())
+                .put("lsn", lsn)
+                .put("txId", txId);
         Struct envelope = new Struct(envelopeSchema)
-                .put("after", row)
+                .put("before", before)
+                .put("after", after)
                 .put("source", source)
-                .put("op", "r")
+                .put("op", op)
                 .put("ts_ms", nowMs);
-        return new SourceRecord(partition, offset, topic, null, keySchema, key, envelopeSchema, envelope, nowMs);
+        // A truncate has no key: no key schema either, or converters reject the null.
+        return new SourceRecord(partition, offset, topic, null, key == null ? null : keySchema, key, envelopeSchema,
+                envelope, nowMs);
     }
 
     private static int indexOf(List<Column> columns, String name) {

@@ -56,6 +56,21 @@ public final class SnapshotExport implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes over a snapshot that another session exported and that nobody has imported yet (a new
+     * slot's): imports it and exports it again from a session this object holds.
+     */
+    public static SnapshotExport takeOver(ConnectionSettings settings, String applicationName, SnapshotId exported)
+            throws SQLException {
+        SnapshotSession session = SnapshotSession.open(settings, applicationName, exported);
+        try {
+            return new SnapshotExport(session.connection(), session.exportAgain(), session.fingerprint());
+        } catch (SQLException | RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
     public SnapshotId id() {
         return id;
     }

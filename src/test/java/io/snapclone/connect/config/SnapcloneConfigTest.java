@@ -79,6 +79,10 @@ class SnapcloneConfigTest {
         keys.put("max.batch.size", List.of(Type.INT, 2048, Importance.LOW));
         keys.put("snapshot.progress.topic", List.of(Type.STRING, "", Importance.LOW));
         keys.put("snapshot.progress.interval.ms", List.of(Type.LONG, 5000L, Importance.LOW));
+        keys.put("slot.name", List.of(Type.STRING, "snapclone", Importance.HIGH));
+        keys.put("publication.name", List.of(Type.STRING, "snapclone", Importance.HIGH));
+        keys.put("publication.autocreate.mode", List.of(Type.STRING, "filtered", Importance.MEDIUM));
+        keys.put("tombstones.on.delete", List.of(Type.BOOLEAN, true, Importance.MEDIUM));
         keys.put("record.value.format", List.of(Type.STRING, "envelope", Importance.MEDIUM));
         keys.put("decimal.handling.mode", List.of(Type.STRING, "precise", Importance.MEDIUM));
         keys.put("time.precision.mode", List.of(Type.STRING, "adaptive", Importance.MEDIUM));
@@ -114,9 +118,10 @@ class SnapcloneConfigTest {
                         "database.dbname", "database.sslmode", "topic.prefix", "table.include.list",
                         "table.exclude.list", "column.include.list", "column.exclude.list", "message.key.columns",
                         "snapshot.mode", "snapshot.chunk.size", "max.batch.size",
-                        "snapshot.progress.topic", "snapshot.progress.interval.ms", "record.value.format",
+                        "snapshot.progress.topic", "snapshot.progress.interval.ms", "slot.name", "publication.name",
+                        "publication.autocreate.mode", "tombstones.on.delete", "record.value.format",
                         "decimal.handling.mode", "time.precision.mode", "binary.handling.mode",
-                        "interval.handling.mode", "hstore.handling.mode"),
+                        "interval.handling.mode", "hstore.handling.mode", "field.name.adjustment.mode"),
                 List.of(SnapcloneConfig.HOSTNAME_CONFIG, SnapcloneConfig.PORT_CONFIG, SnapcloneConfig.USER_CONFIG,
                         SnapcloneConfig.PASSWORD_CONFIG, SnapcloneConfig.DBNAME_CONFIG, SnapcloneConfig.SSLMODE_CONFIG,
                         SnapcloneConfig.TOPIC_PREFIX_CONFIG, SnapcloneConfig.TABLE_INCLUDE_LIST_CONFIG,
@@ -125,9 +130,12 @@ class SnapcloneConfigTest {
                         SnapcloneConfig.SNAPSHOT_MODE_CONFIG,
                         SnapcloneConfig.CHUNK_SIZE_CONFIG, SnapcloneConfig.MAX_BATCH_SIZE_CONFIG,
                         SnapcloneConfig.PROGRESS_TOPIC_CONFIG, SnapcloneConfig.PROGRESS_INTERVAL_CONFIG,
+                        SnapcloneConfig.SLOT_NAME_CONFIG, SnapcloneConfig.PUBLICATION_NAME_CONFIG,
+                        SnapcloneConfig.PUBLICATION_AUTOCREATE_CONFIG, SnapcloneConfig.TOMBSTONES_ON_DELETE_CONFIG,
                         SnapcloneConfig.RECORD_VALUE_FORMAT_CONFIG, SnapcloneConfig.DECIMAL_HANDLING_MODE_CONFIG,
                         SnapcloneConfig.TIME_PRECISION_MODE_CONFIG, SnapcloneConfig.BINARY_HANDLING_MODE_CONFIG,
-                        SnapcloneConfig.INTERVAL_HANDLING_MODE_CONFIG, SnapcloneConfig.HSTORE_HANDLING_MODE_CONFIG));
+                        SnapcloneConfig.INTERVAL_HANDLING_MODE_CONFIG, SnapcloneConfig.HSTORE_HANDLING_MODE_CONFIG,
+                        SnapcloneConfig.FIELD_NAME_ADJUSTMENT_MODE_CONFIG));
     }
 
     @Test
@@ -169,6 +177,10 @@ class SnapcloneConfigTest {
         props.put("interval.handling.mode", "string");
         props.put("hstore.handling.mode", "map");
         props.put("field.name.adjustment.mode", "none");
+        props.put("slot.name", "shop_slot");
+        props.put("publication.name", "shop_pub");
+        props.put("publication.autocreate.mode", "disabled");
+        props.put("tombstones.on.delete", "false");
         // column.exclude.list may not be set with column.include.list: its own test below.
         props.put("column.exclude.list", "");
         assertEquals(expectedKeys().keySet(), props.keySet(), "every key is set here");

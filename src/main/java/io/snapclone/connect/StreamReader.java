@@ -1,0 +1,247 @@
+package io.snapclone.connect;
+
+import static java.util.Objects.requireNonNull;
+
+import io.snapclone.connect.config.TaskConfig;
+import io.snapclone.connect.offset.SnapshotOffsets;
+import io.snapclone.connect.offset.SnapshotOffsets.StreamPosition;
+import io.snapclone.connect.record.SnapshotRecordBuilder;
+import io.snapclone.pg.Lsn;
+import io.snapclone.pg.TableId;
+import io.snapclone.pg.catalog.Catalog;
+import io.snapclone.pg.catalog.Column;
+import io.snapclone.pg.catalog.ColumnType;
+import io.snapclone.pg.catalog.TableSchema;
+import io.snapclone.pg.pgoutput.Begin;
+import io.snapclone.pg.pgoutput.ColumnValue;
+import io.snapclone.pg.pgoutput.Delete;
+import io.snapclone.pg.pgoutput.Insert;
+import io.snapclone.pg.pgoutput.OldTuple;
+import io.snapclone.pg.pgoutput.PgOutputMessage;
+import io.snapclone.pg.pgoutput.Relation;
+import io.snapclone.pg.pgoutput.RelationColumn;
+import io.snapclone.pg.pgoutput.Truncate;
+import io.snapclone.pg.pgoutput.TupleData;
+import io.snapclone.pg.pgoutput.Update;
+import io.snapclone.pg.replication.ChangeStream;
+
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * The streaming phase: reads the slot from where Kafka's committed offsets stop, turns pgoutput
+ * changes into c/u/d/t records (with the same builders, so the same schemas, as the snapshot), and
+ * confirms to PostgreSQL only what Kafka has committed.
+ */
+final class StreamReader implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StreamReader.class);
+
+    private final TaskConfig config;
+    private final OffsetStorageReader offsets;
+    private final String name;
+    private final Map<String, Object> partition;
+    private final Predicate<TableId> captured;
+    private final Map<Integer, SnapshotRecordBuilder> builders = new HashMap<>();
+    private final Map<Integer, List<String>> relationColumns = new HashMap<>();
+    private ChangeStream stream;
+    private Connection catalogConnection;
+    private Catalog catalog;
+    private StreamPosition alreadySent;
+    private long commitLsn;
+    private long txId;
+    private long commitMs;
+    private long seq;
+    private volatile long confirmable;
+    private long confirmed;
+
+    StreamReader(TaskConfig config, OffsetStorageReader offsets, String name) {
+        this.config = requireNonNull(config, "config is null");
+        this.offsets = requireNonNull(offsets, "offsets is null");
+        this.name = requireNonNull(name, "name is null");
+        this.partition = SnapshotOffsets.streamPartition(config.topicPrefix(), config.slotName());
+        this.captured = config.tableFilter();
+    }
+
+    void start() throws SQLException {
+        alreadySent = SnapshotOffsets.streamPosition(offsets.offset(partition));
+        catalogConnection = config.connectionSettings().open("snapclone-stream-catalog " + name);
+        catalog = new Catalog(catalogConnection);
+        // The server starts at the slot's confirmed position; changes up to alreadySent are skipped here.
+        stream = ChangeStream.open(config.connectionSettings(), "snapclone-stream " + name, config.slotName(),
+                config.publicationName(), Lsn.INVALID);
+        log.info("Task {}: streaming changes from slot {} (publication {}), after commit {} change {}", name,
+                config.slotName(), config.publicationName(), new Lsn(alreadySent.commitLsn()), alreadySent.seq());
+    }
+
+    /** Up to {@code max} records of what is pending now; never waits. */
+    List<SourceRecord> poll(int max) throws SQLException {
+        long toConfirm = confirmable;
+        if (toConfirm != confirmed) {
+            stream.confirm(new Lsn(toConfirm));
+            confirmed = toConfirm;
+        }
+        List<SourceRecord> batch = new ArrayList<>();
+        while (batch.size() < max) {
+            ChangeStream.Message received = stream.poll();
+            if (received == null) {
+                break;
+            }
+            handle(received.message(), batch);
+        }
+        return batch;
+    }
+
+    /** Called after Kafka committed offsets: what they cover may be confirmed to PostgreSQL. */
+    void committed() {
+        StreamPosition position = SnapshotOffsets.streamPosition(offsets.offset(partition));
+        if (position.commitLsn() != 0) {
+            // Just before that transaction's commit: a restart gets it again and skips what was sent.
+            confirmable = position.commitLsn() - 1;
+        }
+    }
+
+    private void handle(PgOutputMessage message, List<SourceRecord> batch) throws SQLException {
+        long now = System.currentTimeMillis();
+        if (message instanceof Begin begin) {
+            commitLsn = begin.finalLsn().value();
+            txId = begin.xid();
+            commitMs = begin.commitTimeMicros() / 1000;
+            seq = 0;
+        } else if (message instanceof Relation relation) {
+            relationColumns.put(relation.oid(), relation.columns().stream().map(RelationColumn::name).toList());
+            builders.put(relation.oid(), builderFor(relation));
+        } else if (message instanceof Insert insert) {
+            SnapshotRecordBuilder builder = builders.get(insert.relationOid());
+            if (builder != null) {
+                emit(batch, builder, "c", null, fields(builder, insert.relationOid(), insert.newTuple()), now);
+            }
+        } else if (message instanceof Update update) {
+            SnapshotRecordBuilder builder = builders.get(update.relationOid());
+            if (builder != null) {
+                String[] after = fields(builder, update.relationOid(), update.newTuple());
+                OldTuple old = update.oldTuple().orElse(null);
+                if (old != null && old.kind() == OldTuple.Kind.KEY) {
+                    // The key changed: as Debezium, a delete of the old key, its tombstone, a create of the new.
+                    String[] before = fields(builder, update.relationOid(), old.tuple());
+                    emit(batch, builder, "d", before, null, now);
+                    emitTombstone(batch, builder, before, now);
+                    emit(batch, builder, "c", null, after, now);
+                } else {
+                    String[] before = old == null ? null : fields(builder, update.relationOid(), old.tuple());
+                    emit(batch, builder, "u", before, after, now);
+                }
+            }
+        } else if (message instanceof Delete delete) {
+            SnapshotRecordBuilder builder = builders.get(delete.relationOid());
+            if (builder != null) {
+                String[] before = fields(builder, delete.relationOid(), delete.oldTuple().tuple());
+                emit(batch, builder, "d", before, null, now);
+                emitTombstone(batch, builder, before, now);
+            }
+        } else if (message instanceof Truncate truncate) {
+            for (int oid : truncate.relationOids()) {
+                SnapshotRecordBuilder builder = builders.get(oid);
+                if (builder != null && next()) {
+                    batch.add(builder.truncateRecord(partition, offset(), commitLsn, txId, commitMs, now));
+                }
+            }
+        }
+    }
+
+    private void emit(List<SourceRecord> batch, SnapshotRecordBuilder builder, String op, String[] before,
+                      String[] after, long now) {
+        if (next()) {
+            batch.add(builder.changeRecord(op, before, after, partition, offset(), commitLsn, txId, commitMs, now));
+        }
+    }
+
+    private void emitTombstone(List<SourceRecord> batch, SnapshotRecordBuilder builder, String[] before, long now) {
+        if (config.tombstonesOnDelete() && next()) {
+            batch.add(builder.tombstone(before, partition, offset(), now));
+        }
+    }
+
+    /** Advances to the next change of the transaction; false if Kafka already has it. */
+    private boolean next() {
+        seq++;
+        return new StreamPosition(commitLsn, seq).compareTo(alreadySent) > 0;
+    }
+
+    private Map<String, Object> offset() {
+        return SnapshotOffsets.streamed(commitLsn, seq, txId);
+    }
+
+    /** The builder's columns' text from a tuple in the relation's column order. */
+    private String[] fields(SnapshotRecordBuilder builder, int relationOid, TupleData tuple) {
+        List<String> names = relationColumns.get(relationOid);
+        List<Column> columns = builder.table().columns();
+        String[] fields = new String[columns.size()];
+        for (int i = 0; i < columns.size(); i++) {
+            int index = names.indexOf(columns.get(i).name());
+            ColumnValue value = index < 0 || index >= tuple.size() ? null : tuple.get(index);
+            if (value instanceof ColumnValue.Text text) {
+                fields[i] = text.value();
+            } else if (value instanceof ColumnValue.UnchangedToast) {
+                fields[i] = builder.unavailableValue(i);
+            }
+        }
+        return fields;
+    }
+
+    /** Records for a relation, by its current catalog definition; null if it is not captured. */
+    private SnapshotRecordBuilder builderFor(Relation relation) throws SQLException {
+        TableId table = new TableId(relation.namespace(), relation.name());
+        if (!captured.test(table)) {
+            return null;
+        }
+        Set<String> sent = relation.columns().stream().map(RelationColumn::name).collect(Collectors.toSet());
+        TableSchema schema;
+        try {
+            schema = catalog.describe(table).select(column -> sent.contains(column.name()));
+        } catch (SQLException e) {
+            // Gone from the catalog (dropped meanwhile): what the Relation message says is enough.
+            log.warn("Task {}: cannot describe {} ({}); using the replication stream's column types", name, table,
+                    e.getMessage());
+            List<Column> columns = relation.columns().stream()
+                    .map(c -> new Column(c.name(), ColumnType.of(c.typeOid(), "oid " + c.typeOid(), c.typeModifier()), true))
+                    .toList();
+            List<String> key = relation.columns().stream().filter(c -> (c.flags() & RelationColumn.KEY_FLAG) != 0)
+                    .map(RelationColumn::name).toList();
+            schema = new TableSchema(table, columns, key);
+        }
+        log.info("Task {}: streaming {} with columns {}", name, table,
+                schema.columns().stream().map(Column::name).toList());
+        return new SnapshotRecordBuilder(schema, config.topicPrefix(), config.connectionSettings().database(),
+                config.recordOptions());
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (stream != null) {
+                stream.close();
+            }
+        } catch (SQLException e) {
+            log.debug("Task {}: closing the replication stream failed", name, e);
+        }
+        try {
+            if (catalogConnection != null) {
+                catalogConnection.close();
+            }
+        } catch (SQLException e) {
+            log.debug("Task {}: closing the catalog session failed", name, e);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.snapclone.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.snapclone.testing.Poll;
+import io.snapclone.testing.TestingConnect;
+import io.snapclone.testing.TestingPostgres;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The oracle: a writer commits inserts, updates (also of primary keys), deletes, multi-table and
+ * rolled-back transactions and a TRUNCATE from before the connector starts until well into
+ * streaming, across a task restart and a connector restart; afterwards every topic, replayed in
+ * order, equals its table exactly.
+ */
+class StreamingOracleIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, Integer> TABLES = Map.of("big", 60_000, "medium", 8_000, "small", 500,
+            "tiny", 10, "truncated", 300);
+
+    private final TestingPostgres postgres = TestingPostgres.shared();
+    private final TestingConnect connect = TestingConnect.shared();
+
+    @Test
+    void everyTopicReplayedEqualsItsTable() throws Exception {
+        String db = postgres.createDatabase();
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            for (Map.Entry<String, Integer> table : TABLES.entrySet()) {
+                statement.execute("CREATE TABLE " + table.getKey() + " (id bigint PRIMARY KEY, v int NOT NULL, note text)");
+                statement.execute("INSERT INTO " + table.getKey() + " SELECT g, 0, 'start ' || g FROM generate_series(1, "
+                        + table.getValue() + ") g");
+            }
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean truncate = new AtomicBoolean();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        Future<Long> writer = pool.submit(() -> write(db, stop, truncate));
+
+        Map<String, String> config = TestingConnect.connectorConfig(superuser(db), "orc", 3, Map.of(
+                "snapshot.mode", "initial", "slot.name", "oracle", "publication.name", "oracle",
+                "snapshot.chunk.size", "1048576"));
+        connect.deploy("oracle", config);
+        Poll.until(Duration.ofSeconds(180), "the snapshot to complete",
+                () -> connect.progressEvents("orc").contains("snapshot.completed"));
+        truncate.set(true);
+        connect.cluster().restartTask("oracle", 0);
+        Poll.until(Duration.ofSeconds(30), "more changes", () -> !truncate.get());
+        connect.cluster().restartConnector("oracle");
+        Thread.sleep(2000); // keep writing into the restarted stream
+        stop.set(true);
+        long commits = writer.get();
+        pool.shutdown();
+        assertTrue(commits > 200, "the writer committed throughout: " + commits);
+
+        Map<String, Map<Long, String>> tables = new TreeMap<>();
+        for (String table : TABLES.keySet()) {
+            tables.put(table, read(db, table));
+        }
+        Map<String, Map<Long, String>> replayed = Poll.until(Duration.ofSeconds(120), "the topics to catch up", () -> {
+            Map<String, Map<Long, String>> topics = new TreeMap<>();
+            for (String table : TABLES.keySet()) {
+                topics.put(table, replay("orc.public." + table));
+            }
+            return topics.equals(tables) ? topics : null;
+        });
+        assertEquals(tables, replayed);
+        connect.delete("oracle");
+        Poll.until(Duration.ofSeconds(30), "the slot to be released", () -> {
+            try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = 'oracle'")) {
+                return rs.next() && !rs.getBoolean(1);
+            }
+        });
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_drop_replication_slot('oracle')");
+        }
+    }
+
+    /** The table a topic describes: records in order, c/r/u put, d and tombstones remove, t clears. */
+    private Map<Long, String> replay(String topic) throws Exception {
+        Map<Long, String> rows = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : connect.readAll(topic)) {
+            if (record.value() == null) {
+                rows.remove(JSON.readTree(record.key()).get("id").asLong());
+                continue;
+            }
+            JsonNode value = JSON.readTree(record.value());
+            switch (value.get("op").asText()) {
+                case "t" -> rows.clear();
+                case "d" -> rows.remove(value.get("before").get("id").asLong());
+                default -> {
+                    JsonNode after = value.get("after");
+                    rows.put(after.get("id").asLong(), after.get("v").asInt() + "|" + after.get("note").asText());
+                }
+            }
+        }
+        return rows;
+    }
+
+    private Map<Long, String> read(String db, String table) throws SQLException {
+        Map<Long, String> rows = new HashMap<>();
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT id, v, note FROM " + table)) {
+            while (rs.next()) {
+                rows.put(rs.getLong(1), rs.getInt(2) + "|" + rs.getString(3));
+            }
+        }
+        return rows;
+    }
+
+    private Map<String, String> superuser(String db) {
+        Map<String, String> config = new HashMap<>(postgres.connectorConfig(db));
+        config.put("database.user", "postgres");
+        config.put("database.password", "");
+        return config;
+    }
+
+    /** Random changes across the tables until stopped; one TRUNCATE when asked (then clears the flag). */
+    private long write(String db, AtomicBoolean stop, AtomicBoolean truncate) throws SQLException {
+        Random random = new Random(11);
+        List<String> tables = List.of("big", "medium", "small", "tiny");
+        long nextId = 1_000_000;
+        long commits = 0;
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            while (!stop.get()) {
+                if (truncate.get()) {
+                    statement.execute("TRUNCATE truncated");
+                    statement.execute("INSERT INTO truncated VALUES (1, 1, 'after truncate')");
+                    connection.commit();
+                    truncate.set(false);
+                    continue;
+                }
+                for (int i = 0; i < 1 + random.nextInt(4); i++) {
+                    String table = tables.get(random.nextInt(tables.size()));
+                    long id = 1 + random.nextInt(TABLES.get(table));
+                    switch (random.nextInt(5)) {
+                        case 0 -> statement.execute("INSERT INTO " + table + " VALUES (" + nextId++ + ", 1, 'inserted')");
+                        case 1, 2 -> statement.execute("UPDATE " + table + " SET v = v + 1, note = 'updated' WHERE id = " + id);
+                        case 3 -> statement.execute("UPDATE " + table + " SET id = " + nextId++ + " WHERE id = " + id);
+                        default -> statement.execute("DELETE FROM " + table + " WHERE id = " + id);
+                    }
+                }
+                if (random.nextInt(8) == 0) {
+                    connection.rollback();
+                } else {
+                    connection.commit();
+                    commits++;
+                }
+            }
+        }
+        return commits;
+    }
+}
