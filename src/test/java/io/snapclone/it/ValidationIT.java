@@ -93,6 +93,44 @@ class ValidationIT {
                 "topic.prefix", "Use only letters, digits");
     }
 
+    @Test
+    void streamingNeedsTheReplicationPrivilege() {
+        assertOnlyKey(errors(config(Map.of("table.include.list", "public\\.orders", "snapshot.mode", "initial"))),
+                "database.user", "ALTER ROLE \"snapclone\" REPLICATION");
+    }
+
+    @Test
+    void aMissingPublicationThatMayNotBeCreatedIsReportedOnItsName() {
+        Map<String, String> errors = new java.util.HashMap<>(Map.of("table.include.list", "public\\.orders",
+                "snapshot.mode", "never", "publication.autocreate.mode", "disabled", "publication.name", "nope",
+                "database.user", "postgres", "database.password", ""));
+        assertOnlyKey(errors(config(errors)), "publication.name", "Publication nope does not exist");
+    }
+
+    @Test
+    void streamingFromAServerWithoutLogicalWalSaysHowToFixIt() throws Exception {
+        TestingPostgres replicaOnly = TestingPostgres.start("replica");
+        try {
+            String otherDb = replicaOnly.createDatabase();
+            try (Connection connection = replicaOnly.superuser(otherDb); Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE orders (id int PRIMARY KEY)");
+            }
+            Map<String, String> config = new java.util.HashMap<>(TestingConnect.baseConnectorConfig("valid", 1));
+            config.putAll(replicaOnly.connectorConfig(otherDb));
+            config.putAll(Map.of("name", "validation", "snapshot.mode", "initial", "database.user", "postgres",
+                    "database.password", ""));
+            assertOnlyKey(errors(config), "snapshot.mode", "wal_level is 'replica'");
+        } finally {
+            replicaOnly.close();
+        }
+    }
+
+    @Test
+    void aBadSlotNameIsReportedOnTheSlotName() {
+        assertOnlyKey(errors(config(Map.of("table.include.list", "public\\.orders", "slot.name", "My-Slot"))),
+                "slot.name", "a-z, 0-9 and _");
+    }
+
     private static void assertOnlyKey(Map<String, List<String>> errors, String key, String fragment) {
         assertEquals(List.of(key), List.copyOf(errors.keySet()), "errors: " + errors);
         assertTrue(errors.get(key).stream().anyMatch(e -> e.contains(fragment)),

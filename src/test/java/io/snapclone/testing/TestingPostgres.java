@@ -41,11 +41,16 @@ public final class TestingPostgres {
     }
 
     private static TestingPostgres start() {
+        return start("logical");
+    }
+
+    /** A server of its own (not shared: close it), e.g. with {@code wal_level=replica}. */
+    public static TestingPostgres start(String walLevel) {
         try {
             Path dir = Files.createTempDirectory("snapclone-pg");
             EmbeddedPostgres server = EmbeddedPostgres.builder()
                     .setOverrideWorkingDirectory(dir.toFile())
-                    .setServerConfig("wal_level", "logical")
+                    .setServerConfig("wal_level", walLevel)
                     .setServerConfig("max_replication_slots", "20")
                     .setServerConfig("max_wal_senders", "20")
                     .setServerConfig("max_connections", "200")

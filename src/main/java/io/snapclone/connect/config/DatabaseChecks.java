@@ -58,6 +58,9 @@ public final class DatabaseChecks {
             if (unreadable.isEmpty()) {
                 problems.addAll(columnProblems(new Catalog(connection), config.columnSelection(), selected));
             }
+            if (config.streams()) {
+                problems.addAll(ReplicationChecks.check(connection, config));
+            }
         } catch (SQLException e) {
             problems.add(connectionProblem(settings, e));
         }

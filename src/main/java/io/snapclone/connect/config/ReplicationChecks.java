@@ -1,0 +1,67 @@
+package io.snapclone.connect.config;
+
+import io.snapclone.connect.config.DatabaseChecks.Problem;
+import io.snapclone.pg.Identifiers;
+import io.snapclone.pg.replication.Publications;
+import io.snapclone.pg.replication.ReplicationSlots;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** What a connector that streams from a slot needs of the server, checked before anything is created. */
+final class ReplicationChecks {
+    private ReplicationChecks() {
+    }
+
+    static List<Problem> check(Connection connection, SnapcloneConfig config) throws SQLException {
+        List<Problem> problems = new ArrayList<>();
+        String walLevel = single(connection, "SHOW wal_level");
+        if (!"logical".equals(walLevel)) {
+            problems.add(new Problem(SnapcloneConfig.SNAPSHOT_MODE_CONFIG, "snapshot.mode=" + config.snapshotMode()
+                    + " streams from a logical replication slot, but wal_level is '" + walLevel + "': set it with "
+                    + "ALTER SYSTEM SET wal_level = logical and restart PostgreSQL, or use snapshot.mode=initial_only."));
+        }
+        boolean superuser = "true".equals(single(connection, "SELECT rolsuper::text FROM pg_catalog.pg_roles "
+                + "WHERE rolname = current_user"));
+        boolean replication = superuser || "true".equals(single(connection, "SELECT rolreplication::text "
+                + "FROM pg_catalog.pg_roles WHERE rolname = current_user"));
+        String user = config.connectionSettings().user();
+        if (!replication) {
+            problems.add(new Problem(SnapcloneConfig.USER_CONFIG, "User '" + user + "' may not create or read a "
+                    + "replication slot: ALTER ROLE " + Identifiers.quote(user) + " REPLICATION, or use "
+                    + "snapshot.mode=initial_only."));
+        }
+        Optional<ReplicationSlots.SlotInfo> slot = ReplicationSlots.find(connection, config.slotName());
+        if (slot.isPresent() && slot.get().active()) {
+            problems.add(new Problem(SnapcloneConfig.SLOT_NAME_CONFIG, "Replication slot " + config.slotName()
+                    + " is being read by another client right now: every connector needs a slot.name of its own."));
+        } else if (slot.isPresent() && !"pgoutput".equals(slot.get().plugin())) {
+            problems.add(new Problem(SnapcloneConfig.SLOT_NAME_CONFIG, "Replication slot " + config.slotName()
+                    + " uses plugin '" + slot.get().plugin() + "', not pgoutput: choose another slot.name."));
+        }
+        boolean publicationExists = Publications.exists(connection, config.publicationName());
+        Publications.Mode mode = config.publicationAutocreateMode();
+        if (!publicationExists && mode == Publications.Mode.DISABLED) {
+            problems.add(new Problem(SnapcloneConfig.PUBLICATION_NAME_CONFIG, "Publication " + config.publicationName()
+                    + " does not exist and publication.autocreate.mode=disabled: create it (CREATE PUBLICATION "
+                    + Identifiers.quote(config.publicationName()) + " FOR TABLE ...) or set publication.autocreate.mode="
+                    + "filtered."));
+        } else if (mode == Publications.Mode.ALL_TABLES && !publicationExists && !superuser) {
+            problems.add(new Problem(SnapcloneConfig.PUBLICATION_AUTOCREATE_CONFIG, "Creating a publication FOR ALL "
+                    + "TABLES needs a superuser: use publication.autocreate.mode=filtered, or create the publication "
+                    + "as a superuser and set publication.autocreate.mode=disabled."));
+        }
+        return problems;
+    }
+
+    private static String single(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : "";
+        }
+    }
+}
