@@ -64,6 +64,9 @@ final class StreamReader implements AutoCloseable {
     private long commitMs;
     private long seq;
     private volatile long confirmable;
+    private volatile StreamPosition lastEmitted = StreamPosition.START;
+    private volatile boolean allCommitted = true;
+    private boolean inTransaction;
     private long confirmed;
 
     StreamReader(TaskConfig config, OffsetStorageReader offsets, String name) {
@@ -93,12 +96,23 @@ final class StreamReader implements AutoCloseable {
             confirmed = toConfirm;
         }
         List<SourceRecord> batch = new ArrayList<>();
+        boolean pending = true;
         while (batch.size() < max) {
             ChangeStream.Message received = stream.poll();
             if (received == null) {
+                pending = false;
                 break;
             }
             handle(received.message(), batch);
+        }
+        if (!pending && batch.isEmpty() && allCommitted && !inTransaction) {
+            // Idle, and Kafka holds all we sent: the server's position (from keepalives) is done too,
+            // so the slot advances and keeps no WAL for an idle database.
+            long idle = stream.lastReceived().value();
+            if (Long.compareUnsigned(idle, confirmed) > 0) {
+                stream.confirm(new Lsn(idle));
+                confirmed = idle;
+            }
         }
         return batch;
     }
@@ -106,6 +120,9 @@ final class StreamReader implements AutoCloseable {
     /** Called after Kafka committed offsets: what they cover may be confirmed to PostgreSQL. */
     void committed() {
         StreamPosition position = SnapshotOffsets.streamPosition(offsets.offset(partition));
+        synchronized (this) {
+            allCommitted = position.compareTo(lastEmitted) >= 0;
+        }
         if (position.commitLsn() != 0) {
             // Just before that transaction's commit: a restart gets it again and skips what was sent.
             confirmable = position.commitLsn() - 1;
@@ -115,6 +132,7 @@ final class StreamReader implements AutoCloseable {
     private void handle(PgOutputMessage message, List<SourceRecord> batch) throws SQLException {
         long now = System.currentTimeMillis();
         if (message instanceof Begin begin) {
+            inTransaction = true;
             commitLsn = begin.finalLsn().value();
             txId = begin.xid();
             commitMs = begin.commitTimeMicros() / 1000;
@@ -150,6 +168,8 @@ final class StreamReader implements AutoCloseable {
                 emit(batch, builder, "d", before, null, now);
                 emitTombstone(batch, builder, before, now);
             }
+        } else if (message instanceof io.snapclone.pg.pgoutput.Commit) {
+            inTransaction = false;
         } else if (message instanceof Truncate truncate) {
             for (int oid : truncate.relationOids()) {
                 SnapshotRecordBuilder builder = builders.get(oid);
@@ -174,9 +194,15 @@ final class StreamReader implements AutoCloseable {
     }
 
     /** Advances to the next change of the transaction; false if Kafka already has it. */
-    private boolean next() {
+    private synchronized boolean next() {
         seq++;
-        return new StreamPosition(commitLsn, seq).compareTo(alreadySent) > 0;
+        StreamPosition position = new StreamPosition(commitLsn, seq);
+        if (position.compareTo(alreadySent) <= 0) {
+            return false;
+        }
+        lastEmitted = position;
+        allCommitted = false;
+        return true;
     }
 
     private Map<String, Object> offset() {

@@ -1,0 +1,77 @@
+package io.snapclone.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.snapclone.pg.Lsn;
+import io.snapclone.pg.replication.ReplicationSlots;
+import io.snapclone.testing.Poll;
+import io.snapclone.testing.TestingConnect;
+import io.snapclone.testing.TestingPostgres;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Streaming only (snapshot.mode=never): schema changes follow, and an idle slot still advances. */
+class StreamingIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final TestingPostgres postgres = TestingPostgres.shared();
+    private final TestingConnect connect = TestingConnect.shared();
+
+    @Test
+    void anAddedColumnAppearsInLaterRecordsAndAnIdleSlotAdvances() throws Exception {
+        String db = postgres.createDatabase();
+        String other = postgres.createDatabase();
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE items (id int PRIMARY KEY, name text)");
+        }
+        Map<String, String> config = new HashMap<>(postgres.connectorConfig(db));
+        config.put("database.user", "postgres");
+        config.put("database.password", "");
+        connect.deploy("streaming", TestingConnect.connectorConfig(config, "strm", 1,
+                Map.of("snapshot.mode", "never", "slot.name", "streaming", "publication.name", "streaming")));
+        Poll.until(Duration.ofSeconds(60), "the slot to be read", () -> slot(db).active());
+
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO items VALUES (1, 'before')");
+            statement.execute("ALTER TABLE items ADD COLUMN colour text");
+            statement.execute("INSERT INTO items VALUES (2, 'after', 'blue')");
+        }
+        List<ConsumerRecord<byte[], byte[]>> records = Poll.until(Duration.ofSeconds(60), "both inserts",
+                () -> connect.readAll("strm.public.items").size() >= 2 ? connect.readAll("strm.public.items") : null);
+        JsonNode first = JSON.readTree(records.get(0).value()).get("after");
+        JsonNode second = JSON.readTree(records.get(1).value()).get("after");
+        assertTrue(!first.has("colour"), "the first record predates the column: " + first);
+        assertEquals("blue", second.get("colour").asText());
+        assertEquals("c", JSON.readTree(records.get(1).value()).get("op").asText());
+
+        // Nothing happens in this database; WAL grows because of another one. The slot must follow.
+        Lsn before = slot(db).confirmedFlush();
+        try (Connection connection = postgres.superuser(other); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE noise AS SELECT g FROM generate_series(1, 100000) g");
+        }
+        Poll.until(Duration.ofSeconds(60), "confirmed_flush_lsn to advance on an idle database",
+                () -> slot(db).confirmedFlush().compareTo(before) > 0);
+
+        connect.delete("streaming");
+        Poll.until(Duration.ofSeconds(30), "the slot to be released", () -> !slot(db).active());
+        try (Connection connection = postgres.superuser(db)) {
+            ReplicationSlots.drop(connection, "streaming");
+        }
+    }
+
+    private ReplicationSlots.SlotInfo slot(String db) throws Exception {
+        try (Connection connection = postgres.superuser(db)) {
+            return ReplicationSlots.find(connection, "streaming").orElseThrow();
+        }
+    }
+}
