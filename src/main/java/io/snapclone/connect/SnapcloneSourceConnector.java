@@ -8,6 +8,8 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.source.ConnectorTransactionBoundaries;
+import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
 
 import java.util.HashMap;
@@ -61,6 +63,24 @@ public class SnapcloneSourceConnector extends SourceConnector {
         if (coordinator != null) {
             coordinator.close();
         }
+    }
+
+    /**
+     * Exactly-once (KIP-618): every record's offset says exactly where to resume, and a restart
+     * skips what the committed offsets cover, so nothing is sent twice inside transactions.
+     */
+    @Override
+    public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> props) {
+        return ExactlyOnceSupport.SUPPORTED;
+    }
+
+    /**
+     * With {@code transaction.boundary=connector}: Kafka transactions end only where PostgreSQL
+     * transactions end (each holds one or more whole ones).
+     */
+    @Override
+    public ConnectorTransactionBoundaries canDefineTransactionBoundaries(Map<String, String> props) {
+        return ConnectorTransactionBoundaries.SUPPORTED;
     }
 
     @Override

@@ -17,6 +17,7 @@ import io.snapclone.pg.snapshot.TableLock;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
+import org.apache.kafka.connect.source.TransactionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +63,7 @@ public class SnapcloneSourceTask extends SourceTask {
     private long lastProgressLogNanos = System.nanoTime();
     private boolean allRead;
     private StreamReader streamReader;
+    private boolean streamedBatch;
     private volatile boolean stopping;
 
     @Override
@@ -78,7 +80,7 @@ public class SnapcloneSourceTask extends SourceTask {
         List<Chunk> chunks = config.chunks();
         metrics = new SnapshotMetrics(connector, config.taskIndex(), chunks).register();
         if (config.streamsChanges()) {
-            streamReader = new StreamReader(config, context.offsetStorageReader(), name);
+            streamReader = new StreamReader(config, context.offsetStorageReader(), context.transactionContext(), name);
             try {
                 streamReader.start();
             } catch (SQLException e) {
@@ -134,6 +136,17 @@ public class SnapcloneSourceTask extends SourceTask {
 
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
+        List<SourceRecord> batch = nextBatch();
+        TransactionContext transactions = context.transactionContext();
+        if (transactions != null && batch != null && !batch.isEmpty() && !streamedBatch) {
+            // Outside the stream, each batch is its own transaction (the stream commits per PostgreSQL one).
+            transactions.commitTransaction();
+        }
+        return batch;
+    }
+
+    private List<SourceRecord> nextBatch() throws InterruptedException {
+        streamedBatch = false;
         if (stopping) {
             return null;
         }
@@ -148,6 +161,7 @@ public class SnapcloneSourceTask extends SourceTask {
             }
             if (streamReader != null) {
                 List<SourceRecord> changes = streamReader.poll(config.maxBatchSize());
+                streamedBatch = true;
                 if (changes.isEmpty()) {
                     stopped.await(STREAM_IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
                     return null;
@@ -284,8 +298,13 @@ public class SnapcloneSourceTask extends SourceTask {
     /** Offsets up to here are in Kafka: the stream may confirm them to PostgreSQL. */
     @Override
     public void commit() {
-        if (streamReader != null) {
-            streamReader.committed();
+        if (streamReader != null && !stopping) {
+            try {
+                streamReader.committed();
+            } catch (RuntimeException e) {
+                // The worker may be closing the offset reader while stopping this task: confirm next time.
+                log.debug("Task {}: could not read committed offsets to confirm them", name, e);
+            }
         }
     }
 

@@ -26,6 +26,7 @@ import io.snapclone.pg.pgoutput.Update;
 import io.snapclone.pg.replication.ChangeStream;
 
 import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.TransactionContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,9 +68,14 @@ final class StreamReader implements AutoCloseable {
     private volatile StreamPosition lastEmitted = StreamPosition.START;
     private volatile boolean allCommitted = true;
     private boolean inTransaction;
+    private SourceRecord lastOfTransaction;
+    private SourceRecord lastCompleteRecord;
+    private final TransactionContext transactions;
     private long confirmed;
 
-    StreamReader(TaskConfig config, OffsetStorageReader offsets, String name) {
+    /** @param transactions Connect's, when the connector defines transaction boundaries; else null */
+    StreamReader(TaskConfig config, OffsetStorageReader offsets, TransactionContext transactions, String name) {
+        this.transactions = transactions;
         this.config = requireNonNull(config, "config is null");
         this.offsets = requireNonNull(offsets, "offsets is null");
         this.name = requireNonNull(name, "name is null");
@@ -104,6 +110,13 @@ final class StreamReader implements AutoCloseable {
                 break;
             }
             handle(received.message(), batch);
+        }
+        if (transactions != null && lastCompleteRecord != null) {
+            // Kafka transactions end only where PostgreSQL transactions end: a consumer reading
+            // committed data sees each PostgreSQL transaction whole or not at all. Several small
+            // ones share a Kafka transaction: one per PostgreSQL transaction is far too slow.
+            transactions.commitTransaction(lastCompleteRecord);
+            lastCompleteRecord = null;
         }
         if (!pending && batch.isEmpty() && allCommitted && !inTransaction) {
             // Idle, and Kafka holds all we sent: the server's position (from keepalives) is done too,
@@ -170,11 +183,15 @@ final class StreamReader implements AutoCloseable {
             }
         } else if (message instanceof io.snapclone.pg.pgoutput.Commit) {
             inTransaction = false;
+            if (lastOfTransaction != null) {
+                lastCompleteRecord = lastOfTransaction;
+            }
+            lastOfTransaction = null;
         } else if (message instanceof Truncate truncate) {
             for (int oid : truncate.relationOids()) {
                 SnapshotRecordBuilder builder = builders.get(oid);
                 if (builder != null && next()) {
-                    batch.add(builder.truncateRecord(partition, offset(), commitLsn, txId, commitMs, now));
+                    add(batch, builder.truncateRecord(partition, offset(), commitLsn, txId, commitMs, now));
                 }
             }
         }
@@ -183,14 +200,19 @@ final class StreamReader implements AutoCloseable {
     private void emit(List<SourceRecord> batch, SnapshotRecordBuilder builder, String op, String[] before,
                       String[] after, long now) {
         if (next()) {
-            batch.add(builder.changeRecord(op, before, after, partition, offset(), commitLsn, txId, commitMs, now));
+            add(batch, builder.changeRecord(op, before, after, partition, offset(), commitLsn, txId, commitMs, now));
         }
     }
 
     private void emitTombstone(List<SourceRecord> batch, SnapshotRecordBuilder builder, String[] before, long now) {
         if (config.tombstonesOnDelete() && next()) {
-            batch.add(builder.tombstone(before, partition, offset(), now));
+            add(batch, builder.tombstone(before, partition, offset(), now));
         }
+    }
+
+    private void add(List<SourceRecord> batch, SourceRecord record) {
+        batch.add(record);
+        lastOfTransaction = record;
     }
 
     /** Advances to the next change of the transaction; false if Kafka already has it. */

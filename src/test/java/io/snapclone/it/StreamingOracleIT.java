@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.snapclone.testing.Poll;
 import io.snapclone.testing.TestingConnect;
 import io.snapclone.testing.TestingPostgres;
+import io.snapclone.testing.TopicReplay;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -34,7 +32,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * order, equals its table exactly.
  */
 class StreamingOracleIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, Integer> TABLES = Map.of("big", 60_000, "medium", 8_000, "small", 500,
             "tiny", 10, "truncated", 300);
 
@@ -79,7 +76,7 @@ class StreamingOracleIT {
         Map<String, Map<Long, String>> replayed = Poll.until(Duration.ofSeconds(120), "the topics to catch up", () -> {
             Map<String, Map<Long, String>> topics = new TreeMap<>();
             for (String table : TABLES.keySet()) {
-                topics.put(table, replay("orc.public." + table));
+                topics.put(table, TopicReplay.replay(connect.readAll("orc.public." + table)));
             }
             return topics.equals(tables) ? topics : null;
         });
@@ -94,27 +91,6 @@ class StreamingOracleIT {
         try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
             statement.execute("SELECT pg_drop_replication_slot('oracle')");
         }
-    }
-
-    /** The table a topic describes: records in order, c/r/u put, d and tombstones remove, t clears. */
-    private Map<Long, String> replay(String topic) throws Exception {
-        Map<Long, String> rows = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : connect.readAll(topic)) {
-            if (record.value() == null) {
-                rows.remove(JSON.readTree(record.key()).get("id").asLong());
-                continue;
-            }
-            JsonNode value = JSON.readTree(record.value());
-            switch (value.get("op").asText()) {
-                case "t" -> rows.clear();
-                case "d" -> rows.remove(value.get("before").get("id").asLong());
-                default -> {
-                    JsonNode after = value.get("after");
-                    rows.put(after.get("id").asLong(), after.get("v").asInt() + "|" + after.get("note").asText());
-                }
-            }
-        }
-        return rows;
     }
 
     private Map<Long, String> read(String db, String table) throws SQLException {

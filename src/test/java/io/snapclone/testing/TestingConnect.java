@@ -39,6 +39,19 @@ public final class TestingConnect {
     }
 
     public static TestingConnect start(int workers) {
+        return start(workers, false);
+    }
+
+    /** A cluster of its own (stop it) whose worker runs source connectors exactly once (KIP-618). */
+    public static TestingConnect startExactlyOnce() {
+        return start(1, true);
+    }
+
+    public void stop() {
+        cluster.stop();
+    }
+
+    private static TestingConnect start(int workers, boolean exactlyOnce) {
         Map<String, String> workerProps = new HashMap<>();
         workerProps.put("plugin.discovery", "service_load");
         workerProps.put("offset.flush.interval.ms", "500");
@@ -48,6 +61,12 @@ public final class TestingConnect {
         workerProps.put("value.converter.schemas.enable", "false");
         workerProps.put("value.converter.decimal.format", "NUMERIC");
         Properties brokerProps = new Properties();
+        if (exactlyOnce) {
+            workerProps.put("exactly.once.source.support", "enabled");
+            // One broker: the transaction log cannot have the default three replicas.
+            brokerProps.put("transaction.state.log.replication.factor", "1");
+            brokerProps.put("transaction.state.log.min.isr", "1");
+        }
         brokerProps.put("auto.create.topics.enable", "false");
         // The log cleaner's default 128 MB buffer would take half of a 256 MB test heap.
         brokerProps.put("log.cleaner.dedupe.buffer.size", Integer.toString(4 * 1024 * 1024));
@@ -96,6 +115,11 @@ public final class TestingConnect {
 
     /** Every record now in the topics (missing topics count as empty). */
     public List<ConsumerRecord<byte[], byte[]>> readAll(String... topics) {
+        return readAll(false, topics);
+    }
+
+    /** As {@link #readAll(String...)}; {@code committedOnly}: as a read_committed consumer sees them. */
+    public List<ConsumerRecord<byte[], byte[]>> readAll(boolean committedOnly, String... topics) {
         List<String> existing = new ArrayList<>();
         for (String topic : topics) {
             if (cluster.kafka().describeTopics(topic).get(topic).isPresent()) {
@@ -107,7 +131,8 @@ public final class TestingConnect {
             return records;
         }
         try {
-            cluster.kafka().consumeAll(60_000, existing.toArray(String[]::new)).forEach(records::add);
+            Map<String, Object> isolation = Map.of("isolation.level", committedOnly ? "read_committed" : "read_uncommitted");
+            cluster.kafka().consumeAll(60_000, isolation, isolation, existing.toArray(String[]::new)).forEach(records::add);
         } catch (Exception e) {
             throw new IllegalStateException("could not read " + existing, e);
         }
@@ -128,7 +153,7 @@ public final class TestingConnect {
     /** The {@code event} fields of the progress topic, in order. */
     public List<String> progressEvents(String topicPrefix) throws IOException {
         List<String> events = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : readAll(topicPrefix + ".snapclone.progress")) {
+        for (ConsumerRecord<byte[], byte[]> record : readAll(true, topicPrefix + ".snapclone.progress")) {
             events.add(JSON.readTree(record.value()).get("event").asText());
         }
         return events;
