@@ -68,6 +68,10 @@ class Quickstart {
         List<String> topics = TABLES.keySet().stream().map(t -> "shop.public." + t).toList();
         long[] lastSaid = {0};
         Poll.until(Duration.ofMinutes(10), "every row in Kafka", () -> {
+            var status = connect.cluster().connectorStatus("quickstart");
+            if ("FAILED".equals(status.connector().state())) {
+                throw new IllegalStateException("the connector failed: " + status.connector().trace());
+            }
             long inKafka = recordsIn(connect, topics);
             if (System.nanoTime() - lastSaid[0] > 1_000_000_000L) {
                 lastSaid[0] = System.nanoTime();
@@ -84,10 +88,28 @@ class Quickstart {
             say("  key=" + new String(record.key(), StandardCharsets.UTF_8)
                     + " value=" + new String(record.value(), StandardCharsets.UTF_8));
         }
+        say("snapshot complete; now changing rows in PostgreSQL: they stream in through the slot");
+        long changesBefore = recordsIn(connect, topics);
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO customers VALUES (999999, 'new customer', 'new@example.com', now())");
+            statement.execute("UPDATE orders SET quantity = quantity + 100 WHERE id = 1");
+            statement.execute("DELETE FROM products WHERE sku = 'SKU-1'");
+        }
+        // c, u, d and the delete's tombstone.
+        Poll.until(Duration.ofSeconds(60), "the changes in Kafka", () -> recordsIn(connect, topics) >= changesBefore + 4);
+        for (String topic : topics) {
+            List<ConsumerRecord<byte[], byte[]>> records = connect.readAll(topic);
+            for (ConsumerRecord<byte[], byte[]> record : records.subList(Math.max(0, records.size() - 2), records.size())) {
+                String value = record.value() == null ? "null (tombstone)" : new String(record.value(), StandardCharsets.UTF_8);
+                if (record.value() == null || value.contains("\"snapshot\":\"false\"")) {
+                    say("  " + topic + " key=" + new String(record.key(), StandardCharsets.UTF_8) + " value=" + value);
+                }
+            }
+        }
         String status = connect.cluster().connectorStatus("quickstart").connector().state();
         say(String.format("QUICKSTART COMPLETE: %,d rows from %d tables snapshotted into Kafka in %.1f s "
-                + "(%,.0f rows/s, end to end); connector %s, snapshot released", rows, TABLES.size(), seconds,
-                rows / seconds, status));
+                + "(%,.0f rows/s, end to end), then 3 changes streamed from slot 'quickstart'; connector %s",
+                rows, TABLES.size(), seconds, rows / seconds, status));
     }
 
     private static long loadSampleData(TestingPostgres postgres, String db) throws SQLException {
@@ -101,6 +123,12 @@ class Quickstart {
                 }
             }
             statement.execute("ANALYZE");
+            // Streaming needs a slot (REPLICATION) and a publication of the tables (their owner).
+            statement.execute("ALTER ROLE " + TestingPostgres.USER + " REPLICATION");
+            statement.execute("GRANT CREATE ON DATABASE " + db + " TO " + TestingPostgres.USER);
+            for (String table : TABLES.keySet()) {
+                statement.execute("ALTER TABLE " + table + " OWNER TO " + TestingPostgres.USER);
+            }
         }
         return rows;
     }

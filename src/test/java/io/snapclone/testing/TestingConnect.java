@@ -91,6 +91,8 @@ public final class TestingConnect {
         config.put("connector.class", CONNECTOR_CLASS);
         config.put("tasks.max", Integer.toString(tasks));
         config.put("topic.prefix", topicPrefix);
+        // Snapshot-only unless a test asks for a slot: slots outlive connectors and keep WAL.
+        config.put("snapshot.mode", "initial_only");
         config.put("topic.creation.default.replication.factor", "1");
         config.put("topic.creation.default.partitions", "1");
         return config;

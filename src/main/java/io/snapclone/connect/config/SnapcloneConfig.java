@@ -88,8 +88,9 @@ public class SnapcloneConfig extends AbstractConfig {
     private static final String SNAPSHOT_MODE_DOC = "initial: create the replication slot (slot.name) with an "
             + "exported snapshot, load that snapshot in parallel, then stream every later change from the slot. "
             + "initial_only: one consistent snapshot, no slot, then idle. never: no snapshot, stream only.";
-    public static final String SNAPSHOT_MODE_DEFAULT = "initial_only";
+    public static final String SNAPSHOT_MODE_INITIAL_ONLY = "initial_only";
     public static final String SNAPSHOT_MODE_INITIAL = "initial";
+    public static final String SNAPSHOT_MODE_DEFAULT = SNAPSHOT_MODE_INITIAL;
     public static final String SNAPSHOT_MODE_NEVER = "never";
 
     public static final String SLOT_NAME_CONFIG = "slot.name";
@@ -218,7 +219,7 @@ public class SnapcloneConfig extends AbstractConfig {
                 .define(MESSAGE_KEY_COLUMNS_CONFIG, Type.STRING, "", keyColumnsValidator(),
                         Importance.MEDIUM, MESSAGE_KEY_COLUMNS_DOC, TABLES_GROUP, ++tables, Width.LONG, "Key columns")
                 .define(SNAPSHOT_MODE_CONFIG, Type.STRING, SNAPSHOT_MODE_DEFAULT,
-                        ConfigDef.ValidString.in(SNAPSHOT_MODE_DEFAULT, SNAPSHOT_MODE_INITIAL, SNAPSHOT_MODE_NEVER),
+                        ConfigDef.ValidString.in(SNAPSHOT_MODE_INITIAL, SNAPSHOT_MODE_INITIAL_ONLY, SNAPSHOT_MODE_NEVER),
                         Importance.HIGH, SNAPSHOT_MODE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Snapshot mode")
                 .define(CHUNK_SIZE_CONFIG, Type.LONG, CHUNK_SIZE_DEFAULT, ConfigDef.Range.atLeast(65536),
                         Importance.MEDIUM, CHUNK_SIZE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Chunk size (bytes)")
@@ -362,7 +363,7 @@ public class SnapcloneConfig extends AbstractConfig {
 
     /** Whether a replication slot is part of the job (snapshot.mode initial or never). */
     public boolean streams() {
-        return !SNAPSHOT_MODE_DEFAULT.equals(snapshotMode());
+        return !SNAPSHOT_MODE_INITIAL_ONLY.equals(snapshotMode());
     }
 
     public String slotName() {

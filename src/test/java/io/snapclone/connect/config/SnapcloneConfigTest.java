@@ -74,7 +74,7 @@ class SnapcloneConfigTest {
         keys.put("column.include.list", List.of(Type.LIST, List.of(), Importance.MEDIUM));
         keys.put("column.exclude.list", List.of(Type.LIST, List.of(), Importance.MEDIUM));
         keys.put("message.key.columns", List.of(Type.STRING, "", Importance.MEDIUM));
-        keys.put("snapshot.mode", List.of(Type.STRING, "initial_only", Importance.HIGH));
+        keys.put("snapshot.mode", List.of(Type.STRING, "initial", Importance.HIGH));
         keys.put("snapshot.chunk.size", List.of(Type.LONG, 268_435_456L, Importance.MEDIUM));
         keys.put("max.batch.size", List.of(Type.INT, 2048, Importance.LOW));
         keys.put("snapshot.progress.topic", List.of(Type.STRING, "", Importance.LOW));
