@@ -72,6 +72,7 @@ final class StreamReader implements AutoCloseable {
     private SourceRecord lastCompleteRecord;
     private final TransactionContext transactions;
     private long confirmed;
+    private long lastHeartbeatNanos = System.nanoTime();
 
     /** @param transactions Connect's, when the connector defines transaction boundaries; else null */
     StreamReader(TaskConfig config, OffsetStorageReader offsets, TransactionContext transactions, String name) {
@@ -96,6 +97,7 @@ final class StreamReader implements AutoCloseable {
 
     /** Up to {@code max} records of what is pending now; never waits. */
     List<SourceRecord> poll(int max) throws SQLException {
+        heartbeat();
         long toConfirm = confirmable;
         if (toConfirm != confirmed) {
             stream.confirm(new Lsn(toConfirm));
@@ -128,6 +130,19 @@ final class StreamReader implements AutoCloseable {
             }
         }
         return batch;
+    }
+
+    /** Runs heartbeat.action.query when it is due (the user's SQL, on the catalog session, autocommit). */
+    private void heartbeat() throws SQLException {
+        long interval = config.heartbeatInterval().toNanos();
+        String query = config.heartbeatActionQuery();
+        if (interval == 0 || query.isBlank() || System.nanoTime() - lastHeartbeatNanos < interval) {
+            return;
+        }
+        lastHeartbeatNanos = System.nanoTime();
+        try (java.sql.Statement statement = catalogConnection.createStatement()) {
+            statement.execute(query);
+        }
     }
 
     /** Called after Kafka committed offsets: what they cover may be confirmed to PostgreSQL. */

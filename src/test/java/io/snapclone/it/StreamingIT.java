@@ -21,7 +21,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Streaming only (snapshot.mode=never): schema changes follow, and an idle slot still advances. */
+/**
+ * Streaming only (snapshot.mode=never): schema changes follow, an idle slot still advances, and
+ * heartbeat.action.query runs.
+ */
 class StreamingIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final TestingPostgres postgres = TestingPostgres.shared();
@@ -33,12 +36,15 @@ class StreamingIT {
         String other = postgres.createDatabase();
         try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE items (id int PRIMARY KEY, name text)");
+            statement.execute("CREATE TABLE heartbeat (at timestamptz)");
         }
         Map<String, String> config = new HashMap<>(postgres.connectorConfig(db));
         config.put("database.user", "postgres");
         config.put("database.password", "");
         connect.deploy("streaming", TestingConnect.connectorConfig(config, "strm", 1,
-                Map.of("snapshot.mode", "never", "slot.name", "streaming", "publication.name", "streaming")));
+                Map.of("snapshot.mode", "never", "slot.name", "streaming", "publication.name", "streaming",
+                        "table.include.list", "public\\.items", "heartbeat.interval.ms", "200",
+                        "heartbeat.action.query", "INSERT INTO heartbeat VALUES (now())")));
         Poll.until(Duration.ofSeconds(60), "the slot to be read", () -> slot(db).active());
 
         try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
@@ -62,6 +68,11 @@ class StreamingIT {
         Poll.until(Duration.ofSeconds(60), "confirmed_flush_lsn to advance on an idle database",
                 () -> slot(db).confirmedFlush().compareTo(before) > 0);
 
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement();
+             java.sql.ResultSet rs = statement.executeQuery("SELECT count(*) FROM heartbeat")) {
+            rs.next();
+            assertTrue(rs.getInt(1) > 0, "heartbeat.action.query ran");
+        }
         connect.delete("streaming");
         Poll.until(Duration.ofSeconds(30), "the slot to be released", () -> !slot(db).active());
         try (Connection connection = postgres.superuser(db)) {

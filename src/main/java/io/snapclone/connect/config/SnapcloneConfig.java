@@ -108,6 +108,16 @@ public class SnapcloneConfig extends AbstractConfig {
             + "create it FOR ALL TABLES (superuser). filtered: create it (or set it) FOR TABLE the captured tables.";
     public static final String PUBLICATION_AUTOCREATE_DEFAULT = "filtered";
 
+    public static final String HEARTBEAT_INTERVAL_CONFIG = "heartbeat.interval.ms";
+    private static final String HEARTBEAT_INTERVAL_DOC = "How often the stream runs heartbeat.action.query "
+            + "(0: never). The slot advances on an idle database without it; the query helps when WAL comes "
+            + "only from other databases and you want changes of your own in the stream.";
+    public static final long HEARTBEAT_INTERVAL_DEFAULT = 0;
+
+    public static final String HEARTBEAT_ACTION_QUERY_CONFIG = "heartbeat.action.query";
+    private static final String HEARTBEAT_ACTION_QUERY_DOC = "SQL the stream runs every heartbeat.interval.ms, "
+            + "e.g. an INSERT into a heartbeat table that the publication includes.";
+
     public static final String TOMBSTONES_ON_DELETE_CONFIG = "tombstones.on.delete";
     private static final String TOMBSTONES_ON_DELETE_DOC = "Follow each delete with a null-valued record for its key, "
             + "so that compacted topics drop the key.";
@@ -238,6 +248,10 @@ public class SnapcloneConfig extends AbstractConfig {
                         PUBLICATION_AUTOCREATE_DOC, STREAMING_GROUP, 3, Width.SHORT, "Publication creation")
                 .define(TOMBSTONES_ON_DELETE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TOMBSTONES_ON_DELETE_DOC,
                         STREAMING_GROUP, 4, Width.SHORT, "Tombstones")
+                .define(HEARTBEAT_INTERVAL_CONFIG, Type.LONG, HEARTBEAT_INTERVAL_DEFAULT, ConfigDef.Range.atLeast(0),
+                        Importance.LOW, HEARTBEAT_INTERVAL_DOC, STREAMING_GROUP, 5, Width.SHORT, "Heartbeat interval")
+                .define(HEARTBEAT_ACTION_QUERY_CONFIG, Type.STRING, "", Importance.LOW, HEARTBEAT_ACTION_QUERY_DOC,
+                        STREAMING_GROUP, 6, Width.LONG, "Heartbeat query")
                 .define(RECORD_VALUE_FORMAT_CONFIG, Type.STRING, RECORD_VALUE_FORMAT_DEFAULT, oneOf(ValueFormat.class),
                         Importance.MEDIUM, RECORD_VALUE_FORMAT_DOC, RECORDS_GROUP, ++records, Width.SHORT, "Value format")
                 .define(DECIMAL_HANDLING_MODE_CONFIG, Type.STRING, DECIMAL_HANDLING_MODE_DEFAULT, oneOf(DecimalMode.class),
@@ -377,6 +391,15 @@ public class SnapcloneConfig extends AbstractConfig {
     public io.snapclone.pg.replication.Publications.Mode publicationAutocreateMode() {
         return io.snapclone.pg.replication.Publications.Mode.valueOf(
                 getString(PUBLICATION_AUTOCREATE_CONFIG).toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /** Zero when heartbeats are off. */
+    public java.time.Duration heartbeatInterval() {
+        return java.time.Duration.ofMillis(getLong(HEARTBEAT_INTERVAL_CONFIG));
+    }
+
+    public String heartbeatActionQuery() {
+        return getString(HEARTBEAT_ACTION_QUERY_CONFIG);
     }
 
     public boolean tombstonesOnDelete() {

@@ -83,6 +83,8 @@ class SnapcloneConfigTest {
         keys.put("publication.name", List.of(Type.STRING, "snapclone", Importance.HIGH));
         keys.put("publication.autocreate.mode", List.of(Type.STRING, "filtered", Importance.MEDIUM));
         keys.put("tombstones.on.delete", List.of(Type.BOOLEAN, true, Importance.MEDIUM));
+        keys.put("heartbeat.interval.ms", List.of(Type.LONG, 0L, Importance.LOW));
+        keys.put("heartbeat.action.query", List.of(Type.STRING, "", Importance.LOW));
         keys.put("record.value.format", List.of(Type.STRING, "envelope", Importance.MEDIUM));
         keys.put("decimal.handling.mode", List.of(Type.STRING, "precise", Importance.MEDIUM));
         keys.put("time.precision.mode", List.of(Type.STRING, "adaptive", Importance.MEDIUM));
@@ -119,7 +121,8 @@ class SnapcloneConfigTest {
                         "table.exclude.list", "column.include.list", "column.exclude.list", "message.key.columns",
                         "snapshot.mode", "snapshot.chunk.size", "max.batch.size",
                         "snapshot.progress.topic", "snapshot.progress.interval.ms", "slot.name", "publication.name",
-                        "publication.autocreate.mode", "tombstones.on.delete", "record.value.format",
+                        "publication.autocreate.mode", "tombstones.on.delete", "heartbeat.interval.ms",
+                        "heartbeat.action.query", "record.value.format",
                         "decimal.handling.mode", "time.precision.mode", "binary.handling.mode",
                         "interval.handling.mode", "hstore.handling.mode", "field.name.adjustment.mode"),
                 List.of(SnapcloneConfig.HOSTNAME_CONFIG, SnapcloneConfig.PORT_CONFIG, SnapcloneConfig.USER_CONFIG,
@@ -132,6 +135,7 @@ class SnapcloneConfigTest {
                         SnapcloneConfig.PROGRESS_TOPIC_CONFIG, SnapcloneConfig.PROGRESS_INTERVAL_CONFIG,
                         SnapcloneConfig.SLOT_NAME_CONFIG, SnapcloneConfig.PUBLICATION_NAME_CONFIG,
                         SnapcloneConfig.PUBLICATION_AUTOCREATE_CONFIG, SnapcloneConfig.TOMBSTONES_ON_DELETE_CONFIG,
+                        SnapcloneConfig.HEARTBEAT_INTERVAL_CONFIG, SnapcloneConfig.HEARTBEAT_ACTION_QUERY_CONFIG,
                         SnapcloneConfig.RECORD_VALUE_FORMAT_CONFIG, SnapcloneConfig.DECIMAL_HANDLING_MODE_CONFIG,
                         SnapcloneConfig.TIME_PRECISION_MODE_CONFIG, SnapcloneConfig.BINARY_HANDLING_MODE_CONFIG,
                         SnapcloneConfig.INTERVAL_HANDLING_MODE_CONFIG, SnapcloneConfig.HSTORE_HANDLING_MODE_CONFIG,
@@ -181,6 +185,8 @@ class SnapcloneConfigTest {
         props.put("publication.name", "shop_pub");
         props.put("publication.autocreate.mode", "disabled");
         props.put("tombstones.on.delete", "false");
+        props.put("heartbeat.interval.ms", "1000");
+        props.put("heartbeat.action.query", "SELECT 1");
         // column.exclude.list may not be set with column.include.list: its own test below.
         props.put("column.exclude.list", "");
         assertEquals(expectedKeys().keySet(), props.keySet(), "every key is set here");
