@@ -5,7 +5,7 @@ import io.snapclone.connect.metrics.SnapshotMetrics;
 import io.snapclone.connect.offset.CompletedRanges;
 import io.snapclone.connect.offset.SnapshotOffsets;
 import io.snapclone.connect.record.ProgressEvents;
-import io.snapclone.connect.record.SnapshotRecordBuilder;
+import io.snapclone.connect.record.TableRecordBuilder;
 import io.snapclone.pg.TableId;
 import io.snapclone.pg.catalog.Catalog;
 import io.snapclone.pg.snapshot.Chunk;
@@ -44,7 +44,7 @@ public class SnapcloneSourceTask extends SourceTask {
     private static final long LOCK_WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final Map<TableId, SnapshotRecordBuilder> builders = new HashMap<>();
+    private final Map<TableId, TableRecordBuilder> builders = new HashMap<>();
     private final Deque<ChunkWork> todo = new ArrayDeque<>();
     private final List<SourceRecord> pending = new ArrayList<>();
     private TaskConfig config;
@@ -55,7 +55,7 @@ public class SnapcloneSourceTask extends SourceTask {
     private List<TableId> toAnnounce = List.of();
     private ChunkWork work;
     private ChunkReader reader;
-    private SnapshotRecordBuilder builder;
+    private TableRecordBuilder builder;
     private Map<String, Object> partition;
     private long chunkStartedNanos;
     private long rowsSent;
@@ -203,7 +203,7 @@ public class SnapcloneSourceTask extends SourceTask {
         Chunk chunk = work.chunk();
         builder = builders.get(chunk.table());
         if (builder == null) {
-            builder = new SnapshotRecordBuilder(catalog.describe(chunk.table()), config.topicPrefix(),
+            builder = new TableRecordBuilder(catalog.describe(chunk.table()), config.topicPrefix(),
                     config.connectionSettings().database(), config.recordOptions());
             builders.put(chunk.table(), builder);
         }

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.snapclone.connect.config.TaskConfig;
 import io.snapclone.connect.offset.SnapshotOffsets;
 import io.snapclone.connect.offset.SnapshotOffsets.StreamPosition;
-import io.snapclone.connect.record.SnapshotRecordBuilder;
+import io.snapclone.connect.record.TableRecordBuilder;
 import io.snapclone.pg.Lsn;
 import io.snapclone.pg.TableId;
 import io.snapclone.pg.catalog.Catalog;
@@ -54,7 +54,7 @@ final class StreamReader implements AutoCloseable {
     private final String name;
     private final Map<String, Object> partition;
     private final Predicate<TableId> captured;
-    private final Map<Integer, SnapshotRecordBuilder> builders = new HashMap<>();
+    private final Map<Integer, TableRecordBuilder> builders = new HashMap<>();
     private final Map<Integer, List<String>> relationColumns = new HashMap<>();
     private ChangeStream stream;
     private Connection catalogConnection;
@@ -169,12 +169,12 @@ final class StreamReader implements AutoCloseable {
             relationColumns.put(relation.oid(), relation.columns().stream().map(RelationColumn::name).toList());
             builders.put(relation.oid(), builderFor(relation));
         } else if (message instanceof Insert insert) {
-            SnapshotRecordBuilder builder = builders.get(insert.relationOid());
+            TableRecordBuilder builder = builders.get(insert.relationOid());
             if (builder != null) {
                 emit(batch, builder, "c", null, fields(builder, insert.relationOid(), insert.newTuple()), now);
             }
         } else if (message instanceof Update update) {
-            SnapshotRecordBuilder builder = builders.get(update.relationOid());
+            TableRecordBuilder builder = builders.get(update.relationOid());
             if (builder != null) {
                 String[] after = fields(builder, update.relationOid(), update.newTuple());
                 OldTuple old = update.oldTuple().orElse(null);
@@ -190,7 +190,7 @@ final class StreamReader implements AutoCloseable {
                 }
             }
         } else if (message instanceof Delete delete) {
-            SnapshotRecordBuilder builder = builders.get(delete.relationOid());
+            TableRecordBuilder builder = builders.get(delete.relationOid());
             if (builder != null) {
                 String[] before = fields(builder, delete.relationOid(), delete.oldTuple().tuple());
                 emit(batch, builder, "d", before, null, now);
@@ -204,7 +204,7 @@ final class StreamReader implements AutoCloseable {
             lastOfTransaction = null;
         } else if (message instanceof Truncate truncate) {
             for (int oid : truncate.relationOids()) {
-                SnapshotRecordBuilder builder = builders.get(oid);
+                TableRecordBuilder builder = builders.get(oid);
                 if (builder != null && next()) {
                     add(batch, builder.truncateRecord(partition, offset(), commitLsn, txId, commitMs, now));
                 }
@@ -212,14 +212,14 @@ final class StreamReader implements AutoCloseable {
         }
     }
 
-    private void emit(List<SourceRecord> batch, SnapshotRecordBuilder builder, String op, String[] before,
+    private void emit(List<SourceRecord> batch, TableRecordBuilder builder, String op, String[] before,
                       String[] after, long now) {
         if (next()) {
             add(batch, builder.changeRecord(op, before, after, partition, offset(), commitLsn, txId, commitMs, now));
         }
     }
 
-    private void emitTombstone(List<SourceRecord> batch, SnapshotRecordBuilder builder, String[] before, long now) {
+    private void emitTombstone(List<SourceRecord> batch, TableRecordBuilder builder, String[] before, long now) {
         if (config.tombstonesOnDelete() && next()) {
             add(batch, builder.tombstone(before, partition, offset(), now));
         }
@@ -247,7 +247,7 @@ final class StreamReader implements AutoCloseable {
     }
 
     /** The builder's columns' text from a tuple in the relation's column order. */
-    private String[] fields(SnapshotRecordBuilder builder, int relationOid, TupleData tuple) {
+    private String[] fields(TableRecordBuilder builder, int relationOid, TupleData tuple) {
         List<String> names = relationColumns.get(relationOid);
         List<Column> columns = builder.table().columns();
         String[] fields = new String[columns.size()];
@@ -264,7 +264,7 @@ final class StreamReader implements AutoCloseable {
     }
 
     /** Records for a relation, by its current catalog definition; null if it is not captured. */
-    private SnapshotRecordBuilder builderFor(Relation relation) throws SQLException {
+    private TableRecordBuilder builderFor(Relation relation) throws SQLException {
         TableId table = new TableId(relation.namespace(), relation.name());
         if (!captured.test(table)) {
             return null;
@@ -286,7 +286,7 @@ final class StreamReader implements AutoCloseable {
         }
         log.info("Task {}: streaming {} with columns {}", name, table,
                 schema.columns().stream().map(Column::name).toList());
-        return new SnapshotRecordBuilder(schema, config.topicPrefix(), config.connectionSettings().database(),
+        return new TableRecordBuilder(schema, config.topicPrefix(), config.connectionSettings().database(),
                 config.recordOptions());
     }
 

@@ -1,7 +1,7 @@
 package io.snapclone.bench;
 
 import io.snapclone.connect.record.RecordOptions;
-import io.snapclone.connect.record.SnapshotRecordBuilder;
+import io.snapclone.connect.record.TableRecordBuilder;
 import io.snapclone.pg.TableId;
 import io.snapclone.pg.catalog.Column;
 import io.snapclone.pg.catalog.ColumnType;
@@ -81,7 +81,7 @@ public class PipelineCeilingConnector extends SourceConnector {
                     new Column("bid", ColumnType.of(23, "integer", -1), true),
                     new Column("abalance", ColumnType.of(23, "integer", -1), true),
                     new Column("filler", ColumnType.of(1042, "character(84)", 88), true)), List.of("aid"));
-            SnapshotRecordBuilder builder = new SnapshotRecordBuilder(accounts, props.get("topic.prefix"), "bench",
+            TableRecordBuilder builder = new TableRecordBuilder(accounts, props.get("topic.prefix"), "bench",
                     RecordOptions.DEFAULTS);
             String[] row = {"(1,1)", "1", "1", "0", " ".repeat(84)};
             partition = new HashMap<>(Map.of("server", props.get("topic.prefix"), "block", 0L));

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * How records are shaped: the representation of the types that have more than one (Debezium's
  * handling modes, same names and values), the value's format, and which columns go in. Built once
- * from the configuration and handed to every {@link SnapshotRecordBuilder}.
+ * from the configuration and handed to every {@link TableRecordBuilder}.
  */
 public record RecordOptions(DecimalMode decimal, TimePrecisionMode time, BinaryMode binary, IntervalMode interval,
                             HstoreMode hstore, ValueFormat format, ColumnSelection columns, FieldNameMode fieldNames) {

@@ -99,7 +99,7 @@ class AvroRoundTripTest {
 
     @Test
     void everyTypeRoundTrips() {
-        SnapshotRecordBuilder builder = builder(new TableId("public", "all_types"), columns(), "srv");
+        TableRecordBuilder builder = builder(new TableId("public", "all_types"), columns(), "srv");
         for (int row = 0; row < 2; row++) {
             String[] fields = new String[CASES.size()];
             for (int i = 0; i < CASES.size(); i++) {
@@ -111,7 +111,7 @@ class AvroRoundTripTest {
 
     @Test
     void rowOfNullsRoundTrips() {
-        SnapshotRecordBuilder builder = builder(new TableId("public", "all_types"), columns(), "srv");
+        TableRecordBuilder builder = builder(new TableId("public", "all_types"), columns(), "srv");
         String[] fields = new String[CASES.size()];
         fields[0] = "3";
         fields[1] = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11";
@@ -124,7 +124,7 @@ class AvroRoundTripTest {
 
     @Test
     void tombstoneStaysNull() {
-        SnapshotRecordBuilder builder = builder(new TableId("public", "all_types"), columns(), "srv");
+        TableRecordBuilder builder = builder(new TableId("public", "all_types"), columns(), "srv");
         SourceRecord record = builder.snapshotRecord(firstRow(), 0, Map.of(), Map.of(), 0L);
         assertNull(VALUES.fromConnectData(record.topic(), null, null));
         assertEquals(SchemaAndValue.NULL, VALUES.toConnectData(record.topic(), null));
@@ -137,7 +137,7 @@ class AvroRoundTripTest {
     /** Names adjusts the schema names built from hostile table, schema and prefix names. */
     @Test
     void hostileTableNamesRoundTrip() {
-        SnapshotRecordBuilder builder = builder(new TableId("my schema-1", "1st.table ünï"), columns(), "srv-1.prod");
+        TableRecordBuilder builder = builder(new TableId("my schema-1", "1st.table ünï"), columns(), "srv-1.prod");
         assertRoundTrips(builder.snapshotRecord(firstRow(), 0, Map.of(), Map.of(), 0L));
     }
 
@@ -154,7 +154,7 @@ class AvroRoundTripTest {
             columns.add(new Column(names.get(i), ColumnType.of(25, "text", -1), i >= 2));
         }
         TableSchema table = new TableSchema(new TableId("public", "t"), columns, List.of("id", "first name"));
-        SnapshotRecordBuilder builder = new SnapshotRecordBuilder(table, "srv", "db", RecordOptions.DEFAULTS);
+        TableRecordBuilder builder = new TableRecordBuilder(table, "srv", "db", RecordOptions.DEFAULTS);
         String[] fields = names.toArray(String[]::new);
         Struct back = assertRoundTrips(builder.snapshotRecord(fields, 0, Map.of(), Map.of(), 0L));
         assertEquals("first name", back.getStruct("after").getString("first_name"));
@@ -168,7 +168,7 @@ class AvroRoundTripTest {
                 new Column("a_b", ColumnType.of(25, "text", -1), true));
         TableSchema table = new TableSchema(new TableId("public", "t"), columns, List.of("id"));
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new SnapshotRecordBuilder(table, "srv", "db", RecordOptions.DEFAULTS));
+                () -> new TableRecordBuilder(table, "srv", "db", RecordOptions.DEFAULTS));
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("\"a-b\" and \"a_b\""), e.getMessage());
     }
 
@@ -261,8 +261,8 @@ class AvroRoundTripTest {
         return fail("expected bytes, got " + value.getClass().getName() + ": " + value);
     }
 
-    private static SnapshotRecordBuilder builder(TableId table, List<Column> columns, String prefix) {
-        return new SnapshotRecordBuilder(new TableSchema(table, columns, List.of("id", "uid")), prefix, "db", RecordOptions.DEFAULTS);
+    private static TableRecordBuilder builder(TableId table, List<Column> columns, String prefix) {
+        return new TableRecordBuilder(new TableSchema(table, columns, List.of("id", "uid")), prefix, "db", RecordOptions.DEFAULTS);
     }
 
     private static List<Column> columns() {

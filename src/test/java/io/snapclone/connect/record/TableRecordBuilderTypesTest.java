@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A row with one column of each new family goes into a record whose structs validate. */
-class SnapshotRecordBuilderTypesTest {
+class TableRecordBuilderTypesTest {
     @Test
     void rowOfNewTypesValidates() {
         List<Column> columns = List.of(
@@ -32,7 +32,7 @@ class SnapshotRecordBuilderTypesTest {
                 new Column("attrs", ColumnType.of(16500, "hstore", 'b', "hstore", -1, List.of()), true),
                 new Column("other", ColumnType.of(603, "box", -1), true));
         TableSchema table = new TableSchema(new TableId("public", "t"), columns, List.of("id"));
-        SnapshotRecordBuilder builder = new SnapshotRecordBuilder(table, "srv", "db", RecordOptions.DEFAULTS);
+        TableRecordBuilder builder = new TableRecordBuilder(table, "srv", "db", RecordOptions.DEFAULTS);
         String[] fields = {"1", "13:45:56+05:30", "1 day", "$1.50", "1010", "1", "(1,2)", "happy",
                 "{a,NULL,\"b c\"}", "\"k\"=>\"v\"", null};
         SourceRecord record = builder.snapshotRecord(fields, 0, Map.of(), Map.of(), 0L);

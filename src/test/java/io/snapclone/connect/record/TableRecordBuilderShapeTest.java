@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /** The value format, the column lists and message.key.columns, through whole records. */
-class SnapshotRecordBuilderShapeTest {
+class TableRecordBuilderShapeTest {
     private static final ColumnType INT4 = ColumnType.of(23, "integer", -1);
     private static final ColumnType TEXT = ColumnType.of(25, "text", -1);
     /** public.t(id int4 primary key, name text, secret text, code text). */
@@ -33,7 +33,7 @@ class SnapshotRecordBuilderShapeTest {
     private static final TableSchema NO_KEY = new TableSchema(new TableId("public", "log"),
             List.of(new Column("at", INT4, false), new Column("line", TEXT, true)), List.of());
 
-    private static SourceRecord record(SnapshotRecordBuilder builder, String... fields) {
+    private static SourceRecord record(TableRecordBuilder builder, String... fields) {
         SourceRecord record = builder.snapshotRecord(fields, 0, Map.of(), Map.of(), 7L);
         ConnectSchema.validateValue(record.valueSchema(), record.value());
         if (record.keySchema() != null) {
@@ -53,7 +53,7 @@ class SnapshotRecordBuilderShapeTest {
 
     @Test
     void envelopeIsTheDefault() {
-        SourceRecord record = record(new SnapshotRecordBuilder(TABLE, "srv", "db", RecordOptions.DEFAULTS),
+        SourceRecord record = record(new TableRecordBuilder(TABLE, "srv", "db", RecordOptions.DEFAULTS),
                 "1", "a", "s", "c");
         assertEquals("srv.public.t.Envelope", record.valueSchema().name());
         Struct value = (Struct) record.value();
@@ -65,7 +65,7 @@ class SnapshotRecordBuilderShapeTest {
     @Test
     void rowFormatIsTheRowStructAlone() {
         RecordOptions options = RecordOptions.DEFAULTS.withFormat(ValueFormat.ROW);
-        SourceRecord record = record(new SnapshotRecordBuilder(TABLE, "srv", "db", options), "1", "a", null, "c");
+        SourceRecord record = record(new TableRecordBuilder(TABLE, "srv", "db", options), "1", "a", null, "c");
         assertEquals("srv.public.t.Value", record.valueSchema().name());
         assertEquals(List.of("id", "name", "secret", "code"), fieldNames(record.valueSchema()));
         Struct row = (Struct) record.value();
@@ -81,7 +81,7 @@ class SnapshotRecordBuilderShapeTest {
     void excludedColumnsAreNeitherInTheSchemaNorRead() {
         RecordOptions options = RecordOptions.DEFAULTS.withColumns(
                 selection(List.of(), List.of("public\\.t\\.(secret|code)"), ""));
-        SnapshotRecordBuilder builder = new SnapshotRecordBuilder(TABLE, "srv", "db", options);
+        TableRecordBuilder builder = new TableRecordBuilder(TABLE, "srv", "db", options);
         // table() is what ChunkReader selects: the excluded columns are not read at all.
         assertEquals(List.of("id", "name"), builder.table().columns().stream().map(Column::name).toList());
         SourceRecord record = record(builder, "1", "a");
@@ -94,7 +94,7 @@ class SnapshotRecordBuilderShapeTest {
     void includedColumnsOnlyAndTheRegexMustMatchTheWholeName() {
         RecordOptions options = RecordOptions.DEFAULTS.withFormat(ValueFormat.ROW)
                 .withColumns(selection(List.of("public\\.t\\.id", "public\\.t\\.cod", ".*\\.code"), List.of(), ""));
-        SnapshotRecordBuilder builder = new SnapshotRecordBuilder(TABLE, "srv", "db", options);
+        TableRecordBuilder builder = new TableRecordBuilder(TABLE, "srv", "db", options);
         SourceRecord record = record(builder, "1", "c");
         assertEquals(List.of("id", "code"), fieldNames(record.valueSchema()));
         assertEquals("c", ((Struct) record.value()).get("code"));
@@ -104,7 +104,7 @@ class SnapshotRecordBuilderShapeTest {
     void aKeyColumnLeftOutIsRejectedNamingTheKey() {
         ColumnSelection excludeKey = selection(List.of(), List.of("public\\.t\\.id"), "");
         ColumnSelection.Rejected e = assertThrows(ColumnSelection.Rejected.class,
-                () -> new SnapshotRecordBuilder(TABLE, "srv", "db", RecordOptions.DEFAULTS.withColumns(excludeKey)));
+                () -> new TableRecordBuilder(TABLE, "srv", "db", RecordOptions.DEFAULTS.withColumns(excludeKey)));
         assertEquals("column.exclude.list", e.key());
         assertTrue(e.getMessage().contains("[id]") && e.getMessage().contains("public.t"), e.getMessage());
 
@@ -135,7 +135,7 @@ class SnapshotRecordBuilderShapeTest {
     void messageKeyColumnsGiveAKeyToATableWithout() {
         RecordOptions options = RecordOptions.DEFAULTS.withColumns(
                 selection(List.of(), List.of(), "public\\.orders:x;(.*)\\.log:line,at"));
-        SourceRecord record = record(new SnapshotRecordBuilder(NO_KEY, "srv", "db", options), "5", "hello");
+        SourceRecord record = record(new TableRecordBuilder(NO_KEY, "srv", "db", options), "5", "hello");
         assertEquals("srv.public.log.Key", record.keySchema().name());
         assertEquals(List.of("line", "at"), fieldNames(record.keySchema()), "in the order configured");
         Struct key = (Struct) record.key();
@@ -145,7 +145,7 @@ class SnapshotRecordBuilderShapeTest {
         // A nullable column is an optional key field; a NOT NULL one (as primary key columns are) is required.
         assertTrue(record.keySchema().field("line").schema().isOptional());
         assertTrue(!record.keySchema().field("at").schema().isOptional());
-        Struct nullKey = (Struct) record(new SnapshotRecordBuilder(NO_KEY, "srv", "db", options), "6", null).key();
+        Struct nullKey = (Struct) record(new TableRecordBuilder(NO_KEY, "srv", "db", options), "6", null).key();
         assertNull(nullKey.get("line"));
     }
 
@@ -153,7 +153,7 @@ class SnapshotRecordBuilderShapeTest {
     void messageKeyColumnsReplaceThePrimaryKeyFirstMatchWins() {
         RecordOptions options = RecordOptions.DEFAULTS.withColumns(
                 selection(List.of(), List.of(), " public\\.t : code ; public\\..* : name "));
-        SourceRecord record = record(new SnapshotRecordBuilder(TABLE, "srv", "db", options), "1", "a", "s", "c");
+        SourceRecord record = record(new TableRecordBuilder(TABLE, "srv", "db", options), "1", "a", "s", "c");
         assertEquals(List.of("code"), fieldNames(record.keySchema()));
         assertEquals("c", ((Struct) record.key()).get("code"));
     }

@@ -18,13 +18,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the records of one table: key = the key columns' struct (primary key, or the
- * {@code message.key.columns} override), value = Debezium's envelope ({@code before}, {@code after},
- * {@code source}, {@code op}, {@code ts_ms}) with {@code op=r}, or the row struct alone in the
- * {@code row} format. Only the selected columns are in the schema, and in {@link #table()}, which is
+ * Builds the records of one table, for the snapshot ({@code op=r}) and the stream
+ * ({@code c/u/d/t}, tombstones) alike, so a row looks the same whichever emitted it: key = the key
+ * columns' struct (primary key, or the {@code message.key.columns} override), value = Debezium's
+ * envelope ({@code before}, {@code after}, {@code source}, {@code op}, {@code ts_ms}), or the row
+ * struct alone in the {@code row} format. Only the selected columns are in the schema, and in {@link #table()}, which is
  * what the reader selects.
  */
-public final class SnapshotRecordBuilder {
+public final class TableRecordBuilder {
     /** Debezium's {@code unavailable.value.placeholder} default, for unchanged TOASTed values. */
     public static final String UNAVAILABLE_VALUE = "__debezium_unavailable_value";
 
@@ -46,7 +47,7 @@ public final class SnapshotRecordBuilder {
      * @param described the table as the catalog describes it; {@code options} selects its columns and key
      * @throws ColumnSelection.Rejected when the column selection or key override cannot apply to the table
      */
-    public SnapshotRecordBuilder(TableSchema described, String topicPrefix, String database, RecordOptions options) {
+    public TableRecordBuilder(TableSchema described, String topicPrefix, String database, RecordOptions options) {
         requireNonNull(described, "described is null");
         requireNonNull(options, "options is null");
         this.table = options.columns().apply(described);

@@ -30,7 +30,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Every value of every handling mode, through a whole record whose value validates. */
-class SnapshotRecordBuilderModesTest {
+class TableRecordBuilderModesTest {
     private static final ColumnType INT4 = ColumnType.of(23, "integer", -1);
     private static final int NUMERIC_10_2 = ((10 << 16) | 2) + 4;
 
@@ -38,7 +38,7 @@ class SnapshotRecordBuilderModesTest {
     private static Struct after(RecordOptions options, ColumnType type, String text) {
         TableSchema table = new TableSchema(new TableId("public", "t"),
                 List.of(new Column("id", INT4, false), new Column("c", type, true)), List.of("id"));
-        SourceRecord record = new SnapshotRecordBuilder(table, "srv", "db", options)
+        SourceRecord record = new TableRecordBuilder(table, "srv", "db", options)
                 .snapshotRecord(new String[] {"1", text}, 0, Map.of(), Map.of(), 0L);
         Struct value = (Struct) record.value();
         value.validate();
