@@ -55,7 +55,8 @@ final class StreamReader implements AutoCloseable {
     private final Map<String, Object> partition;
     private final Predicate<TableId> captured;
     private final Map<Integer, TableRecordBuilder> builders = new HashMap<>();
-    private final Map<Integer, List<String>> relationColumns = new HashMap<>();
+    /** Per relation: for each of its builder's columns, the position in the relation's tuples (-1: absent). */
+    private final Map<Integer, int[]> tuplePositions = new HashMap<>();
     private ChangeStream stream;
     private Connection catalogConnection;
     private Catalog catalog;
@@ -166,8 +167,13 @@ final class StreamReader implements AutoCloseable {
             commitMs = begin.commitTimeMicros() / 1000;
             seq = 0;
         } else if (message instanceof Relation relation) {
-            relationColumns.put(relation.oid(), relation.columns().stream().map(RelationColumn::name).toList());
-            builders.put(relation.oid(), builderFor(relation));
+            TableRecordBuilder builder = builderFor(relation);
+            builders.put(relation.oid(), builder);
+            if (builder != null) {
+                List<String> names = relation.columns().stream().map(RelationColumn::name).toList();
+                tuplePositions.put(relation.oid(), builder.table().columns().stream()
+                        .mapToInt(column -> names.indexOf(column.name())).toArray());
+            }
         } else if (message instanceof Insert insert) {
             TableRecordBuilder builder = builders.get(insert.relationOid());
             if (builder != null) {
@@ -248,12 +254,10 @@ final class StreamReader implements AutoCloseable {
 
     /** The builder's columns' text from a tuple in the relation's column order. */
     private String[] fields(TableRecordBuilder builder, int relationOid, TupleData tuple) {
-        List<String> names = relationColumns.get(relationOid);
-        List<Column> columns = builder.table().columns();
-        String[] fields = new String[columns.size()];
-        for (int i = 0; i < columns.size(); i++) {
-            int index = names.indexOf(columns.get(i).name());
-            ColumnValue value = index < 0 || index >= tuple.size() ? null : tuple.get(index);
+        int[] positions = tuplePositions.get(relationOid);
+        String[] fields = new String[positions.length];
+        for (int i = 0; i < positions.length; i++) {
+            ColumnValue value = positions[i] < 0 || positions[i] >= tuple.size() ? null : tuple.get(positions[i]);
             if (value instanceof ColumnValue.Text text) {
                 fields[i] = text.value();
             } else if (value instanceof ColumnValue.UnchangedToast) {
