@@ -31,16 +31,7 @@ public record ConnectionSettings(String host, int port, String database, String 
      * {@code applicationName} shows in {@code pg_stat_activity}, where operators look first.
      */
     public Connection open(String applicationName) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", user);
-        if (password != null) {
-            props.setProperty("password", password);
-        }
-        props.setProperty("sslmode", sslMode);
-        props.setProperty("ApplicationName", applicationName);
-        props.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
-        props.setProperty("tcpKeepAlive", "true");
-        Connection connection = DriverManager.getConnection(url(), props);
+        Connection connection = DriverManager.getConnection(url(), properties(applicationName));
         try (Statement statement = connection.createStatement()) {
             // The decoders read text in exactly these formats, whatever the server's defaults are.
             statement.execute("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; "
@@ -57,6 +48,14 @@ public record ConnectionSettings(String host, int port, String database, String 
      * in PgJDBC, only the simple query protocol.
      */
     public Connection openReplication(String applicationName) throws SQLException {
+        Properties props = properties(applicationName);
+        props.setProperty("replication", "database");
+        props.setProperty("preferQueryMode", "simple");
+        props.setProperty("assumeMinServerVersion", "10");
+        return DriverManager.getConnection(url(), props);
+    }
+
+    private Properties properties(String applicationName) {
         Properties props = new Properties();
         props.setProperty("user", user);
         if (password != null) {
@@ -66,10 +65,7 @@ public record ConnectionSettings(String host, int port, String database, String 
         props.setProperty("ApplicationName", applicationName);
         props.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
         props.setProperty("tcpKeepAlive", "true");
-        props.setProperty("replication", "database");
-        props.setProperty("preferQueryMode", "simple");
-        props.setProperty("assumeMinServerVersion", "10");
-        return DriverManager.getConnection(url(), props);
+        return props;
     }
 
     @Override

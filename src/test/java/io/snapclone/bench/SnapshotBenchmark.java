@@ -121,7 +121,7 @@ class SnapshotBenchmark {
 
     private double snapclone(int tasks) throws Exception {
         String prefix = "sc" + (++run);
-        Map<String, String> config = TestingConnect.connectorConfig(superuserConfig(), prefix, tasks,
+        Map<String, String> config = TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), prefix, tasks,
                 Map.of("table.include.list", "public\\.(pgbench_accounts|wide)"));
         return timeRun(prefix, config, ACCOUNTS + WIDE);
     }
@@ -137,7 +137,7 @@ class SnapshotBenchmark {
     private double debezium(Map<String, String> overrides) throws Exception {
         String prefix = "dbz" + (++run);
         Map<String, String> config = TestingConnect.baseConnectorConfig(prefix, 1);
-        config.putAll(superuserConfig());
+        config.putAll(postgres.superuserConnectorConfig(db));
         config.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         config.put("plugin.name", "pgoutput");
         config.put("slot.name", prefix);
@@ -192,12 +192,6 @@ class SnapshotBenchmark {
         return connect.cluster().kafka().describeTopics(topic).get(topic).isPresent();
     }
 
-    private Map<String, String> superuserConfig() {
-        Map<String, String> config = new HashMap<>(postgres.connectorConfig(db));
-        config.put("database.user", "postgres");
-        config.put("database.password", "");
-        return config;
-    }
 
     private void record(String contender, double rowsPerSecond) {
         results.computeIfAbsent(contender, k -> new ArrayList<>()).add(rowsPerSecond);

@@ -75,10 +75,7 @@ class ExactlyOnceIT {
             }
             return commits;
         });
-        Map<String, String> database = new HashMap<>(postgres.connectorConfig(db));
-        database.put("database.user", "postgres");
-        database.put("database.password", "");
-        connect.deploy("eos", TestingConnect.connectorConfig(database, "eos", 2, Map.of("snapshot.mode", "initial",
+        connect.deploy("eos", TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), "eos", 2, Map.of("snapshot.mode", "initial",
                 "slot.name", "eos", "publication.name", "eos", "exactly.once.support", "required",
                 "transaction.boundary", "connector")));
         Poll.until(Duration.ofSeconds(120), "the snapshot to complete",

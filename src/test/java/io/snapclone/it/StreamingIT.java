@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,10 +37,7 @@ class StreamingIT {
             statement.execute("CREATE TABLE items (id int PRIMARY KEY, name text)");
             statement.execute("CREATE TABLE heartbeat (at timestamptz)");
         }
-        Map<String, String> config = new HashMap<>(postgres.connectorConfig(db));
-        config.put("database.user", "postgres");
-        config.put("database.password", "");
-        connect.deploy("streaming", TestingConnect.connectorConfig(config, "strm", 1,
+        connect.deploy("streaming", TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), "strm", 1,
                 Map.of("snapshot.mode", "never", "slot.name", "streaming", "publication.name", "streaming",
                         "table.include.list", "public\\.items", "heartbeat.interval.ms", "200",
                         "heartbeat.action.query", "INSERT INTO heartbeat VALUES (now())")));

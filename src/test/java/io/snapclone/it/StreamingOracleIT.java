@@ -53,7 +53,7 @@ class StreamingOracleIT {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         Future<Long> writer = pool.submit(() -> write(db, stop, truncate));
 
-        Map<String, String> config = TestingConnect.connectorConfig(superuser(db), "orc", 3, Map.of(
+        Map<String, String> config = TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), "orc", 3, Map.of(
                 "snapshot.mode", "initial", "slot.name", "oracle", "publication.name", "oracle",
                 "snapshot.chunk.size", "1048576"));
         connect.deploy("oracle", config);
@@ -104,12 +104,6 @@ class StreamingOracleIT {
         return rows;
     }
 
-    private Map<String, String> superuser(String db) {
-        Map<String, String> config = new HashMap<>(postgres.connectorConfig(db));
-        config.put("database.user", "postgres");
-        config.put("database.password", "");
-        return config;
-    }
 
     /** Random changes across the tables until stopped; one TRUNCATE when asked (then clears the flag). */
     private long write(String db, AtomicBoolean stop, AtomicBoolean truncate) throws SQLException {

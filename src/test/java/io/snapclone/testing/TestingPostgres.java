@@ -158,6 +158,14 @@ public final class TestingPostgres {
         return sessions(database, "application_name LIKE 'snapclone-coordinator%'") > 0;
     }
 
+    /** As {@link #connectorConfig}, as the superuser: for slots, publications and Debezium. */
+    public Map<String, String> superuserConnectorConfig(String database) {
+        Map<String, String> config = connectorConfig(database);
+        config.put("database.user", "postgres");
+        config.put("database.password", "");
+        return config;
+    }
+
     public void close() {
         try {
             server.close();
