@@ -7,6 +7,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 
+import static io.snapclone.bench.BenchData.ACCOUNTS;
+import static io.snapclone.bench.BenchData.ROUNDS;
+import static io.snapclone.bench.BenchData.WIDE;
+import static io.snapclone.bench.BenchData.say;
+
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -32,11 +37,6 @@ import java.util.concurrent.Future;
  * several rounds; ratios printed and written to target/benchmark/.
  */
 class SnapshotBenchmark {
-    private static final int SCALE = Integer.getInteger("bench.scale", 5);
-    private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
-    private static final long ACCOUNTS = SCALE * 100_000L;
-    private static final long WIDE = SCALE * 10_000L;
-
     private final TestingPostgres postgres = TestingPostgres.shared();
     private final TestingConnect connect = TestingConnect.shared();
     private final Map<String, List<Double>> results = new LinkedHashMap<>();
@@ -46,7 +46,7 @@ class SnapshotBenchmark {
     @Test
     void run() throws Exception {
         db = postgres.createDatabase("bench");
-        long bytes = load();
+        long bytes = BenchData.load(postgres, db);
         say(String.format("data: pgbench_accounts %,d rows + wide %,d rows (%,d MB on disk); %d rounds",
                 ACCOUNTS, WIDE, bytes >> 20, ROUNDS));
         // Round 0 warms the JIT, the broker and the worker up; its numbers are not kept.
@@ -64,25 +64,6 @@ class SnapshotBenchmark {
             say("round " + round + " done");
         }
         report();
-    }
-
-    private long load() throws Exception {
-        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE pgbench_accounts (aid int PRIMARY KEY, bid int, abalance int, filler character(84))");
-            statement.execute("INSERT INTO pgbench_accounts SELECT g, (g - 1) / 100000 + 1, 0, '' FROM generate_series(1, "
-                    + ACCOUNTS + ") g");
-            statement.execute("CREATE TABLE wide (id bigint PRIMARY KEY, amount numeric(18,4), created timestamptz, "
-                    + "note text, doc jsonb)");
-            statement.execute("INSERT INTO wide SELECT g, g * 1.2345, now() - g * interval '1 minute', "
-                    + "repeat('note ', 20) || g, jsonb_build_object('id', g, 'tags', jsonb_build_array('a', 'b'), "
-                    + "'nested', jsonb_build_object('x', g % 7)) FROM generate_series(1, " + WIDE + ") g");
-            statement.execute("VACUUM ANALYZE");
-            try (ResultSet rs = statement.executeQuery("SELECT pg_total_relation_size('pgbench_accounts') "
-                    + "+ pg_total_relation_size('wide')")) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
     }
 
     /** What PostgreSQL alone can send: COPY of both tables to nowhere, in {@code sessions} ctid slices. */
@@ -122,7 +103,7 @@ class SnapshotBenchmark {
     private double snapclone(int tasks) throws Exception {
         String prefix = "sc" + (++run);
         Map<String, String> config = TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), prefix, tasks,
-                Map.of("table.include.list", "public\\.(pgbench_accounts|wide)"));
+                Map.of("table.include.list", BenchData.TABLES));
         return timeRun(prefix, config, ACCOUNTS + WIDE);
     }
 
@@ -144,7 +125,7 @@ class SnapshotBenchmark {
         config.put("publication.name", prefix);
         config.put("publication.autocreate.mode", "filtered");
         config.put("snapshot.mode", "initial_only");
-        config.put("table.include.list", "public\\.(pgbench_accounts|wide)");
+        config.put("table.include.list", BenchData.TABLES);
         config.putAll(overrides);
         double rate = timeRun(prefix, config, ACCOUNTS + WIDE);
         try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
@@ -226,7 +207,4 @@ class SnapshotBenchmark {
         say("written: target/benchmark/results.md and target/benchmark/benchmark.png");
     }
 
-    private static void say(String line) {
-        System.out.println("[bench] " + line);
-    }
 }
