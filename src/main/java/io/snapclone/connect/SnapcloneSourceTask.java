@@ -232,21 +232,28 @@ public class SnapcloneSourceTask extends SourceTask {
         List<SourceRecord> batch = new ArrayList<>(Math.min(max, 1024));
         long now = System.currentTimeMillis();
         Chunk chunk = work.chunk();
+        long rowsBefore = rowsSent;
+        long bytes = 0;
+        boolean chunkDone = false;
         while (batch.size() < max) {
             String[] fields = reader.next();
             if (fields == null) {
-                batch.add(ProgressEvents.chunkCompleted(config.progressTopic(), chunk, rowsSent,
-                        config.fingerprint().value(), partition, SnapshotOffsets.finished(chunk, rowsSent), now));
-                long nanos = System.nanoTime() - chunkStartedNanos;
-                metrics.chunkRead(chunk, nanos);
-                log.info("Task {}: read {}: {} rows in {} s", name, chunk, rowsSent, String.format("%.1f", nanos / 1e9));
-                reader = null;
+                chunkDone = true;
                 break;
             }
             rowsSent++;
-            metrics.rowSent(chunk.table(), reader.lastRowBytes());
+            bytes += reader.lastRowBytes();
             // fields[0] is the row's ctid: where a restart resumes.
             batch.add(builder.snapshotRecord(fields, 1, partition, SnapshotOffsets.rowsSent(rowsSent, fields[0]), now));
+        }
+        metrics.rowsSent(chunk.table(), (int) (rowsSent - rowsBefore), bytes);
+        if (chunkDone) {
+            batch.add(ProgressEvents.chunkCompleted(config.progressTopic(), chunk, rowsSent,
+                    config.fingerprint().value(), partition, SnapshotOffsets.finished(chunk, rowsSent), now));
+            long nanos = System.nanoTime() - chunkStartedNanos;
+            metrics.chunkRead(chunk, nanos);
+            log.info("Task {}: read {}: {} rows in {} s", name, chunk, rowsSent, String.format("%.1f", nanos / 1e9));
+            reader = null;
         }
         return batch;
     }

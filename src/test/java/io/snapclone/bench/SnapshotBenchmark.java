@@ -7,9 +7,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 
-import static io.snapclone.bench.BenchData.ACCOUNTS;
 import static io.snapclone.bench.BenchData.ROUNDS;
-import static io.snapclone.bench.BenchData.WIDE;
 import static io.snapclone.bench.BenchData.say;
 
 import java.io.OutputStream;
@@ -37,6 +35,10 @@ import java.util.concurrent.Future;
  * several rounds; ratios printed and written to target/benchmark/.
  */
 class SnapshotBenchmark {
+    private static final BenchData DATA = new BenchData(BenchData.SCALE);
+    private static final long ACCOUNTS = DATA.accounts();
+    private static final long WIDE = DATA.wide();
+
     private final TestingPostgres postgres = TestingPostgres.shared();
     private final TestingConnect connect = TestingConnect.shared();
     private final Map<String, List<Double>> results = new LinkedHashMap<>();
@@ -46,7 +48,7 @@ class SnapshotBenchmark {
     @Test
     void run() throws Exception {
         db = postgres.createDatabase("bench");
-        long bytes = BenchData.load(postgres, db);
+        long bytes = DATA.load(postgres, db);
         say(String.format("data: pgbench_accounts %,d rows + wide %,d rows (%,d MB on disk); %d rounds",
                 ACCOUNTS, WIDE, bytes >> 20, ROUNDS));
         // Round 0 warms the JIT, the broker and the worker up; its numbers are not kept.

@@ -42,6 +42,10 @@ public final class TableRecordBuilder {
     private final int[] keyIndexes;
     private final Field[] rowFields;
     private final Field[] keyFields;
+    private final Field[] envelopeFields;
+    /** Every snapshot record built at one instant has the same source block: built once, shared. */
+    private Struct snapshotSource;
+    private long snapshotSourceMs;
 
     /**
      * @param described the table as the catalog describes it; {@code options} selects its columns and key
@@ -87,6 +91,7 @@ public final class TableRecordBuilder {
                 .field("op", Schema.STRING_SCHEMA)
                 .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
                 .build();
+        this.envelopeFields = envelopeSchema.fields().toArray(Field[]::new);
     }
 
     /** The table as records carry it: selected columns only, the configured key. */
@@ -102,7 +107,7 @@ public final class TableRecordBuilder {
     public SourceRecord snapshotRecord(String[] fields, int first, Map<String, ?> partition, Map<String, ?> offset,
                                        long nowMs) {
         Struct row = row(fields, first);
-        return record("r", null, row, key(row), partition, offset, "true", null, null, nowMs, nowMs);
+        return record("r", null, row, key(row), partition, offset, snapshotSource(nowMs), nowMs);
     }
 
     /**
@@ -118,7 +123,7 @@ public final class TableRecordBuilder {
         if (format == ValueFormat.ROW && afterRow == null) {
             return tombstone(key, partition, offset, nowMs);
         }
-        return record(op, beforeRow, afterRow, key, partition, offset, "false", lsn, txId, commitMs, nowMs);
+        return record(op, beforeRow, afterRow, key, partition, offset, streamSource(lsn, txId, commitMs), nowMs);
     }
 
     /** The null-valued record that lets compaction drop a deleted key; {@code keyRow} as in a delete's before. */
@@ -129,7 +134,7 @@ public final class TableRecordBuilder {
     /** A TRUNCATE of the table: op t, no key, no rows. */
     public SourceRecord truncateRecord(Map<String, ?> partition, Map<String, ?> offset, long lsn, long txId,
                                        long commitMs, long nowMs) {
-        return record("t", null, null, null, partition, offset, "false", lsn, txId, commitMs, nowMs);
+        return record("t", null, null, null, partition, offset, streamSource(lsn, txId, commitMs), nowMs);
     }
 
     /** What a column gets for an unchanged TOASTed value: Debezium's placeholder where a string fits. */
@@ -148,11 +153,11 @@ public final class TableRecordBuilder {
             String text = fields[first + i];
             Field field = rowFields[i];
             if (text != null) {
-                row.put(field, columnSchemas.value(columns.get(i).type(), field.schema(), text));
+                Structs.set(row, field, columnSchemas.value(columns.get(i).type(), field.schema(), text));
             } else if (!field.schema().isOptional()) {
                 // A NOT NULL column the stream did not send (a delete's key-only old row, an unchanged
                 // TOASTed value): Debezium's fallback, the type's zero value.
-                row.put(field, zero(field.schema()));
+                Structs.set(row, field, zero(field.schema()));
             }
         }
         return row;
@@ -197,37 +202,49 @@ public final class TableRecordBuilder {
         }
         Struct key = new Struct(keySchema);
         for (int k = 0; k < keyIndexes.length; k++) {
-            key.put(keyFields[k], row.get(rowFields[keyIndexes[k]]));
+            Structs.set(key, keyFields[k], row.get(rowFields[keyIndexes[k]]));
         }
         return key;
     }
 
     private SourceRecord record(String op, Struct before, Struct after, Struct key, Map<String, ?> partition,
-                                Map<String, ?> offset, String snapshot, Long lsn, Long txId, long sourceMs, long nowMs) {
+                                Map<String, ?> offset, Struct source, long nowMs) {
         if (format == ValueFormat.ROW) {
             return new SourceRecord(partition, offset, topic, null, keySchema, key, after == null ? null : rowSchema,
                     after, nowMs);
         }
-        Struct source = new Struct(sourceSchema)
-                .put("version", Version.VERSION)
-                .put("connector", "postgresql")
-                .put("name", serverName)
-                .put("ts_ms", sourceMs)
-                .put("snapshot", snapshot)
-                .put("db", database)
-                .put("schema", table.id().schema())
-                .put("table", table.id().table())
-                .put("lsn", lsn)
-                .put("txId", txId);
-        Struct envelope = new Struct(envelopeSchema)
-                .put("before", before)
-                .put("after", after)
-                .put("source", source)
-                .put("op", op)
-                .put("ts_ms", nowMs);
+        Struct envelope = new Struct(envelopeSchema);
+        Structs.set(envelope, envelopeFields[0], before);
+        Structs.set(envelope, envelopeFields[1], after);
+        Structs.set(envelope, envelopeFields[2], source);
+        Structs.set(envelope, envelopeFields[3], op);
+        Structs.set(envelope, envelopeFields[4], nowMs);
         // A truncate has no key: no key schema either, or converters reject the null.
         return new SourceRecord(partition, offset, topic, null, key == null ? null : keySchema, key, envelopeSchema,
                 envelope, nowMs);
+    }
+
+    private Struct snapshotSource(long nowMs) {
+        if (snapshotSource == null || snapshotSourceMs != nowMs) {
+            snapshotSource = source("true", null, null, nowMs);
+            snapshotSourceMs = nowMs;
+        }
+        return snapshotSource;
+    }
+
+    private Struct streamSource(long lsn, long txId, long commitMs) {
+        return format == ValueFormat.ROW ? null : source("false", lsn, txId, commitMs);
+    }
+
+    private Struct source(String snapshot, Long lsn, Long txId, long sourceMs) {
+        // In SourceSchema's field order; sequence and xmin stay null.
+        Object[] values = {Version.VERSION, "postgresql", serverName, sourceMs, snapshot, database, null,
+            table.id().schema(), table.id().table(), txId, lsn, null};
+        Struct source = new Struct(sourceSchema);
+        for (Field field : sourceSchema.fields()) {
+            Structs.set(source, field, values[field.index()]);
+        }
+        return source;
     }
 
     private static int indexOf(List<Column> columns, String name) {
