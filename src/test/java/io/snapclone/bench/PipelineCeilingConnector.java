@@ -9,23 +9,25 @@ import io.snapclone.pg.catalog.TableSchema;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
-import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceConnector;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The benchmark's pipeline ceiling: emits records of the same shape and size as snapclone's for
- * pgbench_accounts (built once by the same record builder) as fast as Connect takes them, so that
- * what limits it is the converter, the producer and the broker — the most any connector can reach.
+ * pgbench_accounts and wide, to their topics (built once by the same record builder, then re-sent)
+ * as fast as Connect takes them, so that what limits it is the converter, the producer and the
+ * broker — the most any connector can reach.
  */
 public class PipelineCeilingConnector extends SourceConnector {
     static final String ROWS = "bench.rows";
+    static final String ACCOUNTS = "bench.accounts";
     private Map<String, String> props;
 
     @Override
@@ -65,27 +67,43 @@ public class PipelineCeilingConnector extends SourceConnector {
         return "bench";
     }
 
-    /** One task's share of the rows. */
+    /** One task's share of the rows: the first {@code bench.accounts} rows are accounts rows, the rest wide ones. */
     public static class CeilingTask extends SourceTask {
-        private SourceRecord template;
+        private static final int BATCH = 2048;
+        private List<SourceRecord> accountsBatch;
+        private List<SourceRecord> wideBatch;
         private long next;
         private long last;
-        private Map<String, Object> partition;
+        private long accounts;
 
         @Override
         public void start(Map<String, String> props) {
             next = Long.parseLong(props.get("bench.first"));
             last = Long.parseLong(props.get("bench.last"));
-            TableSchema accounts = new TableSchema(new TableId("public", "pgbench_accounts"), List.of(
+            accounts = Long.parseLong(props.get(ACCOUNTS));
+            String prefix = props.get("topic.prefix");
+            accountsBatch = batchOf(new TableSchema(new TableId("public", "pgbench_accounts"), List.of(
                     new Column("aid", ColumnType.of(23, "integer", -1), false),
                     new Column("bid", ColumnType.of(23, "integer", -1), true),
                     new Column("abalance", ColumnType.of(23, "integer", -1), true),
-                    new Column("filler", ColumnType.of(1042, "character(84)", 88), true)), List.of("aid"));
-            TableRecordBuilder builder = new TableRecordBuilder(accounts, props.get("topic.prefix"), "bench",
-                    RecordOptions.DEFAULTS);
-            String[] row = {"(1,1)", "1", "1", "0", " ".repeat(84)};
-            partition = new HashMap<>(Map.of("server", props.get("topic.prefix"), "block", 0L));
-            template = builder.snapshotRecord(row, 1, partition, Map.of("rows", 1L, "ctid", "(1,1)"), 0L);
+                    new Column("filler", ColumnType.of(1042, "character(84)", 88), true)), List.of("aid")),
+                    prefix, "(1,1)", "1", "1", "0", " ".repeat(84));
+            wideBatch = batchOf(new TableSchema(new TableId("public", "wide"), List.of(
+                    new Column("id", ColumnType.of(20, "bigint", -1), false),
+                    new Column("amount", ColumnType.of(1700, "numeric(18,4)", (18 << 16 | 4) + 4), true),
+                    new Column("created", ColumnType.of(1184, "timestamp with time zone", -1), true),
+                    new Column("note", ColumnType.of(25, "text", -1), true),
+                    new Column("doc", ColumnType.of(3802, "jsonb", -1), true)), List.of("id")),
+                    prefix, "(1,1)", "1", "1.2345", "2026-11-22 02:59:00+00", "note ".repeat(20) + "1",
+                    "{\"id\": 1, \"tags\": [\"a\", \"b\"], \"nested\": {\"x\": 1}}");
+        }
+
+        /** Records built once by snapclone's own builder, re-sent as they are: no per-record work at all. */
+        private static List<SourceRecord> batchOf(TableSchema table, String prefix, String... row) {
+            TableRecordBuilder builder = new TableRecordBuilder(table, prefix, "bench", RecordOptions.DEFAULTS);
+            Map<String, Object> partition = new HashMap<>(Map.of("server", prefix, "table", table.id().table()));
+            SourceRecord record = builder.snapshotRecord(row, 1, partition, Map.of("rows", 1L, "ctid", "(1,1)"), 0L);
+            return Collections.nCopies(BATCH, record);
         }
 
         @Override
@@ -93,14 +111,11 @@ public class PipelineCeilingConnector extends SourceConnector {
             if (next >= last) {
                 return null;
             }
-            List<SourceRecord> batch = new ArrayList<>(2048);
-            long now = System.currentTimeMillis();
-            while (next < last && batch.size() < 2048) {
-                Struct key = new Struct(template.keySchema()).put("aid", (int) next);
-                batch.add(new SourceRecord(partition, Map.of("rows", next, "ctid", "(1,1)"), template.topic(), null,
-                        template.keySchema(), key, template.valueSchema(), template.value(), now));
-                next++;
-            }
+            // Accounts rows first, then wide ones; a batch never straddles the two.
+            long end = Math.min(last, next < accounts ? Math.min(accounts, next + BATCH) : next + BATCH);
+            List<SourceRecord> batch = new ArrayList<>((next < accounts ? accountsBatch : wideBatch).subList(0,
+                    (int) (end - next)));
+            next = end;
             return batch;
         }
 

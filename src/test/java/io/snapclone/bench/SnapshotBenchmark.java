@@ -1,9 +1,9 @@
 package io.snapclone.bench;
 
+import io.snapclone.testing.InMemorySchemaResolver;
 import io.snapclone.testing.TestingConnect;
 import io.snapclone.testing.TestingPostgres;
 
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 
@@ -39,33 +39,73 @@ class SnapshotBenchmark {
     private static final long ACCOUNTS = DATA.accounts();
     private static final long WIDE = DATA.wide();
 
+    /** Producer settings of the tuned runs; -Dbench.tuned=key=value,... to try others. */
+    private static final String TUNED = System.getProperty("bench.tuned", "batch.size=262144,linger.ms=20");
+    /** The worker's default: JsonConverter without schemas, the producer's defaults. */
+    private static final String BASELINE = "JSON without schemas";
+
     private final TestingPostgres postgres = TestingPostgres.shared();
     private final TestingConnect connect = TestingConnect.shared();
-    private final Map<String, List<Double>> results = new LinkedHashMap<>();
+    /** variant (converter and producer settings) → contender → rows/s of each round. */
+    private final Map<String, Map<String, List<Double>>> results = new LinkedHashMap<>();
+    /** Bytes per row in Kafka of the baseline's contenders, for MB/s. */
+    private final Map<String, Double> bytesPerRow = new HashMap<>();
     private String db;
-    private int run;
+    private LoadRuns runs;
 
     @Test
     void run() throws Exception {
         db = postgres.createDatabase("bench");
         long bytes = DATA.load(postgres, db);
+        runs = new LoadRuns(postgres, connect, db, DATA);
         say(String.format("data: pgbench_accounts %,d rows + wide %,d rows (%,d MB on disk); %d rounds",
                 ACCOUNTS, WIDE, bytes >> 20, ROUNDS));
         // Round 0 warms the JIT, the broker and the worker up; its numbers are not kept.
-        say("warm-up: " + String.format("%,.0f / %,.0f / %,.0f rows/s", ceiling(4), snapclone(2), debezium(Map.of())));
+        say("warm-up: " + String.format("%,.0f / %,.0f / %,.0f rows/s", runs.ceiling(4, Map.of()).rowsPerSecond(),
+                runs.snapclone(2, Map.of()).rowsPerSecond(), runs.debezium(Map.of()).rowsPerSecond()));
         for (int round = 1; round <= ROUNDS; round++) {
-            record("PostgreSQL COPY, 1 session", copyCeiling(1));
-            record("PostgreSQL COPY, 4 sessions", copyCeiling(4));
-            record("pipeline ceiling, 1 task", ceiling(1));
-            record("pipeline ceiling, 4 tasks", ceiling(4));
+            record(BASELINE, "PostgreSQL COPY, 1 session", copyCeiling(1));
+            record(BASELINE, "PostgreSQL COPY, 4 sessions", copyCeiling(4));
+            record(BASELINE, "pipeline ceiling, 1 task", runs.ceiling(1, Map.of()));
+            record(BASELINE, "pipeline ceiling, 4 tasks", runs.ceiling(4, Map.of()));
             for (int tasks : new int[] {1, 2, 4}) {
-                record("snapclone, tasks.max=" + tasks, snapclone(tasks));
+                record(BASELINE, "snapclone, tasks.max=" + tasks, runs.snapclone(tasks, Map.of()));
             }
-            record("Debezium 3.7, defaults", debezium(Map.of()));
-            record("Debezium 3.7, snapshot.max.threads=4", debezium(Map.of("snapshot.max.threads", "4")));
+            record(BASELINE, "Debezium 3.7, defaults", runs.debezium(Map.of()));
+            record(BASELINE, "Debezium 3.7, snapshot.max.threads=4", runs.debezium(Map.of("snapshot.max.threads", "4")));
+            for (Map.Entry<String, Map<String, String>> variant : variants().entrySet()) {
+                record(variant.getKey(), "pipeline ceiling, 1 task", runs.ceiling(1, variant.getValue()));
+                record(variant.getKey(), "snapclone, tasks.max=1", runs.snapclone(1, variant.getValue()));
+                record(variant.getKey(), "Debezium 3.7, defaults", runs.debezium(variant.getValue()));
+            }
             say("round " + round + " done");
         }
         report();
+    }
+
+    /** Connector-level converter and producer settings, the same for every contender of a variant. */
+    private static Map<String, Map<String, String>> variants() {
+        Map<String, String> jsonWithSchemas = new HashMap<>();
+        Map<String, String> avro = new HashMap<>();
+        for (String side : List.of("key", "value")) {
+            jsonWithSchemas.put(side + ".converter", "org.apache.kafka.connect.json.JsonConverter");
+            jsonWithSchemas.put(side + ".converter.schemas.enable", "true");
+            jsonWithSchemas.put(side + ".converter.decimal.format", "NUMERIC");
+            avro.put(side + ".converter", "io.apicurio.registry.utils.converter.AvroConverter");
+            avro.put(side + ".converter.apicurio.registry.schema-resolver", InMemorySchemaResolver.class.getName());
+            avro.put(side + ".converter.apicurio.registry.headers.enabled", "false");
+            avro.put(side + ".converter.apicurio.registry.as-confluent", "true");
+        }
+        Map<String, String> tuned = new HashMap<>();
+        for (String setting : TUNED.split(",")) {
+            String[] keyValue = setting.split("=", 2);
+            tuned.put("producer.override." + keyValue[0].trim(), keyValue[1].trim());
+        }
+        Map<String, Map<String, String>> variants = new LinkedHashMap<>();
+        variants.put("JSON with schemas", jsonWithSchemas);
+        variants.put("Avro (Apicurio converter, in-memory registry)", avro);
+        variants.put("JSON without schemas, producer " + TUNED, tuned);
+        return variants;
     }
 
     /** What PostgreSQL alone can send: COPY of both tables to nowhere, in {@code sessions} ctid slices. */
@@ -102,105 +142,60 @@ class SnapshotBenchmark {
         return (ACCOUNTS + WIDE) / ((System.nanoTime() - start) / 1e9);
     }
 
-    private double snapclone(int tasks) throws Exception {
-        String prefix = "sc" + (++run);
-        Map<String, String> config = TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), prefix, tasks,
-                Map.of("table.include.list", BenchData.TABLES));
-        return timeRun(prefix, config, ACCOUNTS + WIDE);
-    }
-
-    private double ceiling(int tasks) throws Exception {
-        String prefix = "ceil" + (++run);
-        Map<String, String> config = TestingConnect.baseConnectorConfig(prefix, tasks);
-        config.put("connector.class", PipelineCeilingConnector.class.getName());
-        config.put(PipelineCeilingConnector.ROWS, Long.toString(ACCOUNTS + WIDE));
-        return timeRun(prefix, config, ACCOUNTS + WIDE);
-    }
-
-    private double debezium(Map<String, String> overrides) throws Exception {
-        String prefix = "dbz" + (++run);
-        Map<String, String> config = TestingConnect.baseConnectorConfig(prefix, 1);
-        config.putAll(postgres.superuserConnectorConfig(db));
-        config.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
-        config.put("plugin.name", "pgoutput");
-        config.put("slot.name", prefix);
-        config.put("publication.name", prefix);
-        config.put("publication.autocreate.mode", "filtered");
-        config.put("snapshot.mode", "initial_only");
-        config.put("table.include.list", BenchData.TABLES);
-        config.putAll(overrides);
-        double rate = timeRun(prefix, config, ACCOUNTS + WIDE);
-        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
-            statement.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
-                    + "WHERE slot_name = '" + prefix + "' AND NOT active");
-            statement.execute("DROP PUBLICATION IF EXISTS " + prefix);
+    private void record(String variant, String contender, LoadRuns.Result result) {
+        if (variant.equals(BASELINE)) {
+            bytesPerRow.put(contender, result.bytesPerRow());
         }
-        return rate;
+        record(variant, contender, result.rowsPerSecond());
     }
 
-    /** Rows per second from PUT /connectors/.../config until every row is in the topics. */
-    private double timeRun(String prefix, Map<String, String> config, long rows) throws Exception {
-        List<TopicPartition> topics = List.of(new TopicPartition(prefix + ".public.pgbench_accounts", 0),
-                new TopicPartition(prefix + ".public.wide", 0));
-        long start = System.nanoTime();
-        connect.deploy(prefix, config);
-        long deadline = start + 30L * 60 * 1_000_000_000L;
-        while (inKafka(topics) < rows) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(prefix + ": timed out with " + inKafka(topics) + " of " + rows + " rows");
-            }
-            Thread.sleep(50);
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        connect.delete(prefix);
-        for (TopicPartition topic : topics) {
-            if (exists(topic.topic())) {
-                connect.cluster().kafka().deleteTopic(topic.topic());
-            }
-        }
-        return rows / seconds;
+    private void record(String variant, String contender, double rowsPerSecond) {
+        results.computeIfAbsent(variant, k -> new LinkedHashMap<>()).computeIfAbsent(contender, k -> new ArrayList<>())
+                .add(rowsPerSecond);
+        say(String.format("%-40s %-40s %,12.0f rows/s", variant, contender, rowsPerSecond));
     }
 
-    private long inKafka(List<TopicPartition> topics) throws Exception {
-        long total = 0;
-        for (TopicPartition topic : topics) {
-            if (exists(topic.topic())) {
-                total += connect.cluster().kafka().endOffset(topic);
-            }
-        }
-        return total;
-    }
-
-    private boolean exists(String topic) {
-        return connect.cluster().kafka().describeTopics(topic).get(topic).isPresent();
-    }
-
-
-    private void record(String contender, double rowsPerSecond) {
-        results.computeIfAbsent(contender, k -> new ArrayList<>()).add(rowsPerSecond);
-        say(String.format("%-40s %,12.0f rows/s", contender, rowsPerSecond));
+    private static double median(List<Double> rates) {
+        return rates.stream().sorted().toList().get(rates.size() / 2);
     }
 
     private void report() throws Exception {
+        Map<String, List<Double>> baseline = results.get(BASELINE);
         Map<String, Double> medians = new LinkedHashMap<>();
-        results.forEach((contender, rates) -> medians.put(contender, rates.stream().sorted().toList().get(rates.size() / 2)));
+        baseline.forEach((contender, rates) -> medians.put(contender, median(rates)));
         double debezium = medians.get("Debezium 3.7, defaults");
         // The ceiling is the better of its two runs: more tasks can help or hurt on few cores.
         double pipeline = Math.max(medians.get("pipeline ceiling, 1 task"), medians.get("pipeline ceiling, 4 tasks"));
         double copy = medians.get("PostgreSQL COPY, 4 sessions");
-        StringBuilder table = new StringBuilder("| contender | rows/s (median of " + ROUNDS + ") | all rounds | "
-                + "× Debezium defaults | ÷ pipeline ceiling (best) | ÷ COPY, 4 sessions |\n|---|---:|---|---:|---:|---:|\n");
-        medians.forEach((contender, median) -> table.append(String.format("| %s | %,.0f | %s | %.2f | %.0f%% | %.0f%% |%n",
-                contender, median, results.get(contender).stream().map(r -> String.format("%,.0f", r)).toList(),
-                median / debezium, 100 * median / pipeline, 100 * median / copy)));
+        StringBuilder table = new StringBuilder("| contender | rows/s (median of " + ROUNDS + ") | MB/s into Kafka | "
+                + "all rounds | × Debezium defaults | ÷ pipeline ceiling (best) | ÷ COPY, 4 sessions |\n"
+                + "|---|---:|---:|---|---:|---:|---:|\n");
+        medians.forEach((contender, median) -> table.append(String.format("| %s | %,.0f | %s | %s | %.2f | %.0f%% | %.0f%% |%n",
+                contender, median, bytesPerRow.containsKey(contender)
+                        ? String.format("%.1f", median * bytesPerRow.get(contender) / 1e6) : "—",
+                rounds(baseline.get(contender)), median / debezium, 100 * median / pipeline, 100 * median / copy)));
+        StringBuilder variants = new StringBuilder("| converter / producer | pipeline ceiling, 1 task | snapclone, 1 task "
+                + "| Debezium 3.7 | snapclone ÷ ceiling | snapclone × Debezium |\n|---|---:|---:|---:|---:|---:|\n");
+        results.forEach((variant, contenders) -> {
+            double ceiling = median(contenders.get("pipeline ceiling, 1 task"));
+            double snapclone = median(contenders.get("snapclone, tasks.max=1"));
+            double dbz = median(contenders.get("Debezium 3.7, defaults"));
+            variants.append(String.format("| %s | %,.0f %s | %,.0f %s | %,.0f %s | %.0f%% | %.2f |%n", variant,
+                    ceiling, rounds(contenders.get("pipeline ceiling, 1 task")), snapclone,
+                    rounds(contenders.get("snapclone, tasks.max=1")), dbz, rounds(contenders.get("Debezium 3.7, defaults")),
+                    100 * snapclone / ceiling, snapclone / dbz));
+        });
         long heapPeak = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
                 .map(MemoryPoolMXBean::getPeakUsage).mapToLong(u -> u.getUsed()).max().orElse(0);
         String rss = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM"))
                 .findFirst().orElse("VmHWM: ?").replaceAll("\\s+", " ");
         String text = String.format("Data: pgbench_accounts %,d rows and wide (numeric, timestamptz, text, jsonb) %,d rows; "
-                + "JsonConverter without schemas; one worker, broker and PostgreSQL in one JVM/machine; "
-                + "%d cores.%n%n%s%nPeak of the largest heap pool: %d MB; process peak RSS (%s).%n",
-                ACCOUNTS, WIDE, Runtime.getRuntime().availableProcessors(), table, heapPeak >> 20, rss);
+                + "one worker, broker and PostgreSQL in one JVM/machine; %d cores. MB/s: the topics' log size on the "
+                + "broker (record batches, uncompressed) over the run's time.%n%n"
+                + "### %s, producer defaults%n%n%s%n### Converters and producer settings (rows/s, median and rounds)%n%n%s%n"
+                + "Peak of the largest heap pool: %d MB; process peak RSS (%s).%n",
+                ACCOUNTS, WIDE, Runtime.getRuntime().availableProcessors(), BASELINE, table, variants,
+                heapPeak >> 20, rss);
         Path out = Path.of("target/benchmark");
         Files.createDirectories(out);
         Files.writeString(out.resolve("results.md"), text);
@@ -209,4 +204,7 @@ class SnapshotBenchmark {
         say("written: target/benchmark/results.md and target/benchmark/benchmark.png");
     }
 
+    private static List<String> rounds(List<Double> rates) {
+        return rates.stream().map(r -> String.format("%,.0f", r)).toList();
+    }
 }
