@@ -40,7 +40,8 @@ import java.util.concurrent.TimeUnit;
 public class SnapcloneSourceTask extends SourceTask {
     private static final Logger log = LoggerFactory.getLogger(SnapcloneSourceTask.class);
     private static final long IDLE_WAIT_MS = 1000;
-    private static final long STREAM_IDLE_WAIT_MS = 50;
+    /** How long an idle stream waits before looking again: most of an idle-to-busy change's latency. */
+    private static final long STREAM_IDLE_WAIT_MS = 10;
     private static final long LOCK_WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final CountDownLatch stopped = new CountDownLatch(1);

@@ -39,8 +39,9 @@ class SnapshotBenchmark {
     private static final long ACCOUNTS = DATA.accounts();
     private static final long WIDE = DATA.wide();
 
-    /** Producer settings of the tuned runs; -Dbench.tuned=key=value,... to try others. */
-    private static final String TUNED = System.getProperty("bench.tuned", "batch.size=262144,linger.ms=20");
+    /** Producer settings of the tuned runs, one run per ;-separated set: -Dbench.tuned=key=value,...;... */
+    private static final String TUNED = System.getProperty("bench.tuned",
+            "batch.size=262144,linger.ms=20;batch.size=262144,linger.ms=20,compression.type=lz4");
     /** The worker's default: JsonConverter without schemas, the producer's defaults. */
     private static final String BASELINE = "JSON without schemas";
 
@@ -96,15 +97,17 @@ class SnapshotBenchmark {
             avro.put(side + ".converter.apicurio.registry.headers.enabled", "false");
             avro.put(side + ".converter.apicurio.registry.as-confluent", "true");
         }
-        Map<String, String> tuned = new HashMap<>();
-        for (String setting : TUNED.split(",")) {
-            String[] keyValue = setting.split("=", 2);
-            tuned.put("producer.override." + keyValue[0].trim(), keyValue[1].trim());
-        }
         Map<String, Map<String, String>> variants = new LinkedHashMap<>();
         variants.put("JSON with schemas", jsonWithSchemas);
         variants.put("Avro (Apicurio converter, in-memory registry)", avro);
-        variants.put("JSON without schemas, producer " + TUNED, tuned);
+        for (String settings : TUNED.split(";")) {
+            Map<String, String> tuned = new HashMap<>();
+            for (String setting : settings.split(",")) {
+                String[] keyValue = setting.split("=", 2);
+                tuned.put("producer.override." + keyValue[0].trim(), keyValue[1].trim());
+            }
+            variants.put(BASELINE + ", producer " + settings, tuned);
+        }
         return variants;
     }
 
