@@ -106,11 +106,12 @@ final class SnapshotCoordinator implements AutoCloseable {
         Map<TableId, TableState> states = tableStates(allTables);
         List<ChunkPlanner.SizedChunk> chunks = new ArrayList<>();
         long totalBytes = tables.stream().mapToLong(TableInfo::sizeBytes).sum();
-        ChunkPlanner planner = ChunkPlanner.forLoad(config.chunkSizeBytes(), blockSize, totalBytes, maxTasks);
-        if (planner.chunkSizeBytes() > config.chunkSizeBytes()) {
-            log.info("Connector {}: {} MB to read: chunks of {} MB instead of {} (at most {} chunks per task)",
-                    connectorName, totalBytes >> 20, planner.chunkSizeBytes() >> 20, config.chunkSizeBytes() >> 20,
-                    ChunkPlanner.MAX_CHUNKS_PER_TASK);
+        ChunkPlanner planner = ChunkPlanner.forLoad(config.chunkSizeBytes(), config.chunkSizeSet(), blockSize,
+                totalBytes, maxTasks);
+        if (planner.chunkSizeBytes() != config.chunkSizeBytes()) {
+            log.info("Connector {}: {} MB to read over {} tasks: chunks of {} MB instead of {} (at least {}, at most {} "
+                    + "chunks per task)", connectorName, totalBytes >> 20, maxTasks, planner.chunkSizeBytes() >> 20,
+                    config.chunkSizeBytes() >> 20, ChunkPlanner.MIN_CHUNKS_PER_TASK, ChunkPlanner.MAX_CHUNKS_PER_TASK);
         }
         List<TableId> unfinished = new ArrayList<>();
         for (TableInfo table : tables) {

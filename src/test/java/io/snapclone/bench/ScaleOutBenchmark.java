@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import static io.snapclone.bench.BenchData.ROUNDS;
 import static io.snapclone.bench.BenchData.say;
 
 /**
@@ -25,6 +24,8 @@ import static io.snapclone.bench.BenchData.say;
  */
 class ScaleOutBenchmark {
     private static final BenchData DATA = new BenchData(BenchData.SCALE);
+    /** One round by default: this shows where tasks run; rates are SnapshotBenchmark's business. */
+    private static final int ROUNDS = Integer.getInteger("bench.scaleout.rounds", 1);
     private static TestingConnect connect;
 
     private final TestingPostgres postgres = TestingPostgres.shared();

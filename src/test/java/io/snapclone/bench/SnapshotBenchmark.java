@@ -40,8 +40,7 @@ class SnapshotBenchmark {
     private static final long WIDE = DATA.wide();
 
     /** Producer settings of the tuned runs, one run per ;-separated set: -Dbench.tuned=key=value,...;... */
-    private static final String TUNED = System.getProperty("bench.tuned",
-            "batch.size=262144,linger.ms=20;batch.size=262144,linger.ms=20,compression.type=lz4");
+    private static final String TUNED = System.getProperty("bench.tuned", "batch.size=262144,linger.ms=20,compression.type=lz4");
     /** The worker's default: JsonConverter without schemas, the producer's defaults. */
     private static final String BASELINE = "JSON without schemas";
 

@@ -40,7 +40,8 @@ class SnapshotResumeIT {
         int rows = 300_000;
         String db = postgres.createDatabase();
         postgres.createTable(db, "public.one_chunk", rows);
-        connect.deploy("midchunk", TestingConnect.connectorConfig(postgres.connectorConfig(db), "mid", 1, Map.of("max.batch.size", "200")));
+        connect.deploy("midchunk", TestingConnect.connectorConfig(postgres.connectorConfig(db), "mid", 1,
+                Map.of("max.batch.size", "200", "snapshot.chunk.size", Long.toString(1L << 30))));
         long committed = Poll.until(Duration.ofSeconds(120), "40% of the chunk's rows committed", () -> {
             long sent = committedRows("midchunk", "one_chunk");
             return sent >= rows * 4L / 10 ? sent : null;

@@ -124,7 +124,9 @@ public class SnapcloneConfig extends AbstractConfig {
 
     public static final String CHUNK_SIZE_CONFIG = "snapshot.chunk.size";
     private static final String CHUNK_SIZE_DOC = "Tables larger than this many bytes on disk are split "
-            + "into ctid block ranges of about this size, read in parallel by the tasks.";
+            + "into ctid block ranges of about this size, read in parallel by the tasks. Unless this key is set, "
+            + "chunks are made smaller (down to 8 MB) where that is needed to give every task at least 4. Chunks "
+            + "are made larger where there would be more than 64 per task.";
     public static final long CHUNK_SIZE_DEFAULT = 256L * 1024 * 1024;
 
     public static final String MAX_BATCH_SIZE_CONFIG = "max.batch.size";
@@ -360,6 +362,11 @@ public class SnapcloneConfig extends AbstractConfig {
 
     public long chunkSizeBytes() {
         return getLong(CHUNK_SIZE_CONFIG);
+    }
+
+    /** Whether the user chose the chunk size (else the planner may cut chunks smaller to balance tasks). */
+    public boolean chunkSizeSet() {
+        return originals().containsKey(CHUNK_SIZE_CONFIG);
     }
 
     public int maxBatchSize() {

@@ -15,6 +15,14 @@ public final class ChunkPlanner {
      * list them) stay small: beyond this many per task, chunks grow instead.
      */
     public static final int MAX_CHUNKS_PER_TASK = 64;
+    /**
+     * Chunks per task a load is cut into at least (chunks smaller than configured if need be), so
+     * that tables below {@code snapshot.chunk.size} still keep every task busy and the dealing
+     * evens out.
+     */
+    public static final int MIN_CHUNKS_PER_TASK = 4;
+    /** The smallest chunk that balancing makes: below it, a chunk's fixed costs (a COPY, a lock, an offset) show. */
+    public static final long MIN_BALANCING_CHUNK_BYTES = 8L << 20;
 
     private final long chunkSizeBytes;
     private final int blockSize;
@@ -31,12 +39,20 @@ public final class ChunkPlanner {
     }
 
     /**
-     * A planner whose chunks are about {@code chunkSizeBytes}, or larger when that would make more
-     * than {@link #MAX_CHUNKS_PER_TASK} chunks per task for {@code totalBytes}.
+     * A planner for {@code totalBytes} over {@code tasks}: chunks of about {@code chunkSizeBytes};
+     * unless {@code sizeFixed}, smaller where that gives fewer than {@link #MIN_CHUNKS_PER_TASK} per
+     * task (but not below {@link #MIN_BALANCING_CHUNK_BYTES}); larger where it would make more than
+     * {@link #MAX_CHUNKS_PER_TASK} per task.
      */
-    public static ChunkPlanner forLoad(long chunkSizeBytes, int blockSize, long totalBytes, int tasks) {
-        long cap = (totalBytes + (long) MAX_CHUNKS_PER_TASK * tasks - 1) / ((long) MAX_CHUNKS_PER_TASK * tasks);
-        return new ChunkPlanner(Math.max(chunkSizeBytes, cap), blockSize);
+    public static ChunkPlanner forLoad(long chunkSizeBytes, boolean sizeFixed, int blockSize, long totalBytes,
+                                       int tasks) {
+        long size = chunkSizeBytes;
+        if (!sizeFixed) {
+            long balanced = ceilDiv(totalBytes, (long) MIN_CHUNKS_PER_TASK * tasks);
+            size = Math.min(size, Math.max(MIN_BALANCING_CHUNK_BYTES, balanced));
+        }
+        long cap = ceilDiv(totalBytes, (long) MAX_CHUNKS_PER_TASK * tasks);
+        return new ChunkPlanner(Math.max(size, Math.max(cap, blockSize)), blockSize);
     }
 
     public long chunkSizeBytes() {

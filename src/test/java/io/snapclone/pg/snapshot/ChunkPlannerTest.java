@@ -201,12 +201,26 @@ class ChunkPlannerTest {
     @Test
     void aHugeLoadGetsLargerChunksSoThatTaskConfigsStaySmall() {
         long tenTerabytes = 10L << 40;
-        ChunkPlanner planner = ChunkPlanner.forLoad(256L << 20, 8192, tenTerabytes, 4);
+        ChunkPlanner planner = ChunkPlanner.forLoad(256L << 20, true, 8192, tenTerabytes, 4);
         List<ChunkPlanner.SizedChunk> chunks = planner.split(new ChunkPlanner.Remaining(
                 new io.snapclone.pg.TableId("public", "huge"), 0, tenTerabytes));
         assertTrue(chunks.size() <= ChunkPlanner.MAX_CHUNKS_PER_TASK * 4, chunks.size() + " chunks");
         assertTrue(chunks.size() >= ChunkPlanner.MAX_CHUNKS_PER_TASK * 4 - 1, chunks.size() + " chunks");
-        assertEquals(256L << 20, ChunkPlanner.forLoad(256L << 20, 8192, 1L << 30, 4).chunkSizeBytes(),
-                "a small load keeps the configured size");
+        assertEquals(256L << 20, ChunkPlanner.forLoad(256L << 20, false, 8192, 16L << 30, 4).chunkSizeBytes(),
+                "a load of 16 configured chunks per task keeps the configured size");
+    }
+
+    @Test
+    void aLoadBelowFourChunksPerTaskIsCutSmallerSoEveryTaskHasWork() {
+        // 88 MB over 2 tasks: 8 chunks of 11 MB rather than one 256 MB chunk for one task.
+        ChunkPlanner planner = ChunkPlanner.forLoad(256L << 20, false, 8192, 88L << 20, 2);
+        assertEquals(11L << 20, planner.chunkSizeBytes());
+        assertEquals(8, planner.split(new ChunkPlanner.Remaining(new TableId("s", "t"), 0, 88L << 20)).size());
+        assertEquals(ChunkPlanner.MIN_BALANCING_CHUNK_BYTES, ChunkPlanner.forLoad(256L << 20, false, 8192, 20L << 20, 4)
+                .chunkSizeBytes(), "but not below the balancing floor");
+        assertEquals(1L << 20, ChunkPlanner.forLoad(1L << 20, false, 8192, 88L << 20, 2).chunkSizeBytes(),
+                "a configured size below that is the user's choice");
+        assertEquals(256L << 20, ChunkPlanner.forLoad(256L << 20, true, 8192, 88L << 20, 2).chunkSizeBytes(),
+                "as is a size set explicitly");
     }
 }
