@@ -39,10 +39,17 @@ class SnapshotBenchmark {
     private static final long ACCOUNTS = DATA.accounts();
     private static final long WIDE = DATA.wide();
 
+    /**
+     * The converter and producer variants run on a smaller copy of the data set (the slow converters
+     * take 5× as long per row): their table compares contenders within a variant.
+     */
+    private static final BenchData VARIANT_DATA = new BenchData(Integer.getInteger("bench.variants.scale",
+            Math.max(1, BenchData.SCALE / 5)));
     /** Producer settings of the tuned runs, one run per ;-separated set: -Dbench.tuned=key=value,...;... */
     private static final String TUNED = System.getProperty("bench.tuned", "batch.size=262144,linger.ms=20,compression.type=lz4");
     /** The worker's default: JsonConverter without schemas, the producer's defaults. */
     private static final String BASELINE = "JSON without schemas";
+    private static final String VARIANT_BASELINE = BASELINE + " (as above)";
 
     private final TestingPostgres postgres = TestingPostgres.shared();
     private final TestingConnect connect = TestingConnect.shared();
@@ -52,12 +59,16 @@ class SnapshotBenchmark {
     private final Map<String, Double> bytesPerRow = new HashMap<>();
     private String db;
     private LoadRuns runs;
+    private LoadRuns variantRuns;
 
     @Test
     void run() throws Exception {
         db = postgres.createDatabase("bench");
         long bytes = DATA.load(postgres, db);
         runs = new LoadRuns(postgres, connect, db, DATA);
+        String variantDb = postgres.createDatabase("bench_variants");
+        VARIANT_DATA.load(postgres, variantDb);
+        variantRuns = new LoadRuns(postgres, connect, variantDb, VARIANT_DATA);
         say(String.format("data: pgbench_accounts %,d rows + wide %,d rows (%,d MB on disk); %d rounds",
                 ACCOUNTS, WIDE, bytes >> 20, ROUNDS));
         // Round 0 warms the JIT, the broker and the worker up; its numbers are not kept.
@@ -74,9 +85,9 @@ class SnapshotBenchmark {
             record(BASELINE, "Debezium 3.7, defaults", runs.debezium(Map.of()));
             record(BASELINE, "Debezium 3.7, snapshot.max.threads=4", runs.debezium(Map.of("snapshot.max.threads", "4")));
             for (Map.Entry<String, Map<String, String>> variant : variants().entrySet()) {
-                record(variant.getKey(), "pipeline ceiling, 1 task", runs.ceiling(1, variant.getValue()));
-                record(variant.getKey(), "snapclone, tasks.max=1", runs.snapclone(1, variant.getValue()));
-                record(variant.getKey(), "Debezium 3.7, defaults", runs.debezium(variant.getValue()));
+                record(variant.getKey(), "pipeline ceiling, 1 task", variantRuns.ceiling(1, variant.getValue()));
+                record(variant.getKey(), "snapclone, tasks.max=1", variantRuns.snapclone(1, variant.getValue()));
+                record(variant.getKey(), "Debezium 3.7, defaults", variantRuns.debezium(variant.getValue()));
             }
             say("round " + round + " done");
         }
@@ -97,6 +108,7 @@ class SnapshotBenchmark {
             avro.put(side + ".converter.apicurio.registry.as-confluent", "true");
         }
         Map<String, Map<String, String>> variants = new LinkedHashMap<>();
+        variants.put(VARIANT_BASELINE, Map.of());
         variants.put("JSON with schemas", jsonWithSchemas);
         variants.put("Avro (Apicurio converter, in-memory registry)", avro);
         for (String settings : TUNED.split(";")) {
@@ -165,27 +177,35 @@ class SnapshotBenchmark {
         Map<String, List<Double>> baseline = results.get(BASELINE);
         Map<String, Double> medians = new LinkedHashMap<>();
         baseline.forEach((contender, rates) -> medians.put(contender, median(rates)));
-        double debezium = medians.get("Debezium 3.7, defaults");
-        // The ceiling is the better of its two runs: more tasks can help or hurt on few cores.
-        double pipeline = Math.max(medians.get("pipeline ceiling, 1 task"), medians.get("pipeline ceiling, 4 tasks"));
-        double copy = medians.get("PostgreSQL COPY, 4 sessions");
+        List<Double> debezium = baseline.get("Debezium 3.7, defaults");
+        // The ceiling is the better of its two runs in each round: more tasks can help or hurt on few cores.
+        List<Double> ceiling1 = baseline.get("pipeline ceiling, 1 task");
+        List<Double> ceiling4 = baseline.get("pipeline ceiling, 4 tasks");
+        List<Double> pipeline = new ArrayList<>();
+        for (int round = 0; round < ceiling1.size(); round++) {
+            pipeline.add(Math.max(ceiling1.get(round), ceiling4.get(round)));
+        }
+        List<Double> copy = baseline.get("PostgreSQL COPY, 4 sessions");
         StringBuilder table = new StringBuilder("| contender | rows/s (median of " + ROUNDS + ") | MB/s into Kafka | "
                 + "all rounds | × Debezium defaults | ÷ pipeline ceiling (best) | ÷ COPY, 4 sessions |\n"
                 + "|---|---:|---:|---|---:|---:|---:|\n");
         medians.forEach((contender, median) -> table.append(String.format("| %s | %,.0f | %s | %s | %.2f | %.0f%% | %.0f%% |%n",
                 contender, median, bytesPerRow.containsKey(contender)
                         ? String.format("%.1f", median * bytesPerRow.get(contender) / 1e6) : "—",
-                rounds(baseline.get(contender)), median / debezium, 100 * median / pipeline, 100 * median / copy)));
+                rounds(baseline.get(contender)), ratio(baseline.get(contender), debezium),
+                100 * ratio(baseline.get(contender), pipeline), 100 * ratio(baseline.get(contender), copy))));
         StringBuilder variants = new StringBuilder("| converter / producer | pipeline ceiling, 1 task | snapclone, 1 task "
                 + "| Debezium 3.7 | snapclone ÷ ceiling | snapclone × Debezium |\n|---|---:|---:|---:|---:|---:|\n");
         results.forEach((variant, contenders) -> {
-            double ceiling = median(contenders.get("pipeline ceiling, 1 task"));
-            double snapclone = median(contenders.get("snapclone, tasks.max=1"));
-            double dbz = median(contenders.get("Debezium 3.7, defaults"));
+            if (variant.equals(BASELINE)) {
+                return;
+            }
+            List<Double> ceiling = contenders.get("pipeline ceiling, 1 task");
+            List<Double> snapclone = contenders.get("snapclone, tasks.max=1");
+            List<Double> dbz = contenders.get("Debezium 3.7, defaults");
             variants.append(String.format("| %s | %,.0f %s | %,.0f %s | %,.0f %s | %.0f%% | %.2f |%n", variant,
-                    ceiling, rounds(contenders.get("pipeline ceiling, 1 task")), snapclone,
-                    rounds(contenders.get("snapclone, tasks.max=1")), dbz, rounds(contenders.get("Debezium 3.7, defaults")),
-                    100 * snapclone / ceiling, snapclone / dbz));
+                    median(ceiling), rounds(ceiling), median(snapclone), rounds(snapclone), median(dbz), rounds(dbz),
+                    100 * ratio(snapclone, ceiling), ratio(snapclone, dbz)));
         });
         long heapPeak = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
                 .map(MemoryPoolMXBean::getPeakUsage).mapToLong(u -> u.getUsed()).max().orElse(0);
@@ -194,16 +214,28 @@ class SnapshotBenchmark {
         String text = String.format("Data: pgbench_accounts %,d rows and wide (numeric, timestamptz, text, jsonb) %,d rows; "
                 + "one worker, broker and PostgreSQL in one JVM/machine; %d cores. MB/s: the topics' log size on the "
                 + "broker (record batches, uncompressed) over the run's time.%n%n"
-                + "### %s, producer defaults%n%n%s%n### Converters and producer settings (rows/s, median and rounds)%n%n%s%n"
+                + "Ratios are paired: the median over the rounds of each round's own ratio (the machine's speed "
+                + "drifts between rounds more than between neighbouring runs).%n%n"
+                + "### %s, producer defaults%n%n%s%n### Converters and producer settings (rows/s, median and rounds; "
+                + "%,d + %,d rows)%n%n%s%n"
                 + "Peak of the largest heap pool: %d MB; process peak RSS (%s).%n",
-                ACCOUNTS, WIDE, Runtime.getRuntime().availableProcessors(), BASELINE, table, variants,
-                heapPeak >> 20, rss);
+                ACCOUNTS, WIDE, Runtime.getRuntime().availableProcessors(), BASELINE, table,
+                VARIANT_DATA.accounts(), VARIANT_DATA.wide(), variants, heapPeak >> 20, rss);
         Path out = Path.of("target/benchmark");
         Files.createDirectories(out);
         Files.writeString(out.resolve("results.md"), text);
         BarChart.write(medians, out.resolve("benchmark.png"));
         say("\n" + text);
         say("written: target/benchmark/results.md and target/benchmark/benchmark.png");
+    }
+
+    /** The median of the rounds' own ratios {@code a[round] / b[round]}. */
+    private static double ratio(List<Double> a, List<Double> b) {
+        List<Double> ratios = new ArrayList<>();
+        for (int round = 0; round < a.size(); round++) {
+            ratios.add(a.get(round) / b.get(round));
+        }
+        return median(ratios);
     }
 
     private static List<String> rounds(List<Double> rates) {

@@ -57,7 +57,7 @@ class StreamingBenchmark {
     private static final long ACCOUNTS = DATA.accounts();
     private static final long EVENTS = Long.getLong("bench.stream.events", SCALE * 60_000L);
     private static final int TPS = Integer.getInteger("bench.stream.tps", 200);
-    private static final int SECONDS = Integer.getInteger("bench.stream.seconds", 15);
+    private static final int SECONDS = Integer.getInteger("bench.stream.seconds", 10);
     private static final int WARMUP_SECONDS = Integer.getInteger("bench.stream.warmup", 3);
     private static final int WRITERS = Integer.getInteger("bench.stream.writers", 2);
     /** Debezium's reader sleeps poll.interval.ms (default 500) whenever the slot has nothing: a run with it at 50 too. */
