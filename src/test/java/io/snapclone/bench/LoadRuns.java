@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Timed initial loads of the benchmark's data set through a Connect cluster, for each contender:
@@ -27,7 +28,8 @@ final class LoadRuns {
     private final String db;
     private final long rows;
     private final long accounts;
-    private int run;
+    /** Numbers every run in the JVM: a reused connector name would find the old run's offsets and do nothing. */
+    private static final AtomicInteger RUN = new AtomicInteger();
 
     LoadRuns(TestingPostgres postgres, TestingConnect connect, String db, BenchData data) {
         this.postgres = postgres;
@@ -43,7 +45,7 @@ final class LoadRuns {
 
     /** @param pipeline converter and producer settings (connector-level overrides) */
     Result snapclone(int tasks, Map<String, String> pipeline) throws Exception {
-        String prefix = "sc" + (++run);
+        String prefix = "sc" + RUN.incrementAndGet();
         Map<String, String> config = TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), prefix, tasks,
                 pipeline);
         config.put("table.include.list", BenchData.TABLES);
@@ -52,7 +54,7 @@ final class LoadRuns {
 
     /** The pipeline ceiling: {@link PipelineCeilingConnector} emitting as many rows. */
     Result ceiling(int tasks, Map<String, String> pipeline) throws Exception {
-        String prefix = "ceil" + (++run);
+        String prefix = "ceil" + RUN.incrementAndGet();
         Map<String, String> config = TestingConnect.baseConnectorConfig(prefix, tasks);
         config.put("connector.class", PipelineCeilingConnector.class.getName());
         config.put(PipelineCeilingConnector.ROWS, Long.toString(rows));
@@ -63,7 +65,7 @@ final class LoadRuns {
 
     /** @param overrides connector settings: Debezium's own, converters, producer overrides */
     Result debezium(Map<String, String> overrides) throws Exception {
-        String prefix = "dbz" + (++run);
+        String prefix = "dbz" + RUN.incrementAndGet();
         Map<String, String> config = TestingConnect.baseConnectorConfig(prefix, 1);
         config.putAll(postgres.superuserConnectorConfig(db));
         config.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
