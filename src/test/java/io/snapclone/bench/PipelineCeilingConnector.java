@@ -102,7 +102,9 @@ public class PipelineCeilingConnector extends SourceConnector {
         private static List<SourceRecord> batchOf(TableSchema table, String prefix, String... row) {
             TableRecordBuilder builder = new TableRecordBuilder(table, prefix, "bench", RecordOptions.DEFAULTS);
             Map<String, Object> partition = new HashMap<>(Map.of("server", prefix, "table", table.id().table()));
-            SourceRecord record = builder.snapshotRecord(row, 1, partition, Map.of("rows", 1L, "ctid", "(1,1)"), 0L);
+            // A real timestamp: with 0 the broker's time-based retention would see ancient records.
+            SourceRecord record = builder.snapshotRecord(row, 1, partition, Map.of("rows", 1L, "ctid", "(1,1)"),
+                    System.currentTimeMillis());
             return Collections.nCopies(BATCH, record);
         }
 
