@@ -82,24 +82,12 @@ class ConnectorCostBenchmark {
 
     private Cost debezium() throws Exception {
         String prefix = "costdbz" + (++run);
-        Map<String, String> config = new HashMap<>(postgres.superuserConnectorConfig(db));
+        Map<String, String> config = LoadRuns.debeziumSnapshot(postgres, db, prefix);
         config.put("name", prefix);
-        config.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
-        config.put("topic.prefix", prefix);
-        config.put("plugin.name", "pgoutput");
-        config.put("slot.name", prefix);
-        config.put("publication.name", prefix);
-        config.put("publication.autocreate.mode", "filtered");
-        config.put("snapshot.mode", "initial_only");
-        config.put("table.include.list", BenchData.TABLES);
         try {
             return measure(prefix, () -> new Running(List.of(start(newDebeziumTask(), config)), () -> { }));
         } finally {
-            try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
-                statement.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
-                        + "WHERE slot_name = '" + prefix + "' AND NOT active");
-                statement.execute("DROP PUBLICATION IF EXISTS " + prefix);
-            }
+            LoadRuns.dropSlotAndPublication(postgres, db, prefix);
         }
     }
 

@@ -10,6 +10,7 @@ import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -67,22 +68,36 @@ final class LoadRuns {
     Result debezium(Map<String, String> overrides) throws Exception {
         String prefix = "dbz" + RUN.incrementAndGet();
         Map<String, String> config = TestingConnect.baseConnectorConfig(prefix, 1);
-        config.putAll(postgres.superuserConnectorConfig(db));
+        config.putAll(debeziumSnapshot(postgres, db, prefix));
+        config.putAll(overrides);
+        try {
+            return time(prefix, config);
+        } finally {
+            dropSlotAndPublication(postgres, db, prefix);
+        }
+    }
+
+    /** Debezium's PostgreSQL connector loading the data set once ({@code initial_only}) under {@code prefix}. */
+    static Map<String, String> debeziumSnapshot(TestingPostgres postgres, String db, String prefix) {
+        Map<String, String> config = new HashMap<>(postgres.superuserConnectorConfig(db));
         config.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        config.put("topic.prefix", prefix);
         config.put("plugin.name", "pgoutput");
         config.put("slot.name", prefix);
         config.put("publication.name", prefix);
         config.put("publication.autocreate.mode", "filtered");
         config.put("snapshot.mode", "initial_only");
         config.put("table.include.list", BenchData.TABLES);
-        config.putAll(overrides);
-        Result result = time(prefix, config);
+        return config;
+    }
+
+    /** What a Debezium run leaves behind: its slot (once released) and publication. */
+    static void dropSlotAndPublication(TestingPostgres postgres, String db, String name) throws Exception {
         try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
             statement.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
-                    + "WHERE slot_name = '" + prefix + "' AND NOT active");
-            statement.execute("DROP PUBLICATION IF EXISTS " + prefix);
+                    + "WHERE slot_name = '" + name + "' AND NOT active");
+            statement.execute("DROP PUBLICATION IF EXISTS " + name);
         }
-        return result;
     }
 
     private Result time(String prefix, Map<String, String> config) throws Exception {
