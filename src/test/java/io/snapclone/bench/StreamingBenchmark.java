@@ -4,7 +4,6 @@ import io.snapclone.testing.Poll;
 import io.snapclone.testing.TestingConnect;
 import io.snapclone.testing.TestingPostgres;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
