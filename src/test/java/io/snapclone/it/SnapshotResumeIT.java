@@ -170,6 +170,26 @@ class SnapshotResumeIT {
         connect.delete("skewed");
     }
 
+    @Test
+    void aTableSmallerThanTheChunkSizeIsStillSharedByEveryTask() throws Exception {
+        String db = postgres.createDatabase();
+        postgres.createTable(db, "public.mid_sized", 250_000); // about 25 MB, far below the 256 MB default
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        connect.deploy("balanced", TestingConnect.connectorConfig(postgres.connectorConfig(db), "bal", 2, Map.of()));
+        Map<Integer, Long> rowsPerTask = new HashMap<>();
+        Poll.until(Duration.ofSeconds(180), "both tasks to finish their chunks", () -> {
+            for (int task = 0; task < 2; task++) {
+                ObjectName name = SnapshotMetrics.objectName("balanced", task);
+                if (jmx.isRegistered(name) && (Boolean) jmx.getAttribute(name, "SnapshotCompleted")) {
+                    rowsPerTask.put(task, (Long) jmx.getAttribute(name, "TotalRowsScanned"));
+                }
+            }
+            return rowsPerTask.size() == 2;
+        });
+        assertEquals(250_000, rowsPerTask.values().stream().mapToLong(Long::longValue).sum(), rowsPerTask.toString());
+        rowsPerTask.values().forEach(rows -> assertTrue(rows > 0, "every task read a part: " + rowsPerTask));
+        connect.delete("balanced");
+    }
 
     private boolean snapshotCompleted(String prefix) throws Exception {
         return connect.progressEvents(prefix).contains("snapshot.completed");
