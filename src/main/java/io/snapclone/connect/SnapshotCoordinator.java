@@ -109,7 +109,7 @@ final class SnapshotCoordinator implements AutoCloseable {
         ChunkPlanner planner = ChunkPlanner.forLoad(config.chunkSizeBytes(), config.chunkSizeSet(), blockSize,
                 totalBytes, maxTasks);
         if (planner.chunkSizeBytes() != config.chunkSizeBytes()) {
-            log.info("Connector {}: {} MB to read over {} tasks: chunks of {} MB instead of {} (at least {}, at most {} "
+            log.info("Connector {}: {} MB to read with tasks.max={}: chunks of {} MB instead of {} (at least {}, at most {} "
                     + "chunks per task)", connectorName, totalBytes >> 20, maxTasks, planner.chunkSizeBytes() >> 20,
                     config.chunkSizeBytes() >> 20, ChunkPlanner.MIN_CHUNKS_PER_TASK, ChunkPlanner.MAX_CHUNKS_PER_TASK);
         }

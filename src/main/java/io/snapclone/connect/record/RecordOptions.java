@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * How records are shaped: the representation of the types that have more than one (Debezium's
@@ -60,9 +61,13 @@ public record RecordOptions(DecimalMode decimal, TimePrecisionMode time, BinaryM
         return new RecordOptions(decimal, time, binary, interval, hstore, format, selection, fieldNames);
     }
 
-    /** A mode as a config value spells it. */
+    /** A mode; its config value is the constant's name in lower case. */
     public interface Mode {
-        String value();
+        String name();
+
+        default String value() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /** The config values of a mode, in declaration order. */
@@ -82,113 +87,42 @@ public record RecordOptions(DecimalMode decimal, TimePrecisionMode time, BinaryM
 
     /** {@code decimal.handling.mode}: numeric and money. */
     public enum DecimalMode implements Mode {
-        PRECISE("precise"), DOUBLE("double"), STRING("string");
-
-        private final String value;
-
-        DecimalMode(String value) {
-            this.value = value;
-        }
-
-        @Override
-        public String value() {
-            return value;
-        }
+        PRECISE, DOUBLE, STRING
     }
 
     /** {@code time.precision.mode}: date, time and timestamp (the zoned types are strings in every mode). */
     public enum TimePrecisionMode implements Mode {
-        ADAPTIVE("adaptive"), ADAPTIVE_TIME_MICROSECONDS("adaptive_time_microseconds"), CONNECT("connect");
-
-        private final String value;
-
-        TimePrecisionMode(String value) {
-            this.value = value;
-        }
-
-        @Override
-        public String value() {
-            return value;
-        }
+        ADAPTIVE, ADAPTIVE_TIME_MICROSECONDS, CONNECT
     }
 
     /** {@code binary.handling.mode}: bytea. */
     public enum BinaryMode implements Mode {
-        BYTES("bytes"), BASE64("base64"), BASE64_URL_SAFE("base64-url-safe"), HEX("hex");
+        BYTES, BASE64, BASE64_URL_SAFE, HEX;
 
-        private final String value;
-
-        BinaryMode(String value) {
-            this.value = value;
-        }
-
+        /** Debezium spells these with hyphens: {@code base64-url-safe}. */
         @Override
         public String value() {
-            return value;
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 
     /** {@code interval.handling.mode}. */
     public enum IntervalMode implements Mode {
-        NUMERIC("numeric"), STRING("string");
+        NUMERIC, STRING
+    }
 
-        private final String value;
-
-        IntervalMode(String value) {
-            this.value = value;
-        }
-
-        @Override
-        public String value() {
-            return value;
-        }
+    /** Whether column names are made valid Avro field names ({@code [A-Za-z_][A-Za-z0-9_]*}). */
+    public enum FieldNameMode implements Mode {
+        NONE, AVRO
     }
 
     /** {@code hstore.handling.mode}. */
-    /** Whether column names are made valid Avro field names ({@code [A-Za-z_][A-Za-z0-9_]*}). */
-    public enum FieldNameMode implements Mode {
-        NONE("none"), AVRO("avro");
-
-        private final String value;
-
-        FieldNameMode(String value) {
-            this.value = value;
-        }
-
-        @Override
-        public String value() {
-            return value;
-        }
-    }
-
     public enum HstoreMode implements Mode {
-        JSON("json"), MAP("map");
-
-        private final String value;
-
-        HstoreMode(String value) {
-            this.value = value;
-        }
-
-        @Override
-        public String value() {
-            return value;
-        }
+        JSON, MAP
     }
 
     /** {@code record.value.format}: Debezium's envelope, or the row alone. */
     public enum ValueFormat implements Mode {
-        ENVELOPE("envelope"), ROW("row");
-
-        private final String value;
-
-        ValueFormat(String value) {
-            this.value = value;
-        }
-
-        @Override
-        public String value() {
-            return value;
-        }
+        ENVELOPE, ROW
     }
 }
