@@ -6,6 +6,7 @@ import io.snapclone.connect.offset.CompletedRanges;
 import io.snapclone.connect.offset.SnapshotOffsets;
 import io.snapclone.connect.record.ProgressEvents;
 import io.snapclone.connect.record.TableRecordBuilder;
+import io.snapclone.connect.stream.StreamReader;
 import io.snapclone.pg.TableId;
 import io.snapclone.pg.catalog.Catalog;
 import io.snapclone.pg.snapshot.Chunk;

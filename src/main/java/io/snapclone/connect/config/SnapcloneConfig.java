@@ -9,6 +9,7 @@ import io.snapclone.connect.record.RecordOptions.HstoreMode;
 import io.snapclone.connect.record.RecordOptions.IntervalMode;
 import io.snapclone.connect.record.RecordOptions.TimePrecisionMode;
 import io.snapclone.connect.record.RecordOptions.ValueFormat;
+import io.snapclone.connect.record.UnavailableValue;
 import io.snapclone.pg.ConnectionSettings;
 import io.snapclone.pg.TableId;
 
@@ -179,6 +180,14 @@ public class SnapcloneConfig extends AbstractConfig {
             + "none: field names are the column names as they are (Debezium's default; JSON only).";
     public static final String FIELD_NAME_ADJUSTMENT_MODE_DEFAULT = FieldNameMode.AVRO.value();
 
+    public static final String UNAVAILABLE_VALUE_PLACEHOLDER_CONFIG = "unavailable.value.placeholder";
+    private static final String UNAVAILABLE_VALUE_PLACEHOLDER_DOC = "What a streamed update carries for a "
+            + "TOASTed value it left unchanged (PostgreSQL does not send it again, except under REPLICA IDENTITY "
+            + "FULL, where the old row's value is used instead). Strings get this text, bytes its UTF-8 bytes, "
+            + "arrays and maps a shape that holds it (docs/streaming.md). Prefix hex: to give the bytes in hex, "
+            + "as in Debezium.";
+    public static final String UNAVAILABLE_VALUE_PLACEHOLDER_DEFAULT = UnavailableValue.DEFAULT;
+
     public static final String RECORD_VALUE_FORMAT_CONFIG = "record.value.format";
     private static final String RECORD_VALUE_FORMAT_DOC = "The record value: envelope (Debezium's before/after/"
             + "source/op/ts_ms envelope) or row (the row struct alone, as Debezium's ExtractNewRecordState "
@@ -270,11 +279,33 @@ public class SnapcloneConfig extends AbstractConfig {
                         Importance.LOW, HSTORE_HANDLING_MODE_DOC, RECORDS_GROUP, ++records, Width.SHORT, "hstore")
                 .define(FIELD_NAME_ADJUSTMENT_MODE_CONFIG, Type.STRING, FIELD_NAME_ADJUSTMENT_MODE_DEFAULT,
                         oneOf(FieldNameMode.class), Importance.LOW, FIELD_NAME_ADJUSTMENT_MODE_DOC, RECORDS_GROUP,
-                        ++records, Width.SHORT, "Field names");
+                        ++records, Width.SHORT, "Field names")
+                .define(UNAVAILABLE_VALUE_PLACEHOLDER_CONFIG, Type.STRING, UNAVAILABLE_VALUE_PLACEHOLDER_DEFAULT,
+                        unavailableValueValidator(), Importance.LOW, UNAVAILABLE_VALUE_PLACEHOLDER_DOC, RECORDS_GROUP,
+                        ++records, Width.MEDIUM, "Unavailable value placeholder");
     }
 
     private static <E extends Enum<E> & RecordOptions.Mode> ConfigDef.Validator oneOf(Class<E> mode) {
         return ConfigDef.ValidString.in(RecordOptions.values(mode).toArray(String[]::new));
+    }
+
+    private static ConfigDef.Validator unavailableValueValidator() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                try {
+                    UnavailableValue.parse(value == null ? "" : (String) value);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name, value, "Give a non-empty placeholder, or hex: followed by an even "
+                            + "number of hex digits (" + e.getMessage() + ")");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "non-empty text, or hex:<hex digits>";
+            }
+        };
     }
 
     private static ConfigDef.Validator keyColumnsValidator() {
@@ -480,7 +511,7 @@ public class SnapcloneConfig extends AbstractConfig {
     public RecordOptions recordOptions() {
         return new RecordOptions(decimalHandlingMode(), timePrecisionMode(), binaryHandlingMode(),
                 intervalHandlingMode(), hstoreHandlingMode(), recordValueFormat(), columnSelection(),
-                fieldNameAdjustmentMode());
+                fieldNameAdjustmentMode(), UnavailableValue.parse(getString(UNAVAILABLE_VALUE_PLACEHOLDER_CONFIG)));
     }
 
     /** What is wrong across keys (each key being valid alone), against the key to change. */

@@ -12,11 +12,12 @@ import java.util.Locale;
  * from the configuration and handed to every {@link TableRecordBuilder}.
  */
 public record RecordOptions(DecimalMode decimal, TimePrecisionMode time, BinaryMode binary, IntervalMode interval,
-                            HstoreMode hstore, ValueFormat format, ColumnSelection columns, FieldNameMode fieldNames) {
+                            HstoreMode hstore, ValueFormat format, ColumnSelection columns, FieldNameMode fieldNames,
+                            UnavailableValue unavailable) {
     /** Debezium's defaults, every column, the envelope. */
     public static final RecordOptions DEFAULTS = new RecordOptions(DecimalMode.PRECISE, TimePrecisionMode.ADAPTIVE,
             BinaryMode.BYTES, IntervalMode.NUMERIC, HstoreMode.JSON, ValueFormat.ENVELOPE, ColumnSelection.ALL,
-            FieldNameMode.AVRO);
+            FieldNameMode.AVRO, UnavailableValue.parse(UnavailableValue.DEFAULT));
 
     public RecordOptions {
         requireNonNull(decimal, "decimal is null");
@@ -27,38 +28,43 @@ public record RecordOptions(DecimalMode decimal, TimePrecisionMode time, BinaryM
         requireNonNull(format, "format is null");
         requireNonNull(columns, "columns is null");
         requireNonNull(fieldNames, "fieldNames is null");
+        requireNonNull(unavailable, "unavailable is null");
     }
 
     public RecordOptions withDecimal(DecimalMode mode) {
-        return new RecordOptions(mode, time, binary, interval, hstore, format, columns, fieldNames);
+        return new RecordOptions(mode, time, binary, interval, hstore, format, columns, fieldNames, unavailable);
     }
 
     public RecordOptions withTime(TimePrecisionMode mode) {
-        return new RecordOptions(decimal, mode, binary, interval, hstore, format, columns, fieldNames);
+        return new RecordOptions(decimal, mode, binary, interval, hstore, format, columns, fieldNames, unavailable);
     }
 
     public RecordOptions withBinary(BinaryMode mode) {
-        return new RecordOptions(decimal, time, mode, interval, hstore, format, columns, fieldNames);
+        return new RecordOptions(decimal, time, mode, interval, hstore, format, columns, fieldNames, unavailable);
     }
 
     public RecordOptions withInterval(IntervalMode mode) {
-        return new RecordOptions(decimal, time, binary, mode, hstore, format, columns, fieldNames);
+        return new RecordOptions(decimal, time, binary, mode, hstore, format, columns, fieldNames, unavailable);
     }
 
     public RecordOptions withHstore(HstoreMode mode) {
-        return new RecordOptions(decimal, time, binary, interval, mode, format, columns, fieldNames);
+        return new RecordOptions(decimal, time, binary, interval, mode, format, columns, fieldNames, unavailable);
     }
 
     public RecordOptions withFormat(ValueFormat mode) {
-        return new RecordOptions(decimal, time, binary, interval, hstore, mode, columns, fieldNames);
+        return new RecordOptions(decimal, time, binary, interval, hstore, mode, columns, fieldNames, unavailable);
     }
 
     public RecordOptions withFieldNames(FieldNameMode mode) {
-        return new RecordOptions(decimal, time, binary, interval, hstore, format, columns, mode);
+        return new RecordOptions(decimal, time, binary, interval, hstore, format, columns, mode, unavailable);
+    }
+
+    public RecordOptions withUnavailable(UnavailableValue value) {
+        return new RecordOptions(decimal, time, binary, interval, hstore, format, columns, fieldNames, value);
     }
 
     public RecordOptions withColumns(ColumnSelection selection) {
-        return new RecordOptions(decimal, time, binary, interval, hstore, format, selection, fieldNames);
+        return new RecordOptions(decimal, time, binary, interval, hstore, format, selection, fieldNames, unavailable);
     }
 
     /** A mode; its config value is the constant's name in lower case. */

@@ -26,14 +26,19 @@ import java.util.Map;
  * what the reader selects.
  */
 public final class TableRecordBuilder {
-    /** Debezium's {@code unavailable.value.placeholder} default, for unchanged TOASTed values. */
-    public static final String UNAVAILABLE_VALUE = "__debezium_unavailable_value";
+    /**
+     * Stands, in the text fields handed to the builder, for an unchanged TOASTed value; compared by
+     * identity, so no column text can be mistaken for it. The record gets the configured placeholder.
+     */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    public static final String UNCHANGED_TOAST = new String("(unchanged TOASTed value)");
 
     private final TableSchema table;
     private final String topic;
     private final String serverName;
     private final String database;
     private final ValueFormat format;
+    private final RecordOptions options;
     private final ColumnSchemas columnSchemas;
     private final Schema keySchema;
     private final Schema rowSchema;
@@ -58,6 +63,7 @@ public final class TableRecordBuilder {
         this.serverName = requireNonNull(topicPrefix, "topicPrefix is null");
         this.database = requireNonNull(database, "database is null");
         this.format = options.format();
+        this.options = options;
         this.columnSchemas = new ColumnSchemas(options);
         this.topic = Names.topic(topicPrefix, table.id());
         String namespace = Names.schemaNamespace(topicPrefix, table.id());
@@ -110,20 +116,30 @@ public final class TableRecordBuilder {
         return record("r", null, row, key(row), partition, offset, snapshotSource(nowMs), nowMs);
     }
 
+    /** Whether records of this table have a key (a primary key, or {@code message.key.columns}). */
+    public boolean hasKey() {
+        return keySchema != null;
+    }
+
+    public ValueFormat format() {
+        return format;
+    }
+
     /**
      * A streamed change: {@code op} is c, u or d; {@code before}/{@code after} hold the columns'
-     * text in table order, or are null when the change has none. The key comes from {@code after},
-     * or for a delete from {@code before}.
+     * text in table order ({@link #UNCHANGED_TOAST} for an unchanged TOASTed value), or are null
+     * when the change has none. The key comes from {@code after}, or for a delete from
+     * {@code before}. In the row format a delete is its key's tombstone.
      */
     public SourceRecord changeRecord(String op, String[] before, String[] after, Map<String, ?> partition,
-                                     Map<String, ?> offset, long lsn, long txId, long commitMs, long nowMs) {
+                                     Map<String, ?> offset, ChangeSource origin, long nowMs) {
         Struct beforeRow = before == null ? null : row(before, 0);
         Struct afterRow = after == null ? null : row(after, 0);
         Struct key = key(afterRow != null ? afterRow : beforeRow);
         if (format == ValueFormat.ROW && afterRow == null) {
             return tombstone(key, partition, offset, nowMs);
         }
-        return record(op, beforeRow, afterRow, key, partition, offset, streamSource(lsn, txId, commitMs), nowMs);
+        return record(op, beforeRow, afterRow, key, partition, offset, streamSource(origin), nowMs);
     }
 
     /** The null-valued record that lets compaction drop a deleted key; {@code keyRow} as in a delete's before. */
@@ -131,15 +147,13 @@ public final class TableRecordBuilder {
         return tombstone(key(row(keyRow, 0)), partition, offset, nowMs);
     }
 
-    /** A TRUNCATE of the table: op t, no key, no rows. */
-    public SourceRecord truncateRecord(Map<String, ?> partition, Map<String, ?> offset, long lsn, long txId,
-                                       long commitMs, long nowMs) {
-        return record("t", null, null, null, partition, offset, streamSource(lsn, txId, commitMs), nowMs);
-    }
-
-    /** What a column gets for an unchanged TOASTed value: Debezium's placeholder where a string fits. */
-    public String unavailableValue(int column) {
-        return rowFields[column].schema().type() == Schema.Type.STRING ? UNAVAILABLE_VALUE : null;
+    /** A TRUNCATE of the table: op t, no key, no rows (envelope format only: a row cannot say it). */
+    public SourceRecord truncateRecord(Map<String, ?> partition, Map<String, ?> offset, ChangeSource origin,
+                                       long nowMs) {
+        if (format == ValueFormat.ROW) {
+            throw new IllegalStateException("the row format has no truncate record");
+        }
+        return record("t", null, null, null, partition, offset, streamSource(origin), nowMs);
     }
 
     private SourceRecord tombstone(Struct key, Map<String, ?> partition, Map<String, ?> offset, long nowMs) {
@@ -152,7 +166,9 @@ public final class TableRecordBuilder {
         for (int i = 0; i < columns.size(); i++) {
             String text = fields[first + i];
             Field field = rowFields[i];
-            if (text != null) {
+            if (text == UNCHANGED_TOAST) {
+                Structs.set(row, field, options.unavailable().of(columns.get(i).type(), field.schema(), options.binary()));
+            } else if (text != null) {
                 Structs.set(row, field, columnSchemas.value(columns.get(i).type(), field.schema(), text));
             } else if (!field.schema().isOptional()) {
                 // A NOT NULL column the stream did not send (a delete's key-only old row, an unchanged
@@ -226,19 +242,20 @@ public final class TableRecordBuilder {
 
     private Struct snapshotSource(long nowMs) {
         if (snapshotSource == null || snapshotSourceMs != nowMs) {
-            snapshotSource = source("true", null, null, nowMs);
+            snapshotSource = source("true", null, null, null, nowMs);
             snapshotSourceMs = nowMs;
         }
         return snapshotSource;
     }
 
-    private Struct streamSource(long lsn, long txId, long commitMs) {
-        return format == ValueFormat.ROW ? null : source("false", lsn, txId, commitMs);
+    private Struct streamSource(ChangeSource origin) {
+        return format == ValueFormat.ROW ? null
+                : source("false", origin.sequence(), origin.lsn(), origin.txId(), origin.commitMs());
     }
 
-    private Struct source(String snapshot, Long lsn, Long txId, long sourceMs) {
-        // In SourceSchema's field order; sequence and xmin stay null.
-        Object[] values = {Version.VERSION, "postgresql", serverName, sourceMs, snapshot, database, null,
+    private Struct source(String snapshot, String sequence, Long lsn, Long txId, long sourceMs) {
+        // In SourceSchema's field order; xmin stays null.
+        Object[] values = {Version.VERSION, "postgresql", serverName, sourceMs, snapshot, database, sequence,
             table.id().schema(), table.id().table(), txId, lsn, null};
         Struct source = new Struct(sourceSchema);
         for (Field field : sourceSchema.fields()) {

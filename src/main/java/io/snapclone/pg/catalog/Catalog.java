@@ -8,8 +8,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /** Reads tables, columns and keys from the system catalogs of one session. */
@@ -55,6 +57,23 @@ public final class Catalog {
             WHERE i.indrelid = ?::regclass AND i.indisprimary
             ORDER BY k.ord""";
 
+    // A type by oid and modifier, in the column layout of COLUMNS (no attribute: name and NOT NULL empty).
+    private static final String TYPE = """
+            WITH RECURSIVE base(typid, typmod) AS (
+                SELECT ?::oid, ?::int
+              UNION ALL
+                SELECT t.typbasetype, t.typtypmod
+                FROM base b JOIN pg_catalog.pg_type t ON t.oid = b.typid
+                WHERE t.typtype = 'd'
+            )
+            SELECT NULL, b.typid, b.typmod, pg_catalog.format_type(?::oid, ?::int), NULL,
+                   t.typname, t.typtype, ?::int, e.oid, e.typname, e.typtype,
+                   ARRAY(SELECT l.enumlabel FROM pg_catalog.pg_enum l
+                         WHERE l.enumtypid = COALESCE(e.oid, t.oid) ORDER BY l.enumsortorder)
+            FROM base b
+            JOIN pg_catalog.pg_type t ON t.oid = b.typid AND t.typtype <> 'd'
+            LEFT JOIN pg_catalog.pg_type e ON t.typcategory = 'A' AND e.oid = t.typelem AND e.typarray = t.oid""";
+
     private final Connection connection;
 
     public Catalog(Connection connection) {
@@ -99,26 +118,61 @@ public final class Catalog {
     }
 
     public TableSchema describe(TableId table) throws SQLException {
+        return describe(table.quoted(), table).orElseThrow(() -> new SQLException("table " + table + " has no columns"));
+    }
+
+    /**
+     * The table with this oid (an unsigned 32-bit value) as it is now, named {@code as}; empty if
+     * no table has that oid any more (dropped).
+     */
+    public Optional<TableSchema> describe(int oid, TableId as) throws SQLException {
+        return describe(Integer.toUnsignedString(oid), as);
+    }
+
+    /**
+     * A type by its oid (a domain's own) and modifier, as a column declared with it and with
+     * {@code dimensions} array dimensions would have; empty if no such type exists.
+     */
+    public Optional<ColumnType> type(int oid, int typmod, int dimensions) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(TYPE)) {
+            String unsigned = Integer.toUnsignedString(oid);
+            statement.setString(1, unsigned);
+            statement.setInt(2, typmod);
+            statement.setString(3, unsigned);
+            statement.setInt(4, typmod);
+            statement.setInt(5, dimensions);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(columnType(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** @param regclass a quoted name or an oid, as {@code regclass} input takes it */
+    private Optional<TableSchema> describe(String regclass, TableId table) throws SQLException {
         List<Column> columns = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(COLUMNS)) {
-            statement.setString(1, table.quoted());
-            statement.setString(2, table.quoted());
+            // Untyped, so that regclass's own input reads it: a quoted name or an oid (a text cast takes names only).
+            statement.setObject(1, regclass, Types.OTHER);
+            statement.setObject(2, regclass, Types.OTHER);
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     columns.add(new Column(rs.getString(1), columnType(rs), !rs.getBoolean(5)));
                 }
             }
         }
+        if (columns.isEmpty()) {
+            return Optional.empty();
+        }
         List<String> key = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(PRIMARY_KEY)) {
-            statement.setString(1, table.quoted());
+            statement.setObject(1, regclass, Types.OTHER);
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     key.add(rs.getString(1));
                 }
             }
         }
-        return new TableSchema(table, columns, key);
+        return Optional.of(new TableSchema(table, columns, key));
     }
 
     private static ColumnType columnType(ResultSet rs) throws SQLException {

@@ -15,6 +15,7 @@ import io.snapclone.connect.record.RecordOptions.HstoreMode;
 import io.snapclone.connect.record.RecordOptions.IntervalMode;
 import io.snapclone.connect.record.RecordOptions.TimePrecisionMode;
 import io.snapclone.connect.record.RecordOptions.ValueFormat;
+import io.snapclone.connect.record.UnavailableValue;
 import io.snapclone.pg.ConnectionSettings;
 import io.snapclone.pg.TableId;
 import io.snapclone.pg.catalog.Column;
@@ -92,6 +93,7 @@ class SnapcloneConfigTest {
         keys.put("interval.handling.mode", List.of(Type.STRING, "numeric", Importance.LOW));
         keys.put("hstore.handling.mode", List.of(Type.STRING, "json", Importance.LOW));
         keys.put("field.name.adjustment.mode", List.of(Type.STRING, "avro", Importance.LOW));
+        keys.put("unavailable.value.placeholder", List.of(Type.STRING, "__debezium_unavailable_value", Importance.LOW));
         return keys;
     }
 
@@ -124,7 +126,8 @@ class SnapcloneConfigTest {
                         "publication.autocreate.mode", "tombstones.on.delete", "heartbeat.interval.ms",
                         "heartbeat.action.query", "record.value.format",
                         "decimal.handling.mode", "time.precision.mode", "binary.handling.mode",
-                        "interval.handling.mode", "hstore.handling.mode", "field.name.adjustment.mode"),
+                        "interval.handling.mode", "hstore.handling.mode", "field.name.adjustment.mode",
+                        "unavailable.value.placeholder"),
                 List.of(SnapcloneConfig.HOSTNAME_CONFIG, SnapcloneConfig.PORT_CONFIG, SnapcloneConfig.USER_CONFIG,
                         SnapcloneConfig.PASSWORD_CONFIG, SnapcloneConfig.DBNAME_CONFIG, SnapcloneConfig.SSLMODE_CONFIG,
                         SnapcloneConfig.TOPIC_PREFIX_CONFIG, SnapcloneConfig.TABLE_INCLUDE_LIST_CONFIG,
@@ -139,7 +142,8 @@ class SnapcloneConfigTest {
                         SnapcloneConfig.RECORD_VALUE_FORMAT_CONFIG, SnapcloneConfig.DECIMAL_HANDLING_MODE_CONFIG,
                         SnapcloneConfig.TIME_PRECISION_MODE_CONFIG, SnapcloneConfig.BINARY_HANDLING_MODE_CONFIG,
                         SnapcloneConfig.INTERVAL_HANDLING_MODE_CONFIG, SnapcloneConfig.HSTORE_HANDLING_MODE_CONFIG,
-                        SnapcloneConfig.FIELD_NAME_ADJUSTMENT_MODE_CONFIG));
+                        SnapcloneConfig.FIELD_NAME_ADJUSTMENT_MODE_CONFIG,
+                        SnapcloneConfig.UNAVAILABLE_VALUE_PLACEHOLDER_CONFIG));
     }
 
     @Test
@@ -175,6 +179,7 @@ class SnapcloneConfigTest {
         props.put("column.include.list", "public\\.a\\.(id|x)");
         props.put("message.key.columns", "public\\.a:x,id");
         props.put("record.value.format", "row");
+        props.put("unavailable.value.placeholder", "hex:00ff");
         props.put("decimal.handling.mode", "string");
         props.put("time.precision.mode", "connect");
         props.put("binary.handling.mode", "base64-url-safe");
@@ -204,7 +209,7 @@ class SnapcloneConfigTest {
         RecordOptions options = config.recordOptions();
         assertEquals(new RecordOptions(DecimalMode.STRING, TimePrecisionMode.CONNECT, BinaryMode.BASE64_URL_SAFE,
                 IntervalMode.STRING, HstoreMode.MAP, ValueFormat.ROW, options.columns(),
-                RecordOptions.FieldNameMode.NONE), options);
+                RecordOptions.FieldNameMode.NONE, UnavailableValue.parse("hex:00ff")), options);
         TableSchema table = new TableSchema(new TableId("public", "a"), List.of(column("id"), column("x"),
                 column("y")), List.of("id"));
         TableSchema selected = options.columns().apply(table);

@@ -1,0 +1,116 @@
+package io.snapclone.connect.stream;
+
+import static java.util.Objects.requireNonNull;
+
+import io.snapclone.connect.record.RecordOptions.ValueFormat;
+import io.snapclone.connect.record.TableRecordBuilder;
+import io.snapclone.pg.TableId;
+import io.snapclone.pg.pgoutput.Delete;
+import io.snapclone.pg.pgoutput.Insert;
+import io.snapclone.pg.pgoutput.OldTuple;
+import io.snapclone.pg.pgoutput.TupleData;
+import io.snapclone.pg.pgoutput.Update;
+
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns one row change into its records, as Debezium does: an insert is {@code c}; an update is
+ * {@code u}, or, when it moved the row to another key (under any replica identity), a {@code d} of
+ * the old key, its tombstone and a {@code c} of the new; a delete is {@code d} and a tombstone. In
+ * the row format a delete is only its key's tombstone, and a truncate or a delete in a table
+ * without a key cannot be said at all (logged once per table). Tables without a key get no
+ * tombstones. Each record takes the cursor's next position and is skipped if Kafka already has it.
+ *
+ * <p>Called from the task's poll thread only.
+ */
+final class ChangeRecords {
+    private static final Logger log = LoggerFactory.getLogger(ChangeRecords.class);
+
+    private final Map<String, Object> partition;
+    private final boolean tombstonesOnDelete;
+    private final StreamCursor cursor;
+    private final LsnConfirmations confirmations;
+    private final Set<TableId> reportedUnsayable = new HashSet<>();
+
+    ChangeRecords(Map<String, Object> partition, boolean tombstonesOnDelete, StreamCursor cursor,
+                  LsnConfirmations confirmations) {
+        this.partition = requireNonNull(partition, "partition is null");
+        this.tombstonesOnDelete = tombstonesOnDelete;
+        this.cursor = requireNonNull(cursor, "cursor is null");
+        this.confirmations = requireNonNull(confirmations, "confirmations is null");
+    }
+
+    void insert(StreamTable table, Insert insert, long lsn, long nowMs, List<SourceRecord> out) {
+        change(table, "c", null, table.fields(insert.newTuple(), null), lsn, nowMs, out);
+    }
+
+    void update(StreamTable table, Update update, long lsn, long nowMs, List<SourceRecord> out) {
+        OldTuple old = update.oldTuple().orElse(null);
+        // Only a FULL old row has the values of unchanged TOASTed columns; a key tuple's others are NULL.
+        TupleData fullOld = old != null && old.kind() == OldTuple.Kind.FULL ? old.tuple() : null;
+        String[] after = table.fields(update.newTuple(), fullOld);
+        String[] before = old == null ? null : table.fields(old.tuple(), null);
+        if (before != null && table.builder().hasKey() && table.keyChanged(before, after)) {
+            delete(table, before, lsn, nowMs, out);
+            change(table, "c", null, after, lsn, nowMs, out);
+        } else {
+            change(table, "u", before, after, lsn, nowMs, out);
+        }
+    }
+
+    void delete(StreamTable table, Delete delete, long lsn, long nowMs, List<SourceRecord> out) {
+        delete(table, table.fields(delete.oldTuple().tuple(), null), lsn, nowMs, out);
+    }
+
+    void truncate(StreamTable table, long lsn, long nowMs, List<SourceRecord> out) {
+        TableRecordBuilder builder = table.builder();
+        if (builder.format() == ValueFormat.ROW) {
+            reportUnsayable(builder, "a TRUNCATE");
+        } else if (cursor.next()) {
+            add(builder.truncateRecord(partition, cursor.offset(), cursor.source(lsn), nowMs), out);
+        }
+    }
+
+    private void delete(StreamTable table, String[] before, long lsn, long nowMs, List<SourceRecord> out) {
+        TableRecordBuilder builder = table.builder();
+        if (builder.format() == ValueFormat.ROW) {
+            if (!builder.hasKey()) {
+                reportUnsayable(builder, "a DELETE in a table without a key");
+            } else if (cursor.next()) {
+                add(builder.tombstone(before, partition, cursor.offset(), nowMs), out);
+            }
+            return;
+        }
+        change(table, "d", before, null, lsn, nowMs, out);
+        if (tombstonesOnDelete && builder.hasKey() && cursor.next()) {
+            add(builder.tombstone(before, partition, cursor.offset(), nowMs), out);
+        }
+    }
+
+    private void change(StreamTable table, String op, String[] before, String[] after, long lsn, long nowMs,
+                        List<SourceRecord> out) {
+        if (cursor.next()) {
+            add(table.builder().changeRecord(op, before, after, partition, cursor.offset(), cursor.source(lsn), nowMs),
+                    out);
+        }
+    }
+
+    private void add(SourceRecord record, List<SourceRecord> out) {
+        confirmations.emitted(cursor.position());
+        out.add(record);
+    }
+
+    private void reportUnsayable(TableRecordBuilder builder, String what) {
+        if (reportedUnsayable.add(builder.table().id())) {
+            log.warn("{} of {} has no record in record.value.format=row and is left out (this is reported once per "
+                    + "table): use the envelope format to see it", what, builder.table().id());
+        }
+    }
+}

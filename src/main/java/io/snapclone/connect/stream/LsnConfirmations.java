@@ -1,0 +1,49 @@
+package io.snapclone.connect.stream;
+
+import io.snapclone.connect.offset.SnapshotOffsets.StreamPosition;
+
+/**
+ * Which LSN may be confirmed to PostgreSQL: only what Kafka has committed. A committed change at
+ * (commit LSN L, seq n) lets us confirm just below L, so that a restart gets that transaction
+ * again and skips what was sent; when Kafka holds everything sent and the stream is idle between
+ * transactions, the server's own position (from keepalives) may be confirmed, so that an idle
+ * database's slot advances too.
+ *
+ * <p>{@link #committed} is called from Connect's offset-commit thread, the rest from the poll thread.
+ */
+final class LsnConfirmations {
+    private StreamPosition lastEmitted = StreamPosition.START;
+    private boolean allCommitted = true;
+    private long confirmable;
+    private long confirmed;
+
+    /** A record at {@code position} was handed to Connect. */
+    synchronized void emitted(StreamPosition position) {
+        lastEmitted = position;
+        allCommitted = false;
+    }
+
+    /** Kafka committed the offsets up to {@code position}. */
+    synchronized void committed(StreamPosition position) {
+        allCommitted = position.compareTo(lastEmitted) >= 0;
+        if (position.commitLsn() != 0) {
+            confirmable = position.commitLsn() - 1;
+        }
+    }
+
+    /**
+     * The LSN to confirm now, or 0 if nothing new: what Kafka committed or, when it holds all that
+     * was sent and no transaction is half read, {@code serverPosition}.
+     */
+    synchronized long toConfirm(long serverPosition, boolean idleBetweenTransactions) {
+        long next = confirmable;
+        if (idleBetweenTransactions && allCommitted && Long.compareUnsigned(serverPosition, next) > 0) {
+            next = serverPosition;
+        }
+        if (Long.compareUnsigned(next, confirmed) <= 0) {
+            return 0;
+        }
+        confirmed = next;
+        return next;
+    }
+}

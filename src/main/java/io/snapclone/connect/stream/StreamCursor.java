@@ -1,0 +1,59 @@
+package io.snapclone.connect.stream;
+
+import static java.util.Objects.requireNonNull;
+
+import io.snapclone.connect.offset.SnapshotOffsets;
+import io.snapclone.connect.offset.SnapshotOffsets.StreamPosition;
+import io.snapclone.connect.record.ChangeSource;
+
+import java.util.Map;
+
+/**
+ * Where the stream stands within the transaction being read, and whether a change was already
+ * sent. Every record of a transaction gets a position (its commit LSN, its place in the
+ * transaction); a restart re-reads the transaction from its start and skips what Kafka has.
+ *
+ * <p>Called from the task's poll thread only.
+ */
+final class StreamCursor {
+    private final StreamPosition alreadySent;
+    private long commitLsn;
+    private long txId;
+    private long commitMs;
+    private long seq;
+    private StreamPosition current = StreamPosition.START;
+
+    /** @param alreadySent the last position Kafka committed before this run */
+    StreamCursor(StreamPosition alreadySent) {
+        this.alreadySent = requireNonNull(alreadySent, "alreadySent is null");
+    }
+
+    void begin(long commitLsn, long txId, long commitMs) {
+        this.commitLsn = commitLsn;
+        this.txId = txId;
+        this.commitMs = commitMs;
+        this.seq = 0;
+    }
+
+    /** Moves to the next record of the transaction; false if Kafka already has it. */
+    boolean next() {
+        seq++;
+        current = new StreamPosition(commitLsn, seq);
+        return current.compareTo(alreadySent) > 0;
+    }
+
+    /** The position of the record {@link #next()} moved to. */
+    StreamPosition position() {
+        return current;
+    }
+
+    /** The source offset of the record {@link #next()} moved to. */
+    Map<String, Object> offset() {
+        return SnapshotOffsets.streamed(commitLsn, seq, txId);
+    }
+
+    /** The source block's facts for a change at {@code lsn} in the current transaction. */
+    ChangeSource source(long lsn) {
+        return new ChangeSource(lsn, commitLsn, txId, commitMs);
+    }
+}

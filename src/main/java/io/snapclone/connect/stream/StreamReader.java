@@ -1,0 +1,121 @@
+package io.snapclone.connect.stream;
+
+import static java.util.Objects.requireNonNull;
+
+import io.snapclone.connect.config.TaskConfig;
+import io.snapclone.connect.offset.SnapshotOffsets;
+import io.snapclone.connect.offset.SnapshotOffsets.StreamPosition;
+import io.snapclone.connect.record.TableRecordBuilder;
+import io.snapclone.pg.Lsn;
+import io.snapclone.pg.catalog.Catalog;
+import io.snapclone.pg.replication.ChangeStream;
+
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.TransactionContext;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The streaming phase: reads the slot from where Kafka's committed offsets stop, turns pgoutput
+ * messages into c/u/d/t records with the same builders (so the same schemas) as the snapshot, and
+ * confirms to PostgreSQL only what Kafka has committed. This class does the I/O; each concern is
+ * a class of its own: {@link StreamMessages} (dispatch), {@link StreamTables} (relations),
+ * {@link ChangeRecords} (change to records), {@link StreamCursor} (positions, skipping what was
+ * sent), {@link LsnConfirmations}, {@link Heartbeats} and {@link TransactionBoundaries}.
+ *
+ * <p>{@link #start}, {@link #poll} and {@link #close} are called from the task's thread,
+ * {@link #committed} from Connect's offset-commit thread.
+ */
+public final class StreamReader implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StreamReader.class);
+
+    private final TaskConfig config;
+    private final OffsetStorageReader offsets;
+    private final TransactionBoundaries transactions;
+    private final String name;
+    private final Map<String, Object> partition;
+    private final LsnConfirmations confirmations = new LsnConfirmations();
+    private ChangeStream stream;
+    private Connection catalogConnection;
+    private StreamMessages messages;
+    private Heartbeats heartbeats;
+
+    /** @param transactions Connect's, when the connector defines transaction boundaries; else null */
+    public StreamReader(TaskConfig config, OffsetStorageReader offsets, TransactionContext transactions, String name) {
+        this.config = requireNonNull(config, "config is null");
+        this.offsets = requireNonNull(offsets, "offsets is null");
+        this.transactions = new TransactionBoundaries(transactions);
+        this.name = requireNonNull(name, "name is null");
+        this.partition = SnapshotOffsets.streamPartition(config.topicPrefix(), config.slotName());
+    }
+
+    public void start() throws SQLException {
+        StreamPosition alreadySent = SnapshotOffsets.streamPosition(offsets.offset(partition));
+        StreamCursor cursor = new StreamCursor(alreadySent);
+        ChangeRecords changes = new ChangeRecords(partition, config.tombstonesOnDelete(), cursor, confirmations);
+        catalogConnection = config.connectionSettings().open("snapclone-stream-catalog " + name);
+        StreamTables tables = new StreamTables(config.tableFilter(), new CatalogRelationDescriber(new Catalog(catalogConnection)),
+                schema -> new TableRecordBuilder(schema, config.topicPrefix(), config.connectionSettings().database(),
+                        config.recordOptions()), name);
+        messages = new StreamMessages(tables, cursor, changes, transactions);
+        heartbeats = new Heartbeats(catalogConnection, config.heartbeatInterval(), config.heartbeatActionQuery());
+        // The server starts at the slot's confirmed position; changes up to alreadySent are skipped here.
+        stream = ChangeStream.open(config.connectionSettings(), "snapclone-stream " + name, config.slotName(),
+                config.publicationName(), Lsn.INVALID);
+        log.info("Task {}: streaming changes from slot {} (publication {}), after commit {} change {}", name,
+                config.slotName(), config.publicationName(), new Lsn(alreadySent.commitLsn()), alreadySent.seq());
+    }
+
+    /** Up to {@code max} records of what is pending now; never waits. */
+    public List<SourceRecord> poll(int max) throws SQLException {
+        heartbeats.beatIfDue();
+        List<SourceRecord> batch = new ArrayList<>();
+        boolean drained = false;
+        while (batch.size() < max) {
+            ChangeStream.Message received = stream.poll();
+            if (received == null) {
+                drained = true;
+                break;
+            }
+            messages.handle(received.message(), received.lsn().value(), System.currentTimeMillis(), batch);
+        }
+        transactions.batchDone();
+        // Idle between transactions, with Kafka holding all we sent: the server's position is done too.
+        long toConfirm = confirmations.toConfirm(stream.lastReceived().value(),
+                drained && batch.isEmpty() && !messages.inTransaction());
+        if (toConfirm != 0) {
+            stream.confirm(new Lsn(toConfirm));
+        }
+        return batch;
+    }
+
+    /** Called after Kafka committed offsets: what they cover may be confirmed to PostgreSQL. */
+    public void committed() {
+        confirmations.committed(SnapshotOffsets.streamPosition(offsets.offset(partition)));
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (stream != null) {
+                stream.close();
+            }
+        } catch (SQLException e) {
+            log.debug("Task {}: closing the replication stream failed", name, e);
+        }
+        try {
+            if (catalogConnection != null) {
+                catalogConnection.close();
+            }
+        } catch (SQLException e) {
+            log.debug("Task {}: closing the catalog session failed", name, e);
+        }
+    }
+}
