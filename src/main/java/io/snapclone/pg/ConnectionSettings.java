@@ -18,7 +18,7 @@ public record ConnectionSettings(String host, int port, String database, String 
      * before any statement, for replication connections too; they override ALTER ROLE/DATABASE SET.
      * lock_timeout is set deliberately where a wait must stay short (TableLock, planning).
      */
-    static final String SESSION_OPTIONS = "-c statement_timeout=0 -c lock_timeout=0 "
+    private static final String SESSION_OPTIONS = "-c statement_timeout=0 -c lock_timeout=0 "
             + "-c idle_in_transaction_session_timeout=0 -c idle_session_timeout=0";
     /** PostgreSQL 17's transaction_timeout would end the snapshot transaction; older servers reject the name. */
     private static final int TRANSACTION_TIMEOUT_SINCE = 17;
