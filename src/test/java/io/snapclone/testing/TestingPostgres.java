@@ -1,6 +1,7 @@
 package io.snapclone.testing;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,14 +12,20 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real PostgreSQL server from zonky's embedded binaries ({@code wal_level=logical}, a free
  * loopback port), shared by every test in the JVM. Tests connect as {@link #USER}, a password-
  * authenticated role without superuser, and each test class works in a database of its own.
+ * A server of a test's own ({@link #start(Map)}) can also crash and come back
+ * ({@link #crashRestart()}); never crash the shared one, other test classes use it.
  */
 public final class TestingPostgres {
     public static final String USER = "snapclone";
@@ -27,45 +34,143 @@ public final class TestingPostgres {
     private static TestingPostgres shared;
 
     private final EmbeddedPostgres server;
+    // What the postmaster needs to start again as zonky started it: same binaries, data, port, settings.
+    private final Path binDir;
+    private final Path dataDir;
+    private final Map<String, String> settings;
 
-    private TestingPostgres(EmbeddedPostgres server) {
+    private TestingPostgres(EmbeddedPostgres server, Path binDir, Path dataDir, Map<String, String> settings) {
         this.server = server;
+        this.binDir = binDir;
+        this.dataDir = dataDir;
+        this.settings = Map.copyOf(settings);
     }
 
     public static synchronized TestingPostgres shared() {
         if (shared == null) {
-            shared = start();
+            // Nothing crashes the shared server: commits need not reach the WAL before they return.
+            shared = start(Map.of("synchronous_commit", "off"));
             Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
         }
         return shared;
     }
 
-    private static TestingPostgres start() {
-        return start("logical");
-    }
-
     /** A server of its own (not shared: close it), e.g. with {@code wal_level=replica}. */
     public static TestingPostgres start(String walLevel) {
+        return start(Map.of("wal_level", walLevel));
+    }
+
+    /**
+     * A server of its own (not shared: close it) with {@code overrides} on top of the usual settings
+     * (wal_level=logical, fsync=off, synchronous_commit=on...), e.g. {@code Map.of("statement_timeout",
+     * "2s")}. Values are server defaults, as if written in postgresql.conf; no whitespace in them.
+     */
+    public static TestingPostgres start(Map<String, String> overrides) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("wal_level", "logical");
+        settings.put("max_replication_slots", "20");
+        settings.put("max_wal_senders", "20");
+        settings.put("max_connections", "200");
+        settings.put("fsync", "off");
+        // With fsync=off a WAL flush is a write(2), cheap; it makes every commit survive crashRestart().
+        settings.put("synchronous_commit", "on");
+        settings.put("full_page_writes", "off");
+        settings.put("listen_addresses", "localhost");
+        settings.putAll(overrides);
+        settings.forEach((key, value) -> {
+            if (value.isEmpty() || value.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("setting " + key + " needs a value without whitespace: '" + value + "'");
+            }
+        });
         try {
             Path dir = Files.createTempDirectory("snapclone-pg");
-            EmbeddedPostgres server = EmbeddedPostgres.builder()
-                    .setOverrideWorkingDirectory(dir.toFile())
-                    .setServerConfig("wal_level", walLevel)
-                    .setServerConfig("max_replication_slots", "20")
-                    .setServerConfig("max_wal_senders", "20")
-                    .setServerConfig("max_connections", "200")
-                    .setServerConfig("fsync", "off")
-                    .setServerConfig("synchronous_commit", "off")
-                    .setServerConfig("full_page_writes", "off")
-                    .setServerConfig("listen_addresses", "localhost")
-                    .start();
-            TestingPostgres postgres = new TestingPostgres(server);
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setOverrideWorkingDirectory(dir.toFile());
+            settings.forEach(builder::setServerConfig);
+            EmbeddedPostgres server = builder.start();
+            Path binDir;
+            Path dataDir;
+            try (Connection connection = server.getPostgresDatabase().getConnection();
+                 Statement statement = connection.createStatement()) {
+                binDir = Path.of(queryString(statement, "SELECT setting FROM pg_catalog.pg_config WHERE name = 'BINDIR'"));
+                dataDir = Path.of(queryString(statement, "SHOW data_directory"));
+            }
+            TestingPostgres postgres = new TestingPostgres(server, binDir, dataDir, settings);
             postgres.requirePasswords();
             return postgres;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start embedded PostgreSQL", e);
         } catch (SQLException e) {
             throw new IllegalStateException("could not set up embedded PostgreSQL", e);
+        }
+    }
+
+    private static String queryString(Statement statement, String sql) throws SQLException {
+        try (ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /**
+     * Crashes the server ({@code pg_ctl stop -m immediate}: every backend dies at once, nothing
+     * is checkpointed) and starts it again on the same port, data directory and settings; returns
+     * once it accepts connections, after crash recovery. Every open connection is broken.
+     */
+    public void crashRestart() {
+        stopImmediately();
+        startAgain();
+    }
+
+    /** Kills the server as a crash would ({@code pg_ctl stop -m immediate}); returns once it is down. */
+    public void stopImmediately() {
+        pgCtl(List.of("stop", "-m", "immediate", "-w", "-t", "60"));
+    }
+
+    /**
+     * Starts the server after {@link #stopImmediately()} on the same port, data directory and
+     * settings (wal_level and the others are command-line options, as zonky gives them); returns
+     * once it accepts connections.
+     */
+    public void startAgain() {
+        List<String> options = new ArrayList<>(List.of("-p", Integer.toString(port()), "-F"));
+        settings.forEach((key, value) -> {
+            options.add("-c");
+            options.add(key + '=' + value);
+        });
+        // The log file, not a pipe: the postmaster outlives pg_ctl and would block on a full pipe.
+        pgCtl(List.of("start", "-w", "-t", "60", "-l", dataDir.resolve("restart.log").toString(),
+                "-o", String.join(" ", options)));
+    }
+
+    private void pgCtl(List<String> arguments) {
+        List<String> command = new ArrayList<>();
+        // As zonky does: pg_ctl refuses to run as root, and in a user namespace it is not root.
+        if (LinuxUtils.isUnshareAvailable()) {
+            command.addAll(List.of("unshare", "-U"));
+        }
+        command.addAll(List.of(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString()));
+        command.addAll(arguments);
+        try {
+            Path output = Files.createTempFile("snapclone-pg_ctl", ".log");
+            try {
+                Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(output.toFile()).start();
+                if (!process.waitFor(90, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException("pg_ctl " + arguments + " did not finish in 90 s");
+                }
+                if (process.exitValue() != 0) {
+                    throw new IllegalStateException("pg_ctl " + arguments + " failed with exit code " + process.exitValue()
+                            + ": " + Files.readString(output));
+                }
+            } finally {
+                Files.deleteIfExists(output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not run pg_ctl " + arguments, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted running pg_ctl " + arguments, e);
         }
     }
 
