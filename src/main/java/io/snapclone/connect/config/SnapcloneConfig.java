@@ -188,6 +188,17 @@ public class SnapcloneConfig extends AbstractConfig {
             + "as in Debezium.";
     public static final String UNAVAILABLE_VALUE_PLACEHOLDER_DEFAULT = UnavailableValue.DEFAULT;
 
+    public static final String ERRORS_MAX_RETRIES_CONFIG = "errors.max.retries";
+    private static final String ERRORS_MAX_RETRIES_DOC = "How many times in a row a task tries again after losing "
+            + "its connection to PostgreSQL (server restart, failover, network cut) before it fails and waits for a "
+            + "person; -1: without limit (as in Debezium), 0: never. Other errors fail at once.";
+    public static final int ERRORS_MAX_RETRIES_DEFAULT = -1;
+
+    public static final String RETRY_WAIT_CONFIG = "retriable.restart.connector.wait.ms";
+    private static final String RETRY_WAIT_DOC = "The longest wait between two attempts to reconnect; the waits "
+            + "start at 500 ms and double up to this.";
+    public static final long RETRY_WAIT_DEFAULT = 10_000;
+
     public static final String RECORD_VALUE_FORMAT_CONFIG = "record.value.format";
     private static final String RECORD_VALUE_FORMAT_DOC = "The record value: envelope (Debezium's before/after/"
             + "source/op/ts_ms envelope) or row (the row struct alone, as Debezium's ExtractNewRecordState "
@@ -282,7 +293,11 @@ public class SnapcloneConfig extends AbstractConfig {
                         ++records, Width.SHORT, "Field names")
                 .define(UNAVAILABLE_VALUE_PLACEHOLDER_CONFIG, Type.STRING, UNAVAILABLE_VALUE_PLACEHOLDER_DEFAULT,
                         unavailableValueValidator(), Importance.LOW, UNAVAILABLE_VALUE_PLACEHOLDER_DOC, RECORDS_GROUP,
-                        ++records, Width.MEDIUM, "Unavailable value placeholder");
+                        ++records, Width.MEDIUM, "Unavailable value placeholder")
+                .define(ERRORS_MAX_RETRIES_CONFIG, Type.INT, ERRORS_MAX_RETRIES_DEFAULT, ConfigDef.Range.atLeast(-1),
+                        Importance.LOW, ERRORS_MAX_RETRIES_DOC, DATABASE_GROUP, ++db, Width.SHORT, "Reconnect attempts")
+                .define(RETRY_WAIT_CONFIG, Type.LONG, RETRY_WAIT_DEFAULT, ConfigDef.Range.atLeast(500),
+                        Importance.LOW, RETRY_WAIT_DOC, DATABASE_GROUP, ++db, Width.SHORT, "Reconnect wait");
     }
 
     private static <E extends Enum<E> & RecordOptions.Mode> ConfigDef.Validator oneOf(Class<E> mode) {
@@ -367,6 +382,15 @@ public class SnapcloneConfig extends AbstractConfig {
                 return "comma-separated regular expressions on " + matched;
             }
         };
+    }
+
+    /** Negative: no limit. */
+    public int maxRetries() {
+        return getInt(ERRORS_MAX_RETRIES_CONFIG);
+    }
+
+    public java.time.Duration maxRetryWait() {
+        return java.time.Duration.ofMillis(getLong(RETRY_WAIT_CONFIG));
     }
 
     public ConnectionSettings connectionSettings() {

@@ -16,7 +16,8 @@ import java.util.Map;
  * <p>Called from the task's poll thread only.
  */
 final class StreamCursor {
-    private final StreamPosition alreadySent;
+    /** The last position Kafka has (or, after a reconnect, that was handed to Connect). */
+    private StreamPosition alreadySent;
     private long commitLsn;
     private long txId;
     private long commitMs;
@@ -35,11 +36,20 @@ final class StreamCursor {
         this.seq = 0;
     }
 
-    /** Moves to the next record of the transaction; false if Kafka already has it. */
+    /** Moves to the next record of the transaction; false if it was sent already. */
     boolean next() {
         seq++;
         current = new StreamPosition(commitLsn, seq);
-        return current.compareTo(alreadySent) > 0;
+        if (current.compareTo(alreadySent) <= 0) {
+            return false;
+        }
+        alreadySent = current;
+        return true;
+    }
+
+    /** Every position up to this one was sent: a reconnect skips them. */
+    StreamPosition alreadySent() {
+        return alreadySent;
     }
 
     /** The position of the record {@link #next()} moved to. */

@@ -9,6 +9,7 @@ import io.snapclone.connect.record.TableRecordBuilder;
 import io.snapclone.pg.Lsn;
 import io.snapclone.pg.catalog.Catalog;
 import io.snapclone.pg.replication.ChangeStream;
+import io.snapclone.pg.replication.ReplicationSlots;
 
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.TransactionContext;
@@ -30,7 +31,7 @@ import java.util.Map;
  * {@link ChangeRecords} (change to records), {@link StreamCursor} (positions, skipping what was
  * sent), {@link LsnConfirmations}, {@link Heartbeats} and {@link TransactionBoundaries}.
  *
- * <p>{@link #start}, {@link #poll} and {@link #close} are called from the task's thread,
+ * <p>{@link #open}, {@link #poll}, {@link #disconnect} and {@link #close} are called from the task's thread,
  * {@link #committed} from Connect's offset-commit thread.
  */
 public final class StreamReader implements AutoCloseable {
@@ -42,6 +43,9 @@ public final class StreamReader implements AutoCloseable {
     private final String name;
     private final Map<String, Object> partition;
     private final LsnConfirmations confirmations = new LsnConfirmations();
+    /** Kept across reconnects: what this task already handed to Connect is not read again. */
+    private StreamCursor cursor;
+    private ChangeRecords changes;
     private ChangeStream stream;
     private Connection catalogConnection;
     private StreamMessages messages;
@@ -56,21 +60,39 @@ public final class StreamReader implements AutoCloseable {
         this.partition = SnapshotOffsets.streamPartition(config.topicPrefix(), config.slotName());
     }
 
-    public void start() throws SQLException {
-        StreamPosition alreadySent = SnapshotOffsets.streamPosition(offsets.offset(partition));
-        StreamCursor cursor = new StreamCursor(alreadySent);
-        ChangeRecords changes = new ChangeRecords(partition, config.tombstonesOnDelete(), cursor, confirmations);
-        catalogConnection = config.connectionSettings().open("snapclone-stream-catalog " + name);
-        StreamTables tables = new StreamTables(config.tableFilter(), new CatalogRelationDescriber(new Catalog(catalogConnection)),
-                schema -> new TableRecordBuilder(schema, config.topicPrefix(), config.connectionSettings().database(),
-                        config.recordOptions()), name);
-        messages = new StreamMessages(tables, cursor, changes, transactions);
-        heartbeats = new Heartbeats(catalogConnection, config.heartbeatInterval(), config.heartbeatActionQuery());
-        // The server starts at the slot's confirmed position; changes up to alreadySent are skipped here.
-        stream = ChangeStream.open(config.connectionSettings(), "snapclone-stream " + name, config.slotName(),
-                config.publicationName(), Lsn.INVALID);
+    /**
+     * Connects and starts reading at the slot's confirmed position, skipping what Kafka committed
+     * or, after a reconnect, what this reader already handed to Connect. Call {@link #disconnect}
+     * before opening again.
+     */
+    public void open() throws SQLException {
+        if (cursor == null) {
+            StreamPosition alreadySent = SnapshotOffsets.streamPosition(offsets.offset(partition));
+            cursor = new StreamCursor(alreadySent);
+            changes = new ChangeRecords(partition, config.tombstonesOnDelete(), cursor, confirmations);
+        }
+        try {
+            catalogConnection = config.connectionSettings().open("snapclone-stream-catalog " + name);
+            StreamTables tables = new StreamTables(config.tableFilter(),
+                    new CatalogRelationDescriber(new Catalog(catalogConnection)),
+                    schema -> new TableRecordBuilder(schema, config.topicPrefix(), config.connectionSettings().database(),
+                            config.recordOptions()), name);
+            messages = new StreamMessages(tables, cursor, changes, transactions);
+            heartbeats = new Heartbeats(catalogConnection, config.heartbeatInterval(), config.heartbeatActionQuery());
+            String applicationName = "snapclone-stream " + name;
+            if (ReplicationSlots.endStaleReader(catalogConnection, config.slotName(), applicationName)) {
+                log.warn("Task {}: slot {} was still held by this task's earlier connection (its server side had not "
+                        + "noticed the loss yet); ended that session", name, config.slotName());
+            }
+            stream = ChangeStream.open(config.connectionSettings(), applicationName, config.slotName(),
+                    config.publicationName(), Lsn.INVALID);
+        } catch (SQLException | RuntimeException e) {
+            disconnect();
+            throw e;
+        }
+        StreamPosition skipping = cursor.alreadySent();
         log.info("Task {}: streaming changes from slot {} (publication {}), after commit {} change {}", name,
-                config.slotName(), config.publicationName(), new Lsn(alreadySent.commitLsn()), alreadySent.seq());
+                config.slotName(), config.publicationName(), new Lsn(skipping.commitLsn()), skipping.seq());
     }
 
     /** Up to {@code max} records of what is pending now; never waits. */
@@ -101,8 +123,8 @@ public final class StreamReader implements AutoCloseable {
         confirmations.committed(SnapshotOffsets.streamPosition(offsets.offset(partition)));
     }
 
-    @Override
-    public void close() {
+    /** Closes both connections; what was read and sent is kept for the next {@link #open}. */
+    public void disconnect() {
         try {
             if (stream != null) {
                 stream.close();
@@ -110,6 +132,7 @@ public final class StreamReader implements AutoCloseable {
         } catch (SQLException e) {
             log.debug("Task {}: closing the replication stream failed", name, e);
         }
+        stream = null;
         try {
             if (catalogConnection != null) {
                 catalogConnection.close();
@@ -117,5 +140,11 @@ public final class StreamReader implements AutoCloseable {
         } catch (SQLException e) {
             log.debug("Task {}: closing the catalog session failed", name, e);
         }
+        catalogConnection = null;
+    }
+
+    @Override
+    public void close() {
+        disconnect();
     }
 }

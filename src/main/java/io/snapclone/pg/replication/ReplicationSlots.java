@@ -128,6 +128,40 @@ public final class ReplicationSlots {
         }
     }
 
+    /**
+     * Ends the server session that still reads {@code slotName} under {@code applicationName}: after
+     * a network cut the server keeps a dead reader until wal_sender_timeout, and the slot refuses a
+     * new one meanwhile. Waits up to 10 s for the slot to be free.
+     *
+     * @return whether there was such a session
+     */
+    public static boolean endStaleReader(Connection connection, String slotName, String applicationName)
+            throws SQLException {
+        boolean ended;
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT pg_catalog.pg_terminate_backend(s.active_pid)
+                FROM pg_catalog.pg_replication_slots s
+                JOIN pg_catalog.pg_stat_activity a ON a.pid = s.active_pid
+                WHERE s.slot_name = ? AND a.application_name = ? AND a.pid <> pg_catalog.pg_backend_pid()""")) {
+            statement.setString(1, slotName);
+            statement.setString(2, applicationName);
+            try (ResultSet rs = statement.executeQuery()) {
+                ended = rs.next() && rs.getBoolean(1);
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ended && find(connection, slotName).map(SlotInfo::active).orElse(false)
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return ended;
+    }
+
     public static void drop(Connection connection, String slotName) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT pg_catalog.pg_drop_replication_slot(?)")) {
             statement.setString(1, slotName);

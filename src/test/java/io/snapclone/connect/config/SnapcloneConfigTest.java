@@ -94,6 +94,8 @@ class SnapcloneConfigTest {
         keys.put("hstore.handling.mode", List.of(Type.STRING, "json", Importance.LOW));
         keys.put("field.name.adjustment.mode", List.of(Type.STRING, "avro", Importance.LOW));
         keys.put("unavailable.value.placeholder", List.of(Type.STRING, "__debezium_unavailable_value", Importance.LOW));
+        keys.put("errors.max.retries", List.of(Type.INT, -1, Importance.LOW));
+        keys.put("retriable.restart.connector.wait.ms", List.of(Type.LONG, 10000L, Importance.LOW));
         return keys;
     }
 
@@ -127,7 +129,7 @@ class SnapcloneConfigTest {
                         "heartbeat.action.query", "record.value.format",
                         "decimal.handling.mode", "time.precision.mode", "binary.handling.mode",
                         "interval.handling.mode", "hstore.handling.mode", "field.name.adjustment.mode",
-                        "unavailable.value.placeholder"),
+                        "unavailable.value.placeholder", "errors.max.retries", "retriable.restart.connector.wait.ms"),
                 List.of(SnapcloneConfig.HOSTNAME_CONFIG, SnapcloneConfig.PORT_CONFIG, SnapcloneConfig.USER_CONFIG,
                         SnapcloneConfig.PASSWORD_CONFIG, SnapcloneConfig.DBNAME_CONFIG, SnapcloneConfig.SSLMODE_CONFIG,
                         SnapcloneConfig.TOPIC_PREFIX_CONFIG, SnapcloneConfig.TABLE_INCLUDE_LIST_CONFIG,
@@ -143,7 +145,8 @@ class SnapcloneConfigTest {
                         SnapcloneConfig.TIME_PRECISION_MODE_CONFIG, SnapcloneConfig.BINARY_HANDLING_MODE_CONFIG,
                         SnapcloneConfig.INTERVAL_HANDLING_MODE_CONFIG, SnapcloneConfig.HSTORE_HANDLING_MODE_CONFIG,
                         SnapcloneConfig.FIELD_NAME_ADJUSTMENT_MODE_CONFIG,
-                        SnapcloneConfig.UNAVAILABLE_VALUE_PLACEHOLDER_CONFIG));
+                        SnapcloneConfig.UNAVAILABLE_VALUE_PLACEHOLDER_CONFIG, SnapcloneConfig.ERRORS_MAX_RETRIES_CONFIG,
+                        SnapcloneConfig.RETRY_WAIT_CONFIG));
     }
 
     @Test
@@ -192,6 +195,8 @@ class SnapcloneConfigTest {
         props.put("tombstones.on.delete", "false");
         props.put("heartbeat.interval.ms", "1000");
         props.put("heartbeat.action.query", "SELECT 1");
+        props.put("errors.max.retries", "7");
+        props.put("retriable.restart.connector.wait.ms", "3000");
         // column.exclude.list may not be set with column.include.list: its own test below.
         props.put("column.exclude.list", "");
         assertEquals(expectedKeys().keySet(), props.keySet(), "every key is set here");
@@ -204,6 +209,8 @@ class SnapcloneConfigTest {
         assertEquals(10, config.maxBatchSize());
         assertEquals("progress", config.progressTopic());
         assertEquals(Duration.ofMillis(100), config.progressInterval());
+        assertEquals(7, config.maxRetries());
+        assertEquals(Duration.ofSeconds(3), config.maxRetryWait());
         assertTrue(config.tableFilter().test(new TableId("public", "a")));
         assertFalse(config.tableFilter().test(new TableId("public", "b")));
         RecordOptions options = config.recordOptions();

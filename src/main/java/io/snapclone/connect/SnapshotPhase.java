@@ -1,0 +1,323 @@
+package io.snapclone.connect;
+
+import static java.util.Objects.requireNonNull;
+
+import io.snapclone.connect.config.TaskConfig;
+import io.snapclone.connect.metrics.SnapshotMetrics;
+import io.snapclone.connect.offset.SnapshotOffsets;
+import io.snapclone.connect.record.ProgressEvents;
+import io.snapclone.connect.record.TableRecordBuilder;
+import io.snapclone.pg.ConnectionLoss;
+import io.snapclone.pg.TableId;
+import io.snapclone.pg.catalog.Catalog;
+import io.snapclone.pg.snapshot.Chunk;
+import io.snapclone.pg.snapshot.ChunkReader;
+import io.snapclone.pg.snapshot.Ctid;
+import io.snapclone.pg.snapshot.SnapshotId;
+import io.snapclone.pg.snapshot.SnapshotSession;
+import io.snapclone.pg.snapshot.SnapshotUnavailableException;
+import io.snapclone.pg.snapshot.TableLock;
+
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A task's snapshot phase: reads its chunks under the imported snapshot and emits one record per
+ * row, then a progress record per chunk whose committed offset marks the chunk done. It keeps its
+ * snapshot transaction open, and publishes an id exported from it, until the coordinator ends the
+ * snapshot phase: a restarted coordinator or task can then import the same snapshot.
+ *
+ * <p>A lost connection heals here: the phase reconnects with backoff, imports the snapshot again
+ * and resumes each chunk right after the last row it handed to Connect. When the snapshot can no
+ * longer be imported (no session holds it: the server restarted), it waits for the coordinator,
+ * which notices the same and plans the rest under a new snapshot.
+ *
+ * <p>Called from the task's thread only.
+ */
+final class SnapshotPhase implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SnapshotPhase.class);
+    private static final long LOCK_WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(500);
+
+    private final TaskConfig config;
+    private final OffsetStorageReader offsets;
+    private final SnapshotMetrics metrics;
+    private final String name;
+    private final Backoff backoff;
+    private final Map<TableId, TableRecordBuilder> builders = new HashMap<>();
+    private final Deque<ChunkWork> todo = new ArrayDeque<>();
+    /** Progress records to send before the next rows. */
+    private final List<SourceRecord> pending = new ArrayList<>();
+    private SnapshotSession session;
+    private Catalog catalog;
+    private ChunkWork work;
+    private ChunkReader reader;
+    private TableRecordBuilder builder;
+    private Map<String, Object> partition;
+    private long chunkStartedNanos;
+    private long rowsSent;
+    private String lastCtid;
+    private long lastLockWarningNanos = System.nanoTime() - LOCK_WARNING_INTERVAL_NANOS;
+    private long lastProgressLogNanos = System.nanoTime();
+    private boolean allRead;
+    private boolean announcedHeld;
+    private boolean waitingForNewSnapshot;
+
+    SnapshotPhase(TaskConfig config, OffsetStorageReader offsets, SnapshotMetrics metrics, String name) {
+        this.config = requireNonNull(config, "config is null");
+        this.offsets = requireNonNull(offsets, "offsets is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+        this.name = requireNonNull(name, "name is null");
+        this.backoff = new Backoff(FIRST_RETRY, config.maxRetryWait(), config.maxRetries());
+    }
+
+    /** Finds what committed offsets leave to read and imports the snapshot. */
+    void start() {
+        List<Chunk> chunks = config.chunks();
+        List<Map<String, Object>> partitions = chunks.stream()
+                .map(c -> SnapshotOffsets.partition(config.topicPrefix(), c)).toList();
+        Map<Map<String, Object>, Map<String, Object>> committed = offsets.offsets(partitions);
+        for (int i = 0; i < chunks.size(); i++) {
+            SnapshotOffsets.Progress progress = SnapshotOffsets.progress(committed.get(partitions.get(i)));
+            if (progress.done()) {
+                metrics.chunkAlreadyDone(chunks.get(i), progress.rows());
+            } else {
+                metrics.rowsAlreadySent(chunks.get(i).table(), progress.rows());
+                todo.add(new ChunkWork(chunks.get(i), progress.lastRow(), progress.rows()));
+            }
+        }
+        if (todo.isEmpty()) {
+            log.info("Task {}: no snapshot work left ({} chunks assigned, all done)", name, chunks.size());
+            return;
+        }
+        connect();
+        if (config.snapshotRetaken()) {
+            log.warn("Task {}: reading under a NEW snapshot {}: no session held the original one any more; "
+                    + "see docs/snapshots.md", name, config.fingerprint());
+            announceRetaken();
+        }
+    }
+
+    /** The next batch, or null when there is nothing to send now (then wait {@link #idleWaitMs()}). */
+    List<SourceRecord> poll() {
+        if (session == null && !todo.isEmpty() && backoff.due(System.nanoTime())) {
+            connect();
+        }
+        if (!pending.isEmpty()) {
+            List<SourceRecord> batch = new ArrayList<>(pending);
+            pending.clear();
+            return batch;
+        }
+        if (session == null) {
+            return null;
+        }
+        try {
+            if (reader == null && !openNextChunk()) {
+                return null;
+            }
+            List<SourceRecord> batch = readBatch();
+            logProgress();
+            return batch;
+        } catch (SQLException e) {
+            lost(e);
+            return null;
+        }
+    }
+
+    /** How long to wait after a poll that returned nothing: until a reconnect is due, or a second. */
+    long idleWaitMs() {
+        return session == null ? Math.max(10, TimeUnit.NANOSECONDS.toMillis(backoff.waitNanos(System.nanoTime())))
+                : 1000;
+    }
+
+    private void connect() {
+        SnapshotId held;
+        try {
+            session = SnapshotSession.open(config.connectionSettings(), "snapclone-task " + name,
+                    config.snapshotId(), config.fingerprint());
+            catalog = new Catalog(session.connection());
+            held = session.exportAgain();
+        } catch (SnapshotUnavailableException e) {
+            closeSession();
+            if (!waitingForNewSnapshot) {
+                waitingForNewSnapshot = true;
+                log.warn("Task {}: snapshot {} can no longer be imported ({}): no session holds it any more. Waiting "
+                        + "for the connector to plan the rest under another snapshot", name, config.snapshotId(),
+                        e.getMessage());
+            }
+            retryLater(e);
+            return;
+        } catch (SQLException e) {
+            closeSession();
+            if (!ConnectionLoss.isTransient(e)) {
+                throw new ConnectException("Task " + name + " could not import snapshot " + config.snapshotId() + ": "
+                        + e.getMessage(), e);
+            }
+            retryLater(e);
+            return;
+        }
+        if (backoff.failures() > 0) {
+            log.info("Task {}: reconnected after {} attempt(s); the snapshot is the same (fingerprint {})", name,
+                    backoff.failures(), config.fingerprint());
+        }
+        backoff.succeeded();
+        waitingForNewSnapshot = false;
+        pending.add(ProgressEvents.snapshotHeld(config.progressTopic(), config.taskIndex(), held.value(),
+                config.fingerprint().value(), SnapshotOffsets.holderPartition(config.topicPrefix(), config.taskIndex()),
+                SnapshotOffsets.holding(held, config.fingerprint()), System.currentTimeMillis()));
+        if (!announcedHeld) {
+            announcedHeld = true;
+            log.info("Task {}: imported snapshot {} (fingerprint {}), holding it as {}; {} of {} chunks to read", name,
+                    config.snapshotId(), config.fingerprint(), held, todo.size(), config.chunks().size());
+        }
+    }
+
+    /** The connection broke mid-read: resume the chunk after the last row handed to Connect, later. */
+    private void lost(SQLException e) {
+        if (!ConnectionLoss.isTransient(e)) {
+            throw new ConnectException("Task " + name + " failed reading " + (work == null ? "" : work.chunk()) + ": "
+                    + e.getMessage(), e);
+        }
+        if (reader != null) {
+            todo.addFirst(new ChunkWork(work.chunk(), lastCtid == null ? work.resumeAfter() : Ctid.parse(lastCtid),
+                    rowsSent));
+        }
+        closeSession();
+        retryLater(e);
+    }
+
+    private void retryLater(SQLException cause) {
+        if (!backoff.failed(System.nanoTime())) {
+            throw new ConnectException("Task " + name + " gave up after " + (backoff.failures() - 1) + " attempts to "
+                    + "reach PostgreSQL (errors.max.retries): " + cause.getMessage() + ". Check the server, then "
+                    + "restart the task (POST /connectors/<name>/tasks/<id>/restart): the snapshot resumes where it "
+                    + "stopped.", cause);
+        }
+        log.warn("Task {}: lost PostgreSQL ({}: {}); trying again in {} ms (attempt {}{})", name, cause.getSQLState(),
+                cause.getMessage(), TimeUnit.NANOSECONDS.toMillis(backoff.waitNanos(System.nanoTime())),
+                backoff.failures(), config.maxRetries() < 0 ? "" : " of " + config.maxRetries());
+    }
+
+    private boolean openNextChunk() throws SQLException {
+        work = todo.poll();
+        if (work == null) {
+            if (!allRead) {
+                allRead = true;
+                log.info("Task {}: all chunks read ({}); holding the snapshot until the snapshot phase ends",
+                        name, metrics.summary());
+            }
+            return false;
+        }
+        Chunk chunk = work.chunk();
+        builder = builders.get(chunk.table());
+        if (builder == null) {
+            builder = new TableRecordBuilder(catalog.describe(chunk.table()), config.topicPrefix(),
+                    config.connectionSettings().database(), config.recordOptions());
+            builders.put(chunk.table(), builder);
+        }
+        if (!TableLock.tryAcquire(session.connection(), chunk.table())) {
+            if (System.nanoTime() - lastLockWarningNanos > LOCK_WARNING_INTERVAL_NANOS) {
+                lastLockWarningNanos = System.nanoTime();
+                log.warn("Task {}: waiting to read {}: another session holds a conflicting lock on it "
+                        + "(ALTER TABLE, LOCK TABLE, VACUUM FULL...); see pg_locks", name, chunk.table());
+            }
+            todo.addFirst(work);
+            return false;
+        }
+        partition = SnapshotOffsets.partition(config.topicPrefix(), chunk);
+        reader = ChunkReader.open(session.connection(), builder.table(), chunk, work.resumeAfter());
+        rowsSent = work.rowsBefore();
+        lastCtid = null;
+        chunkStartedNanos = System.nanoTime();
+        if (work.resumeAfter() != null) {
+            log.info("Task {}: resuming {} after row {} ({} rows sent before)", name, chunk, work.resumeAfter(),
+                    rowsSent);
+        }
+        return true;
+    }
+
+    private List<SourceRecord> readBatch() throws SQLException {
+        int max = config.maxBatchSize();
+        List<SourceRecord> batch = new ArrayList<>(Math.min(max, 1024));
+        long now = System.currentTimeMillis();
+        Chunk chunk = work.chunk();
+        long rowsBefore = rowsSent;
+        long bytes = 0;
+        boolean chunkDone = false;
+        while (batch.size() < max) {
+            String[] fields = reader.next();
+            if (fields == null) {
+                chunkDone = true;
+                break;
+            }
+            rowsSent++;
+            bytes += reader.lastRowBytes();
+            // fields[0] is the row's ctid: where a restart resumes.
+            lastCtid = fields[0];
+            batch.add(builder.snapshotRecord(fields, 1, partition, SnapshotOffsets.rowsSent(rowsSent, fields[0]), now));
+        }
+        metrics.rowsSent(chunk.table(), (int) (rowsSent - rowsBefore), bytes);
+        if (chunkDone) {
+            batch.add(ProgressEvents.chunkCompleted(config.progressTopic(), chunk, rowsSent,
+                    config.fingerprint().value(), partition, SnapshotOffsets.finished(chunk, rowsSent), now));
+            long nanos = System.nanoTime() - chunkStartedNanos;
+            metrics.chunkRead(chunk, nanos);
+            log.info("Task {}: read {}: {} rows in {} s", name, chunk, rowsSent, String.format("%.1f", nanos / 1e9));
+            reader = null;
+        }
+        return batch;
+    }
+
+    /** Task 0 says once, on the progress topic, that this snapshot replaced the original. */
+    private void announceRetaken() {
+        Map<String, Object> announcement = SnapshotOffsets.announcementPartition(config.topicPrefix(), "snapshot.retaken");
+        if (config.taskIndex() == 0 && !SnapshotOffsets.isAnnounced(offsets.offset(announcement), config.fingerprint())) {
+            pending.add(ProgressEvents.snapshotRetaken(config.progressTopic(), config.fingerprint().value(),
+                    announcement, SnapshotOffsets.announced(config.fingerprint()), System.currentTimeMillis()));
+        }
+    }
+
+    private void logProgress() {
+        if (System.nanoTime() - lastProgressLogNanos >= config.progressInterval().toNanos()) {
+            lastProgressLogNanos = System.nanoTime();
+            log.info("Task {}: snapshot progress: {}", name, metrics.summary());
+        }
+    }
+
+    private void closeSession() {
+        if (reader != null) {
+            try {
+                reader.close();
+            } catch (SQLException e) {
+                log.debug("Task {}: cancelling COPY failed", name, e);
+            }
+            reader = null;
+        }
+        if (session != null) {
+            try {
+                session.close();
+            } catch (SQLException e) {
+                log.debug("Task {}: closing the snapshot session failed", name, e);
+            }
+            session = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeSession();
+    }
+}
