@@ -172,7 +172,8 @@ final class SnapshotCoordinator implements AutoCloseable {
     private SnapshotExport prepareSlot(ConnectionSettings settings, boolean mustExist) {
         String slot = config.slotName();
         try (Connection connection = settings.open("snapclone-coordinator " + connectorName)) {
-            Publications.ensure(connection, config.publicationName(), config.publicationAutocreateMode(), allTables);
+            Publications.ensure(connection, config.publicationName(), config.publicationAutocreateMode(),
+                    publishable(connection));
             Optional<ReplicationSlots.SlotInfo> existing = ReplicationSlots.find(connection, slot);
             if (existing.isPresent()) {
                 ReplicationSlots.SlotInfo info = existing.get();
@@ -206,6 +207,35 @@ final class SnapshotCoordinator implements AutoCloseable {
                     + " (the user needs REPLICATION, wal_level must be logical, and a free slot must be left: "
                     + "max_replication_slots)", e);
         }
+    }
+
+    /**
+     * The captured tables a filtered publication may hold: PostgreSQL would reject the
+     * application's UPDATE and DELETE on a table without a replica identity in it. Those are
+     * left out (and said so) or fail the start, as publication.keyless.tables says.
+     */
+    private List<TableId> publishable(Connection connection) throws SQLException {
+        if (config.publicationAutocreateMode() != Publications.Mode.FILTERED) {
+            return allTables;
+        }
+        List<Publications.Unpublishable> keyless = Publications.unpublishable(connection, allTables);
+        if (keyless.isEmpty()) {
+            return allTables;
+        }
+        String fix = "For each one, " + keyless.get(0).fix() + ".";
+        if (config.publicationKeylessTables() == SnapcloneConfig.KeylessTables.FAIL) {
+            throw new ConnectException("Captured tables without a replica identity cannot be published without "
+                    + "breaking the application's UPDATE and DELETE on them: " + keyless + ". " + fix + " Or set "
+                    + SnapcloneConfig.PUBLICATION_KEYLESS_TABLES_CONFIG + "=exclude to snapshot them without "
+                    + "streaming their changes.");
+        }
+        for (Publications.Unpublishable table : keyless) {
+            log.warn("Connector {}: table {} is LEFT OUT of publication {}: {}. Its rows are snapshotted, but its "
+                    + "later changes are NOT streamed. To stream it, {} (then load it again).", connectorName,
+                    table.table().qualifiedName(), config.publicationName(), table.reason(), table.fix());
+        }
+        List<TableId> left = keyless.stream().map(Publications.Unpublishable::table).toList();
+        return allTables.stream().filter(table -> !left.contains(table)).toList();
     }
 
     private SnapshotExport exportNew(ConnectionSettings settings) {
