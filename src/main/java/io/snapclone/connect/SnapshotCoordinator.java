@@ -231,7 +231,8 @@ final class SnapshotCoordinator implements AutoCloseable {
         }
         for (Publications.Unpublishable table : keyless) {
             log.warn("Connector {}: table {} is LEFT OUT of publication {}: {}. Its rows are snapshotted, but its "
-                    + "later changes are NOT streamed. To stream it, {} (then load it again).", connectorName,
+                    + "later changes are NOT streamed. Fix: {}. A table fixed later joins the publication at the next "
+                    + "start; changes made before that are not streamed, so load it again.", connectorName,
                     table.table().qualifiedName(), config.publicationName(), table.reason(), table.fix());
         }
         List<TableId> left = keyless.stream().map(Publications.Unpublishable::table).toList();
