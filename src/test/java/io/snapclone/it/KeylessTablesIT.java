@@ -101,6 +101,73 @@ class KeylessTablesIT {
         }
     }
 
+    @Test
+    void insertsOnlyPutsTheKeylessTableIntoASecondPublicationOfInsertsOnly() throws Exception {
+        insertsOnly("keyless_inserts", false);
+    }
+
+    /**
+     * The same with a publication name that must be quoted in publication_names, and the keyless
+     * table's inserts streamed: needs the stream to read {@code config.publicationNames()} through
+     * {@code Publications.namesOption} (today it fails with "invalid publication_names syntax").
+     */
+    @Test
+    @org.junit.jupiter.api.Disabled("until ChangeStream passes Publications.namesOption(config.publicationNames())")
+    void insertsOnlyStreamsTheKeylessTablesInsertsUnderAHostilePublicationName() throws Exception {
+        insertsOnly("Keyless IT, \"v2\"", true);
+    }
+
+    private void insertsOnly(String publication, boolean keylessInsertsStreamed) throws Exception {
+        String db = postgres.createDatabase();
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE orders (id int PRIMARY KEY, v int)");
+            statement.execute("CREATE TABLE notes (id int, v int)");
+            statement.execute("INSERT INTO orders SELECT g, 0 FROM generate_series(1, 10) g");
+            statement.execute("INSERT INTO notes SELECT g, 0 FROM generate_series(1, 10) g");
+        }
+        Map<String, String> config = TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), "kio", 1,
+                Map.of("snapshot.mode", "initial", "slot.name", "keyless_inserts_it", "publication.name", publication,
+                        "publication.keyless.tables", "inserts_only", "table.include.list", "public\\.(orders|notes)"));
+        assertEquals(Map.of(), errors(config));
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        Future<Integer> writer = pool.submit(() -> write(db, stop));
+        try {
+            connect.deploy("keyless-inserts", config);
+            Poll.until(Duration.ofSeconds(60), "both publications", () -> applicationWorks(writer) && tables(db,
+                    publication + "_inserts").equals(List.of(new TableId("public", "notes"))));
+            assertEquals(List.of(new TableId("public", "orders")), tables(db, publication));
+            Poll.until(Duration.ofSeconds(90), "a streamed update of orders", () -> applicationWorks(writer)
+                    && connect.readAll("kio.public.orders").stream().anyMatch(r -> "u".equals(op(r))));
+            if (keylessInsertsStreamed) {
+                Poll.until(Duration.ofSeconds(60), "a streamed insert of notes", () -> applicationWorks(writer)
+                        && connect.readAll("kio.public.notes").stream().anyMatch(r -> "c".equals(op(r))));
+            }
+            stop.set(true);
+            assertTrue(writer.get(60, TimeUnit.SECONDS) > 0, "the writer ran");
+            assertTrue(connect.readAll("kio.public.notes").stream().map(KeylessTablesIT::op)
+                    .allMatch(op -> op.equals("r") || op.equals("c")), "no update or delete of notes is streamed");
+        } finally {
+            stop.set(true);
+            pool.shutdownNow();
+            connect.delete("keyless-inserts");
+            Poll.until(Duration.ofSeconds(30), "the slot to be released", () -> {
+                try (Connection connection = postgres.superuser(db)) {
+                    return ReplicationSlots.find(connection, "keyless_inserts_it").map(s -> !s.active()).orElse(true);
+                }
+            });
+            try (Connection connection = postgres.superuser(db)) {
+                ReplicationSlots.drop(connection, "keyless_inserts_it");
+            }
+        }
+    }
+
+    private List<TableId> tables(String db, String publication) throws SQLException {
+        try (Connection connection = postgres.superuser(db)) {
+            return Publications.tables(connection, publication, table -> true);
+        }
+    }
+
     /** True while the writer runs; an AssertionError (which Poll does not retry) with its failure once it fails. */
     private static boolean applicationWorks(Future<Integer> writer) throws InterruptedException {
         if (writer.isDone()) {

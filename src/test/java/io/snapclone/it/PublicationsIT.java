@@ -103,6 +103,48 @@ class PublicationsIT {
     }
 
     @Test
+    void anInsertsOnlyPublicationStreamsAKeylessTablesInsertsAndLetsItsUpdatesAndDeletesRun() throws Exception {
+        String db = postgres.createDatabase();
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE keyed (id int PRIMARY KEY, v text)");
+            statement.execute("CREATE TABLE keyless (id int, v text)");
+            List<TableId> keyed = List.of(new TableId("public", "keyed"));
+            List<TableId> keyless = List.of(new TableId("public", "keyless"));
+            Publications.ensure(connection, "Main", Publications.Mode.FILTERED, keyed);
+            Publications.ensureInsertsOnly(connection, "Main_inserts", keyless);
+            Publications.ensureInsertsOnly(connection, "Main_inserts", keyless); // the ALTER path
+            assertEquals(keyless, Publications.tables(connection, "Main_inserts", table -> true));
+
+            statement.execute("SELECT pg_create_logical_replication_slot('pubit_inserts', 'pgoutput')");
+            try {
+                statement.execute("SET synchronous_commit = on");
+                statement.execute("INSERT INTO keyless VALUES (1, 'a')");
+                statement.execute("UPDATE keyless SET v = 'b'");
+                statement.execute("DELETE FROM keyless");
+                statement.execute("INSERT INTO keyed VALUES (1, 'a')");
+                statement.execute("UPDATE keyed SET v = 'b'");
+                try (PreparedStatement peek = connection.prepareStatement("SELECT chr(get_byte(data, 0)), count(*) "
+                        + "FROM pg_catalog.pg_logical_slot_peek_binary_changes('pubit_inserts', NULL, NULL, "
+                        + "'proto_version', '1', 'publication_names', ?) WHERE chr(get_byte(data, 0)) IN ('I', 'U', 'D') "
+                        + "GROUP BY 1 ORDER BY 1")) {
+                    peek.setString(1, Publications.namesOption(List.of("Main", "Main_inserts")));
+                    List<String> counts = new java.util.ArrayList<>();
+                    try (ResultSet rs = peek.executeQuery()) {
+                        while (rs.next()) {
+                            counts.add(rs.getString(1) + "=" + rs.getInt(2));
+                        }
+                    }
+                    assertEquals(List.of("I=2", "U=1"), counts, "both inserts, the keyed table's update only");
+                }
+            } finally {
+                statement.execute("SELECT pg_drop_replication_slot('pubit_inserts')");
+            }
+            Publications.ensureInsertsOnly(connection, "Main_inserts", List.of());
+            assertEquals(List.of(), Publications.tables(connection, "Main_inserts", table -> true));
+        }
+    }
+
+    @Test
     void generatedColumnsAreDescribedOnlyWherePgoutputSendsThem() throws Exception {
         String db = postgres.createDatabase();
         try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {

@@ -96,8 +96,14 @@ final class ReplicationChecks {
             return List.of(new Problem(SnapcloneConfig.PUBLICATION_KEYLESS_TABLES_CONFIG, message
                     + " (publication.keyless.tables=exclude would snapshot them without streaming their changes.)"));
         }
-        log.warn("{} publication.keyless.tables=exclude: they will be snapshotted but left out of publication {}, "
-                + "so their later changes are NOT streamed.", message, config.publicationName());
+        if (config.publicationKeylessTables() == SnapcloneConfig.KeylessTables.INSERTS_ONLY) {
+            log.warn("{} publication.keyless.tables=inserts_only: they will be snapshotted and left out of publication "
+                    + "{}; only their INSERTs and TRUNCATEs are streamed (publication {}), their UPDATEs and DELETEs "
+                    + "are NOT.", message, config.publicationName(), config.insertsPublicationName());
+        } else {
+            log.warn("{} publication.keyless.tables=exclude: they will be snapshotted but left out of publication {}, "
+                    + "so their later changes are NOT streamed.", message, config.publicationName());
+        }
         return List.of();
     }
 

@@ -114,8 +114,10 @@ public class SnapcloneConfig extends AbstractConfig {
             + "(no primary key under REPLICA IDENTITY DEFAULT, REPLICA IDENTITY NOTHING, or USING INDEX of a dropped "
             + "index): in a publication of updates and deletes, PostgreSQL would reject the application's own UPDATE "
             + "and DELETE on them. exclude: publication.autocreate.mode=filtered leaves them out of the publication; "
-            + "they are snapshotted, but their later changes are NOT streamed (logged at WARN with the fix). fail: "
-            + "validation and start fail, naming the tables. The fix either way: add a primary key, ALTER TABLE ... "
+            + "they are snapshotted, but their later changes are NOT streamed (logged at WARN with the fix). "
+            + "inserts_only: as exclude, but their INSERTs and TRUNCATEs are streamed through a second publication, "
+            + "<publication.name>_inserts (WITH publish = 'insert, truncate'); their UPDATEs and DELETEs are not. "
+            + "fail: validation and start fail, naming the tables. The fix either way: add a primary key, ALTER TABLE ... "
             + "REPLICA IDENTITY USING INDEX (a unique index on NOT NULL columns) or REPLICA IDENTITY FULL, or exclude "
             + "the table with table.exclude.list. Not a Debezium key.";
     public static final String PUBLICATION_KEYLESS_TABLES_DEFAULT = "exclude";
@@ -124,6 +126,8 @@ public class SnapcloneConfig extends AbstractConfig {
     public enum KeylessTables {
         /** Snapshotted, left out of the publication: later changes are not streamed. */
         EXCLUDE,
+        /** As EXCLUDE, but inserts and truncates are streamed through a second, inserts-only publication. */
+        INSERTS_ONLY,
         /** Validation and start fail, naming the tables and the fix. */
         FAIL;
 
@@ -275,7 +279,8 @@ public class SnapcloneConfig extends AbstractConfig {
                         ConfigDef.ValidString.in("disabled", "all_tables", "filtered"), Importance.MEDIUM,
                         PUBLICATION_AUTOCREATE_DOC, STREAMING_GROUP, 3, Width.SHORT, "Publication creation")
                 .define(PUBLICATION_KEYLESS_TABLES_CONFIG, Type.STRING, PUBLICATION_KEYLESS_TABLES_DEFAULT,
-                        ConfigDef.ValidString.in(KeylessTables.EXCLUDE.value(), KeylessTables.FAIL.value()),
+                        ConfigDef.ValidString.in(KeylessTables.EXCLUDE.value(), KeylessTables.INSERTS_ONLY.value(),
+                                KeylessTables.FAIL.value()),
                         Importance.MEDIUM, PUBLICATION_KEYLESS_TABLES_DOC, STREAMING_GROUP, 4, Width.SHORT,
                         "Tables without replica identity")
                 .define(TOMBSTONES_ON_DELETE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TOMBSTONES_ON_DELETE_DOC,
@@ -430,6 +435,28 @@ public class SnapcloneConfig extends AbstractConfig {
                 getString(PUBLICATION_AUTOCREATE_CONFIG).toUpperCase(java.util.Locale.ROOT));
     }
 
+    /** Suffix of the inserts-only publication that publication.keyless.tables=inserts_only adds. */
+    public static final String INSERTS_PUBLICATION_SUFFIX = "_inserts";
+
+    /** The inserts-only publication for tables without a replica identity (publication.keyless.tables=inserts_only). */
+    public String insertsPublicationName() {
+        return publicationName() + INSERTS_PUBLICATION_SUFFIX;
+    }
+
+    /**
+     * Every publication the stream reads: publication.name, and its inserts-only companion when
+     * publication.keyless.tables=inserts_only with publication.autocreate.mode=filtered (the
+     * coordinator creates it, possibly empty, before streaming). Pass them to pgoutput's
+     * publication_names with Publications.namesOption.
+     */
+    public List<String> publicationNames() {
+        if (publicationAutocreateMode() == io.snapclone.pg.replication.Publications.Mode.FILTERED
+                && publicationKeylessTables() == KeylessTables.INSERTS_ONLY) {
+            return List.of(publicationName(), insertsPublicationName());
+        }
+        return List.of(publicationName());
+    }
+
     public KeylessTables publicationKeylessTables() {
         return KeylessTables.valueOf(getString(PUBLICATION_KEYLESS_TABLES_CONFIG).toUpperCase(java.util.Locale.ROOT));
     }
@@ -539,12 +566,19 @@ public class SnapcloneConfig extends AbstractConfig {
 
     /** What is wrong across keys (each key being valid alone), against the key to change. */
     public List<DatabaseChecks.Problem> crossKeyProblems() {
+        List<DatabaseChecks.Problem> problems = new java.util.ArrayList<>();
         if (!patterns(COLUMN_INCLUDE_LIST_CONFIG).isEmpty() && !patterns(COLUMN_EXCLUDE_LIST_CONFIG).isEmpty()) {
-            return List.of(new DatabaseChecks.Problem(COLUMN_EXCLUDE_LIST_CONFIG, "Set " + COLUMN_INCLUDE_LIST_CONFIG
+            problems.add(new DatabaseChecks.Problem(COLUMN_EXCLUDE_LIST_CONFIG, "Set " + COLUMN_INCLUDE_LIST_CONFIG
                     + " or " + COLUMN_EXCLUDE_LIST_CONFIG + ", not both (as in Debezium): keep the one that says "
                     + "what you mean and remove the other."));
         }
-        return List.of();
+        if (publicationNames().size() > 1 && insertsPublicationName().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                .length > MAX_NAME_BYTES) {
+            problems.add(new DatabaseChecks.Problem(PUBLICATION_NAME_CONFIG, "With " + PUBLICATION_KEYLESS_TABLES_CONFIG
+                    + "=inserts_only, " + PUBLICATION_NAME_CONFIG + " plus '" + INSERTS_PUBLICATION_SUFFIX + "' must fit "
+                    + "in " + MAX_NAME_BYTES + " bytes (it names the second publication): shorten the name."));
+        }
+        return problems;
     }
 
     private List<Pattern> patterns(String key) {

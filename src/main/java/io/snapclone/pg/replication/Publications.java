@@ -139,8 +139,7 @@ public final class Publications {
     public static void ensure(Connection connection, String name, Mode mode, List<TableId> tables) throws SQLException {
         boolean exists = exists(connection, name);
         String quoted = Identifiers.quote(name);
-        boolean generated = new Catalog(connection).storedGeneratedColumnsStreamed();
-        String with = generated ? " WITH (publish_generated_columns = stored)" : "";
+        List<String> options = generatedColumnsOptions(connection);
         try (Statement statement = connection.createStatement()) {
             switch (mode) {
                 case DISABLED -> {
@@ -159,20 +158,45 @@ public final class Publications {
                                     + " table(s) without a replica identity: " + blocking + ". For each one, "
                                     + blocking.get(0).fix() + "; or use publication.autocreate.mode=filtered.", "55000");
                         }
-                        statement.execute("CREATE PUBLICATION " + quoted + " FOR ALL TABLES" + with);
+                        statement.execute("CREATE PUBLICATION " + quoted + " FOR ALL TABLES" + with(options));
                     }
                 }
-                case FILTERED -> setTables(connection, statement, name, exists, tables, with);
+                case FILTERED -> setTables(connection, statement, name, exists, tables, options);
             }
         }
     }
 
+    /**
+     * Makes sure a publication of inserts and truncates only exists and holds exactly
+     * {@code tables} (possibly none). PostgreSQL can log inserts of a table without a replica
+     * identity; only a publication of updates or deletes makes the application's UPDATE and DELETE
+     * on it fail. A publication's {@code publish} option covers all its tables, hence one of its own.
+     */
+    public static void ensureInsertsOnly(Connection connection, String name, List<TableId> tables) throws SQLException {
+        List<String> options = new ArrayList<>(List.of("publish = 'insert, truncate'"));
+        options.addAll(generatedColumnsOptions(connection));
+        try (Statement statement = connection.createStatement()) {
+            setTables(connection, statement, name, exists(connection, name), tables, options);
+        }
+    }
+
+    /** Stored generated columns are published where the server can (PostgreSQL 18+), as the snapshot reads them. */
+    private static List<String> generatedColumnsOptions(Connection connection) throws SQLException {
+        return new Catalog(connection).storedGeneratedColumnsStreamed()
+                ? List.of("publish_generated_columns = stored") : List.of();
+    }
+
+    private static String with(List<String> options) {
+        return options.isEmpty() ? "" : " WITH (" + String.join(", ", options) + ")";
+    }
+
     private static void setTables(Connection connection, Statement statement, String name, boolean exists,
-                                  List<TableId> tables, String with) throws SQLException {
+                                  List<TableId> tables, List<String> options) throws SQLException {
         String quoted = Identifiers.quote(name);
         String tableList = tables.stream().map(TableId::quoted).collect(Collectors.joining(", "));
         if (!exists) {
-            statement.execute("CREATE PUBLICATION " + quoted + (tables.isEmpty() ? "" : " FOR TABLE " + tableList) + with);
+            statement.execute("CREATE PUBLICATION " + quoted + (tables.isEmpty() ? "" : " FOR TABLE " + tableList)
+                    + with(options));
             return;
         }
         if (!tables.isEmpty()) {
@@ -185,8 +209,8 @@ public final class Publications {
                         + published.stream().map(TableId::quoted).collect(Collectors.joining(", ")));
             }
         }
-        if (!with.isEmpty()) {
-            statement.execute("ALTER PUBLICATION " + quoted + " SET (publish_generated_columns = stored)");
+        if (!options.isEmpty()) {
+            statement.execute("ALTER PUBLICATION " + quoted + " SET (" + String.join(", ", options) + ")");
         }
     }
 

@@ -317,6 +317,27 @@ class SnapcloneConfigTest {
         assertTrue(e.getMessage().contains("publication.keyless.tables"), e.getMessage());
     }
 
+    @Test
+    void theStreamReadsASecondPublicationOnlyForInsertsOnlyKeylessTablesOfAFilteredPublication() {
+        assertEquals(List.of("shop_pub"), config(Map.of("publication.name", "shop_pub")).publicationNames());
+        assertEquals(List.of("shop_pub", "shop_pub_inserts"), config(Map.of("publication.name", "shop_pub",
+                "publication.keyless.tables", "inserts_only")).publicationNames());
+        assertEquals(List.of("shop_pub"), config(Map.of("publication.name", "shop_pub",
+                "publication.keyless.tables", "inserts_only", "publication.autocreate.mode", "disabled"))
+                .publicationNames());
+        assertEquals(List.of(), config(Map.of("publication.keyless.tables", "inserts_only")).crossKeyProblems());
+    }
+
+    @Test
+    void theSecondPublicationsNameMustFitTooAgainstThePublicationName() {
+        String name = "p".repeat(60);
+        assertEquals(List.of(), config(Map.of("publication.name", name)).crossKeyProblems());
+        List<DatabaseChecks.Problem> problems = config(Map.of("publication.name", name,
+                "publication.keyless.tables", "inserts_only")).crossKeyProblems();
+        assertEquals(List.of("publication.name"), problems.stream().map(DatabaseChecks.Problem::key).toList());
+        assertTrue(problems.get(0).message().contains("_inserts"), problems.toString());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"snapclone", "MyPub", "my pub, v2", "say \"hi\"", "żółw",
             "a23456789012345678901234567890123456789012345678901234567890123"})
