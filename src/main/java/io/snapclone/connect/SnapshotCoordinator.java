@@ -240,6 +240,14 @@ final class SnapshotCoordinator implements AutoCloseable {
         if (config.publicationNames().size() > 1) {
             Publications.ensureInsertsOnly(connection, config.insertsPublicationName(), left);
         }
+        List<TableId> generated = Publications.generatedColumnsUnpublished(connection, config.publicationName(),
+                allTables);
+        if (!generated.isEmpty()) {
+            log.warn("Connector {}: publication {} does not publish stored generated columns, which the snapshot reads "
+                    + "from {}: their records lose those columns at the handover. Run ALTER PUBLICATION {} SET "
+                    + "(publish_generated_columns = stored).", connectorName, config.publicationName(), generated,
+                    io.snapclone.pg.Identifiers.quote(config.publicationName()));
+        }
     }
 
     private SnapshotExport exportNew(ConnectionSettings settings) {

@@ -65,6 +65,18 @@ final class ReplicationChecks {
                     + "TABLES needs a superuser: use publication.autocreate.mode=filtered, or create the publication "
                     + "as a superuser and set publication.autocreate.mode=disabled."));
         }
+        if (publicationExists && mode != Publications.Mode.FILTERED) {
+            List<TableId> unpublished = Publications.generatedColumnsUnpublished(connection, config.publicationName(),
+                    selected);
+            if (!unpublished.isEmpty()) {
+                problems.add(new Problem(SnapcloneConfig.PUBLICATION_NAME_CONFIG, "Publication "
+                        + config.publicationName() + " does not publish stored generated columns, which the snapshot "
+                        + "reads on PostgreSQL 18+ from " + unpublished.stream().map(TableId::qualifiedName)
+                        .collect(Collectors.joining(", ")) + ": their records would lose those columns at the "
+                        + "handover. ALTER PUBLICATION " + Identifiers.quote(config.publicationName())
+                        + " SET (publish_generated_columns = stored)."));
+            }
+        }
         if (mode == Publications.Mode.FILTERED) {
             problems.addAll(keylessProblems(connection, config, selected));
         } else if (mode == Publications.Mode.ALL_TABLES && !publicationExists) {

@@ -214,6 +214,46 @@ public final class Publications {
         }
     }
 
+    /**
+     * The tables of {@code tables} whose stored generated columns the snapshot reads (PostgreSQL
+     * 18+) but the existing publication {@code name} would not send, lacking
+     * {@code publish_generated_columns = stored}: their records would change schema at the handover.
+     * Empty before 18, where neither carries them.
+     */
+    public static List<TableId> generatedColumnsUnpublished(Connection connection, String name,
+                                                            Collection<TableId> tables) throws SQLException {
+        if (!new Catalog(connection).storedGeneratedColumnsStreamed()) {
+            return List.of();
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT pubgencols = 's' FROM pg_catalog.pg_publication WHERE pubname = ?")) {
+            statement.setString(1, name);
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next() || rs.getBoolean(1)) {
+                    return List.of();
+                }
+            }
+        }
+        Set<TableId> wanted = new HashSet<>(tables);
+        List<TableId> result = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT DISTINCT n.nspname, c.relname
+                FROM pg_catalog.pg_attribute a
+                JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+                JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                WHERE a.attgenerated = 's' AND NOT a.attisdropped AND c.relkind = 'r'
+                ORDER BY 1, 2""");
+             ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                TableId table = new TableId(rs.getString(1), rs.getString(2));
+                if (wanted.contains(table)) {
+                    result.add(table);
+                }
+            }
+        }
+        return result;
+    }
+
     /** The tables a publication publishes now, that {@code filter} accepts. */
     public static List<TableId> tables(Connection connection, String name, Predicate<TableId> filter)
             throws SQLException {
