@@ -36,6 +36,9 @@ public class SnapcloneSourceConnector extends SourceConnector {
     public void start(Map<String, String> props) {
         SnapcloneConfig config = new SnapcloneConfig(props);
         config.recordOptions(); // fails now, naming the key, rather than in every task
+        for (DatabaseChecks.Problem problem : config.crossKeyProblems()) {
+            throw new ConfigException(problem.key(), props.get(problem.key()), problem.message());
+        }
         String name = props.getOrDefault("name", config.topicPrefix());
         int maxTasks = Integer.parseInt(props.getOrDefault("tasks.max", "1"));
         coordinator = new SnapshotCoordinator(name, config, context().offsetStorageReader(),

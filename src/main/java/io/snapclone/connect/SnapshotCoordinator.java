@@ -172,7 +172,7 @@ final class SnapshotCoordinator implements AutoCloseable {
     private SnapshotExport prepareSlot(ConnectionSettings settings, boolean mustExist) {
         String slot = config.slotName();
         try (Connection connection = settings.open("snapclone-coordinator " + connectorName)) {
-            Publications.ensure(connection, config.publicationName(), config.publicationAutocreateMode(), allTables);
+            preparePublications(connection);
             Optional<ReplicationSlots.SlotInfo> existing = ReplicationSlots.find(connection, slot);
             if (existing.isPresent()) {
                 ReplicationSlots.SlotInfo info = existing.get();
@@ -205,6 +205,48 @@ final class SnapshotCoordinator implements AutoCloseable {
             throw new ConnectException("Could not create replication slot " + slot + ": " + e.getMessage()
                     + " (the user needs REPLICATION, wal_level must be logical, and a free slot must be left: "
                     + "max_replication_slots)", e);
+        }
+    }
+
+    /**
+     * Creates or sets the publication(s) the stream reads. A filtered publication leaves out the
+     * captured tables without a replica identity: PostgreSQL would reject the application's UPDATE
+     * and DELETE on them. Those are not streamed, or streamed for inserts only through a second
+     * publication, or fail the start, as publication.keyless.tables says; the log names each one.
+     */
+    private void preparePublications(Connection connection) throws SQLException {
+        Publications.Mode mode = config.publicationAutocreateMode();
+        List<Publications.Unpublishable> keyless = mode == Publications.Mode.FILTERED
+                ? Publications.unpublishable(connection, allTables) : List.of();
+        SnapcloneConfig.KeylessTables policy = config.publicationKeylessTables();
+        if (!keyless.isEmpty() && policy == SnapcloneConfig.KeylessTables.FAIL) {
+            throw new ConnectException("Captured tables without a replica identity cannot be published without "
+                    + "breaking the application's UPDATE and DELETE on them: " + keyless + ". For each one, "
+                    + keyless.get(0).fix() + ". Or set " + SnapcloneConfig.PUBLICATION_KEYLESS_TABLES_CONFIG
+                    + "=exclude to snapshot them without streaming their changes.");
+        }
+        boolean insertsOnly = policy == SnapcloneConfig.KeylessTables.INSERTS_ONLY;
+        for (Publications.Unpublishable table : keyless) {
+            log.warn("Connector {}: table {} is LEFT OUT of publication {}: {}. Its rows are snapshotted, but {}. "
+                    + "Fix: {}. A table fixed later joins the publication at the next start; changes made before "
+                    + "that are not streamed, so load it again.", connectorName, table.table().qualifiedName(),
+                    config.publicationName(), table.reason(), insertsOnly ? "only its later INSERTs (and TRUNCATEs) "
+                    + "are streamed, through publication " + config.insertsPublicationName() + ": its UPDATEs and "
+                    + "DELETEs are NOT" : "its later changes are NOT streamed", table.fix());
+        }
+        List<TableId> left = keyless.stream().map(Publications.Unpublishable::table).toList();
+        Publications.ensure(connection, config.publicationName(), mode,
+                allTables.stream().filter(table -> !left.contains(table)).toList());
+        if (config.publicationNames().size() > 1) {
+            Publications.ensureInsertsOnly(connection, config.insertsPublicationName(), left);
+        }
+        List<TableId> generated = Publications.generatedColumnsUnpublished(connection, config.publicationName(),
+                allTables);
+        if (!generated.isEmpty()) {
+            log.warn("Connector {}: publication {} does not publish stored generated columns, which the snapshot reads "
+                    + "from {}: their records lose those columns at the handover. Run ALTER PUBLICATION {} SET "
+                    + "(publish_generated_columns = stored).", connectorName, config.publicationName(), generated,
+                    io.snapclone.pg.Identifiers.quote(config.publicationName()));
         }
     }
 

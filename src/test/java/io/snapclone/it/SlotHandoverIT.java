@@ -87,7 +87,7 @@ class SlotHandoverIT {
         Lsn lastCommit = Lsn.INVALID;
         boolean ended = false;
         List<String> violations = new CopyOnWriteArrayList<>();
-        try (ChangeStream stream = ChangeStream.open(settings, "snapclone-test", "handover", "handover", Lsn.INVALID)) {
+        try (ChangeStream stream = ChangeStream.open(settings, "snapclone-test", "handover", java.util.List.of("handover"), Lsn.INVALID)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!ended && System.nanoTime() < deadline) {
                 ChangeStream.Message received = stream.poll();

@@ -126,6 +126,32 @@ class ValidationIT {
     }
 
     @Test
+    void aPublicationNamePostgresWouldCutIsReportedOnItsName() {
+        assertOnlyKey(errors(config(Map.of("table.include.list", "public\\.orders", "publication.name",
+                "p".repeat(64)))), "publication.name", "1 to 63 bytes");
+    }
+
+    @Test
+    void anOwnPublicationWithoutGeneratedColumnsIsReportedOnItsNameFromPostgres18() throws Exception {
+        boolean pg18;
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            pg18 = connection.getMetaData().getDatabaseMajorVersion() >= 18;
+            statement.execute("CREATE TABLE shapes (id int PRIMARY KEY, side int, "
+                    + "area int GENERATED ALWAYS AS (side * side) STORED)");
+            statement.execute("CREATE PUBLICATION \"Own pub\" FOR TABLE shapes");
+        }
+        Map<String, String> config = new HashMap<>(Map.of("table.include.list", "public\\.shapes",
+                "snapshot.mode", "never", "publication.autocreate.mode", "disabled", "publication.name", "Own pub",
+                "database.user", "postgres", "database.password", ""));
+        if (pg18) {
+            assertOnlyKey(errors(config(config)), "publication.name",
+                    "ALTER PUBLICATION \"Own pub\" SET (publish_generated_columns = stored)");
+        } else {
+            assertEquals(Map.of(), errors(config(config)), "before 18 neither snapshot nor stream carries them");
+        }
+    }
+
+    @Test
     void aBadSlotNameIsReportedOnTheSlotName() {
         assertOnlyKey(errors(config(Map.of("table.include.list", "public\\.orders", "slot.name", "My-Slot"))),
                 "slot.name", "a-z, 0-9 and _");

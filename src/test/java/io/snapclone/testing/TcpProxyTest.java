@@ -129,7 +129,8 @@ class TcpProxyTest {
             proxy.close();
             assertBroken(socket);
         }
-        assertThrows(IOException.class, this::connect);
+        // Not "a new connect fails": another process on this machine may take the freed port at once.
+        assertEquals(0, proxy.openConnections());
     }
 
     private Socket connect() throws IOException {

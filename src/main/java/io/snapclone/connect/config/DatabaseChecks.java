@@ -59,7 +59,7 @@ public final class DatabaseChecks {
                 problems.addAll(columnProblems(new Catalog(connection), config.columnSelection(), selected));
             }
             if (config.streams()) {
-                problems.addAll(ReplicationChecks.check(connection, config));
+                problems.addAll(ReplicationChecks.check(connection, config, selected.stream().map(TableInfo::id).toList()));
             }
         } catch (SQLException e) {
             problems.add(connectionProblem(settings, e));

@@ -101,13 +101,41 @@ public class SnapcloneConfig extends AbstractConfig {
     public static final String SLOT_NAME_DEFAULT = "snapclone";
 
     public static final String PUBLICATION_NAME_CONFIG = "publication.name";
-    private static final String PUBLICATION_NAME_DOC = "Publication the slot streams.";
+    private static final String PUBLICATION_NAME_DOC = "Publication the slot streams: any PostgreSQL name of at "
+            + "most 63 bytes (it is quoted everywhere, so upper case, spaces and commas are kept as they are).";
     public static final String PUBLICATION_NAME_DEFAULT = "snapclone";
 
     public static final String PUBLICATION_AUTOCREATE_CONFIG = "publication.autocreate.mode";
     private static final String PUBLICATION_AUTOCREATE_DOC = "disabled: the publication must exist. all_tables: "
             + "create it FOR ALL TABLES (superuser). filtered: create it (or set it) FOR TABLE the captured tables.";
     public static final String PUBLICATION_AUTOCREATE_DEFAULT = "filtered";
+
+    public static final String PUBLICATION_KEYLESS_TABLES_CONFIG = "publication.keyless.tables";
+    private static final String PUBLICATION_KEYLESS_TABLES_DOC = "Captured tables without a replica identity "
+            + "(no primary key under REPLICA IDENTITY DEFAULT, REPLICA IDENTITY NOTHING, or USING INDEX of a dropped "
+            + "index): in a publication of updates and deletes, PostgreSQL would reject the application's own UPDATE "
+            + "and DELETE on them. exclude: publication.autocreate.mode=filtered leaves them out of the publication; "
+            + "they are snapshotted, but their later changes are NOT streamed (logged at WARN with the fix). "
+            + "inserts_only: as exclude, but their INSERTs and TRUNCATEs are streamed through a second publication, "
+            + "<publication.name>_inserts (WITH publish = 'insert, truncate'); their UPDATEs and DELETEs are not. "
+            + "fail: validation and start fail, naming the tables. The fix either way: add a primary key, ALTER TABLE ... "
+            + "REPLICA IDENTITY USING INDEX (a unique index on NOT NULL columns) or REPLICA IDENTITY FULL, or exclude "
+            + "the table with table.exclude.list. Not a Debezium key.";
+    public static final String PUBLICATION_KEYLESS_TABLES_DEFAULT = "exclude";
+
+    /** What {@code publication.keyless.tables} asks for tables without a replica identity. */
+    public enum KeylessTables {
+        /** Snapshotted, left out of the publication: later changes are not streamed. */
+        EXCLUDE,
+        /** As EXCLUDE, but inserts and truncates are streamed through a second, inserts-only publication. */
+        INSERTS_ONLY,
+        /** Validation and start fail, naming the tables and the fix. */
+        FAIL;
+
+        public String value() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     public static final String HEARTBEAT_INTERVAL_CONFIG = "heartbeat.interval.ms";
     private static final String HEARTBEAT_INTERVAL_DOC = "How often the stream runs heartbeat.action.query "
@@ -208,6 +236,8 @@ public class SnapcloneConfig extends AbstractConfig {
     static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]+");
     static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
     private static final int CONNECT_TIMEOUT_SECONDS = 10;
+    /** NAMEDATALEN - 1: PostgreSQL truncates longer identifiers. */
+    private static final int MAX_NAME_BYTES = 63;
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -263,17 +293,22 @@ public class SnapcloneConfig extends AbstractConfig {
                         Importance.LOW, PROGRESS_INTERVAL_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Progress interval")
                 .define(SLOT_NAME_CONFIG, Type.STRING, SLOT_NAME_DEFAULT, slotNameValidator(), Importance.HIGH,
                         SLOT_NAME_DOC, STREAMING_GROUP, 1, Width.MEDIUM, "Slot")
-                .define(PUBLICATION_NAME_CONFIG, Type.STRING, PUBLICATION_NAME_DEFAULT, new ConfigDef.NonEmptyString(),
+                .define(PUBLICATION_NAME_CONFIG, Type.STRING, PUBLICATION_NAME_DEFAULT, publicationNameValidator(),
                         Importance.HIGH, PUBLICATION_NAME_DOC, STREAMING_GROUP, 2, Width.MEDIUM, "Publication")
                 .define(PUBLICATION_AUTOCREATE_CONFIG, Type.STRING, PUBLICATION_AUTOCREATE_DEFAULT,
                         ConfigDef.ValidString.in("disabled", "all_tables", "filtered"), Importance.MEDIUM,
                         PUBLICATION_AUTOCREATE_DOC, STREAMING_GROUP, 3, Width.SHORT, "Publication creation")
+                .define(PUBLICATION_KEYLESS_TABLES_CONFIG, Type.STRING, PUBLICATION_KEYLESS_TABLES_DEFAULT,
+                        ConfigDef.ValidString.in(KeylessTables.EXCLUDE.value(), KeylessTables.INSERTS_ONLY.value(),
+                                KeylessTables.FAIL.value()),
+                        Importance.MEDIUM, PUBLICATION_KEYLESS_TABLES_DOC, STREAMING_GROUP, 4, Width.SHORT,
+                        "Tables without replica identity")
                 .define(TOMBSTONES_ON_DELETE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TOMBSTONES_ON_DELETE_DOC,
-                        STREAMING_GROUP, 4, Width.SHORT, "Tombstones")
+                        STREAMING_GROUP, 5, Width.SHORT, "Tombstones")
                 .define(HEARTBEAT_INTERVAL_CONFIG, Type.LONG, HEARTBEAT_INTERVAL_DEFAULT, ConfigDef.Range.atLeast(0),
-                        Importance.LOW, HEARTBEAT_INTERVAL_DOC, STREAMING_GROUP, 5, Width.SHORT, "Heartbeat interval")
+                        Importance.LOW, HEARTBEAT_INTERVAL_DOC, STREAMING_GROUP, 6, Width.SHORT, "Heartbeat interval")
                 .define(HEARTBEAT_ACTION_QUERY_CONFIG, Type.STRING, "", Importance.LOW, HEARTBEAT_ACTION_QUERY_DOC,
-                        STREAMING_GROUP, 6, Width.LONG, "Heartbeat query")
+                        STREAMING_GROUP, 7, Width.LONG, "Heartbeat query")
                 .define(RECORD_VALUE_FORMAT_CONFIG, Type.STRING, RECORD_VALUE_FORMAT_DEFAULT, oneOf(ValueFormat.class),
                         Importance.MEDIUM, RECORD_VALUE_FORMAT_DOC, RECORDS_GROUP, ++records, Width.SHORT, "Value format")
                 .define(DECIMAL_HANDLING_MODE_CONFIG, Type.STRING, DECIMAL_HANDLING_MODE_DEFAULT, oneOf(DecimalMode.class),
@@ -455,6 +490,32 @@ public class SnapcloneConfig extends AbstractConfig {
                 getString(PUBLICATION_AUTOCREATE_CONFIG).toUpperCase(java.util.Locale.ROOT));
     }
 
+    /** Suffix of the inserts-only publication that publication.keyless.tables=inserts_only adds. */
+    public static final String INSERTS_PUBLICATION_SUFFIX = "_inserts";
+
+    /** The inserts-only publication for tables without a replica identity (publication.keyless.tables=inserts_only). */
+    public String insertsPublicationName() {
+        return publicationName() + INSERTS_PUBLICATION_SUFFIX;
+    }
+
+    /**
+     * Every publication the stream reads: publication.name, and its inserts-only companion when
+     * publication.keyless.tables=inserts_only with publication.autocreate.mode=filtered (the
+     * coordinator creates it, possibly empty, before streaming). Pass them to pgoutput's
+     * publication_names with Publications.namesOption.
+     */
+    public List<String> publicationNames() {
+        if (publicationAutocreateMode() == io.snapclone.pg.replication.Publications.Mode.FILTERED
+                && publicationKeylessTables() == KeylessTables.INSERTS_ONLY) {
+            return List.of(publicationName(), insertsPublicationName());
+        }
+        return List.of(publicationName());
+    }
+
+    public KeylessTables publicationKeylessTables() {
+        return KeylessTables.valueOf(getString(PUBLICATION_KEYLESS_TABLES_CONFIG).toUpperCase(java.util.Locale.ROOT));
+    }
+
     /** Zero when heartbeats are off. */
     public java.time.Duration heartbeatInterval() {
         return java.time.Duration.ofMillis(getLong(HEARTBEAT_INTERVAL_CONFIG));
@@ -481,6 +542,26 @@ public class SnapcloneConfig extends AbstractConfig {
             @Override
             public String toString() {
                 return "[a-z0-9_]{1,63}";
+            }
+        };
+    }
+
+    private static ConfigDef.Validator publicationNameValidator() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                String text = (String) value;
+                if (text == null || text.isEmpty() || text.indexOf('\0') >= 0
+                        || text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+                    throw new ConfigException(name, value, "A publication name is 1 to " + MAX_NAME_BYTES + " bytes "
+                            + "(UTF-8) without NUL: PostgreSQL cuts longer names, and the publication it created would "
+                            + "not be the one looked up");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "1 to 63 bytes, any characters";
             }
         };
     }
@@ -540,12 +621,19 @@ public class SnapcloneConfig extends AbstractConfig {
 
     /** What is wrong across keys (each key being valid alone), against the key to change. */
     public List<DatabaseChecks.Problem> crossKeyProblems() {
+        List<DatabaseChecks.Problem> problems = new java.util.ArrayList<>();
         if (!patterns(COLUMN_INCLUDE_LIST_CONFIG).isEmpty() && !patterns(COLUMN_EXCLUDE_LIST_CONFIG).isEmpty()) {
-            return List.of(new DatabaseChecks.Problem(COLUMN_EXCLUDE_LIST_CONFIG, "Set " + COLUMN_INCLUDE_LIST_CONFIG
+            problems.add(new DatabaseChecks.Problem(COLUMN_EXCLUDE_LIST_CONFIG, "Set " + COLUMN_INCLUDE_LIST_CONFIG
                     + " or " + COLUMN_EXCLUDE_LIST_CONFIG + ", not both (as in Debezium): keep the one that says "
                     + "what you mean and remove the other."));
         }
-        return List.of();
+        if (publicationNames().size() > 1 && insertsPublicationName().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                .length > MAX_NAME_BYTES) {
+            problems.add(new DatabaseChecks.Problem(PUBLICATION_NAME_CONFIG, "With " + PUBLICATION_KEYLESS_TABLES_CONFIG
+                    + "=inserts_only, " + PUBLICATION_NAME_CONFIG + " plus '" + INSERTS_PUBLICATION_SUFFIX + "' must fit "
+                    + "in " + MAX_NAME_BYTES + " bytes (it names the second publication): shorten the name."));
+        }
+        return problems;
     }
 
     private List<Pattern> patterns(String key) {

@@ -85,14 +85,14 @@ public final class StreamReader implements AutoCloseable {
                         + "noticed the loss yet); ended that session", name, config.slotName());
             }
             stream = ChangeStream.open(config.connectionSettings(), applicationName, config.slotName(),
-                    config.publicationName(), Lsn.INVALID);
+                    config.publicationNames(), Lsn.INVALID);
         } catch (SQLException | RuntimeException e) {
             disconnect();
             throw e;
         }
         StreamPosition skipping = cursor.alreadySent();
-        log.info("Task {}: streaming changes from slot {} (publication {}), after commit {} change {}", name,
-                config.slotName(), config.publicationName(), new Lsn(skipping.commitLsn()), skipping.seq());
+        log.info("Task {}: streaming changes from slot {} (publications {}), after commit {} change {}", name,
+                config.slotName(), config.publicationNames(), new Lsn(skipping.commitLsn()), skipping.seq());
     }
 
     /** Up to {@code max} records of what is pending now; never waits. */

@@ -26,6 +26,9 @@ public final class Catalog {
               AND n.nspname NOT IN ('pg_catalog', 'information_schema')
               AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
             ORDER BY n.nspname, c.relname""";
+    // Generated columns: pgoutput sends STORED ones only since PostgreSQL 18 (where the publication
+    // says publish_generated_columns = stored), and VIRTUAL ones never; the snapshot reads what the
+    // stream will send, so that both produce one schema (see docs/types.md, "Generated columns").
     // Domains resolve to their base type, however deeply they nest. A true array (not int2vector and
     // the like, whose typcategory is 'A' too) is the typarray of its element; the element is read as
     // it is (a domain element is left unknown). Enum labels come for an enum or an array of one.
@@ -48,6 +51,7 @@ public final class Catalog {
             JOIN pg_catalog.pg_type t ON t.oid = b.typid AND t.typtype <> 'd'
             LEFT JOIN pg_catalog.pg_type e ON t.typcategory = 'A' AND e.oid = t.typelem AND e.typarray = t.oid
             WHERE a.attrelid = ?::regclass
+              AND (a.attgenerated = '' OR (a.attgenerated = 's' AND ?))
             ORDER BY a.attnum""";
     private static final String PRIMARY_KEY = """
             SELECT a.attname
@@ -73,6 +77,9 @@ public final class Catalog {
             FROM base b
             JOIN pg_catalog.pg_type t ON t.oid = b.typid AND t.typtype <> 'd'
             LEFT JOIN pg_catalog.pg_type e ON t.typcategory = 'A' AND e.oid = t.typelem AND e.typarray = t.oid""";
+
+    /** The major version whose pgoutput can publish stored generated columns. */
+    public static final int STORED_GENERATED_STREAMED_SINCE = 18;
 
     private final Connection connection;
 
@@ -117,6 +124,10 @@ public final class Catalog {
         }
     }
 
+    /**
+     * The table's columns as both the snapshot and the stream carry them: generated columns only
+     * where pgoutput sends them (stored ones, PostgreSQL 18 and later).
+     */
     public TableSchema describe(TableId table) throws SQLException {
         return describe(table.quoted(), table).orElseThrow(() -> new SQLException("table " + table + " has no columns"));
     }
@@ -154,6 +165,7 @@ public final class Catalog {
             // Untyped, so that regclass's own input reads it: a quoted name or an oid (a text cast takes names only).
             statement.setObject(1, regclass, Types.OTHER);
             statement.setObject(2, regclass, Types.OTHER);
+            statement.setBoolean(3, storedGeneratedColumnsStreamed());
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     columns.add(new Column(rs.getString(1), columnType(rs), !rs.getBoolean(5)));
@@ -186,6 +198,11 @@ public final class Catalog {
         ColumnType element = ColumnType.of(elementOid, rs.getString(10), rs.getString(11).charAt(0), name, typmod,
                 labels);
         return ColumnType.arrayOf((int) rs.getLong(2), name, element, rs.getInt(8));
+    }
+
+    /** Whether pgoutput can send stored generated columns (PostgreSQL 18 and later). */
+    public boolean storedGeneratedColumnsStreamed() throws SQLException {
+        return connection.getMetaData().getDatabaseMajorVersion() >= STORED_GENERATED_STREAMED_SINCE;
     }
 
     /** The server's page size, needed to turn byte sizes into ctid block ranges. */

@@ -14,6 +14,7 @@ import org.postgresql.replication.PGReplicationStream;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,7 +39,7 @@ public final class ChangeStream implements AutoCloseable {
      *        confirmed position (for a new slot: its consistent point)
      */
     public static ChangeStream open(ConnectionSettings settings, String applicationName, String slot,
-                                    String publication, Lsn startAfter) throws SQLException {
+                                    List<String> publications, Lsn startAfter) throws SQLException {
         requireNonNull(startAfter, "startAfter is null");
         Connection connection = settings.openReplication(applicationName);
         try {
@@ -47,7 +48,7 @@ public final class ChangeStream implements AutoCloseable {
                     .withSlotName(slot)
                     .withStartPosition(LogSequenceNumber.valueOf(startAfter.value()))
                     .withSlotOption("proto_version", Integer.toString(PROTOCOL_VERSION))
-                    .withSlotOption("publication_names", publication)
+                    .withSlotOption("publication_names", Publications.namesOption(publications))
                     .withStatusInterval(1, TimeUnit.SECONDS)
                     .start();
             return new ChangeStream(connection, stream);

@@ -83,6 +83,7 @@ class SnapcloneConfigTest {
         keys.put("slot.name", List.of(Type.STRING, "snapclone", Importance.HIGH));
         keys.put("publication.name", List.of(Type.STRING, "snapclone", Importance.HIGH));
         keys.put("publication.autocreate.mode", List.of(Type.STRING, "filtered", Importance.MEDIUM));
+        keys.put("publication.keyless.tables", List.of(Type.STRING, "exclude", Importance.MEDIUM));
         keys.put("tombstones.on.delete", List.of(Type.BOOLEAN, true, Importance.MEDIUM));
         keys.put("heartbeat.interval.ms", List.of(Type.LONG, 0L, Importance.LOW));
         keys.put("heartbeat.action.query", List.of(Type.STRING, "", Importance.LOW));
@@ -125,7 +126,7 @@ class SnapcloneConfigTest {
                         "table.exclude.list", "column.include.list", "column.exclude.list", "message.key.columns",
                         "snapshot.mode", "snapshot.chunk.size", "max.batch.size",
                         "snapshot.progress.topic", "snapshot.progress.interval.ms", "slot.name", "publication.name",
-                        "publication.autocreate.mode", "tombstones.on.delete", "heartbeat.interval.ms",
+                        "publication.autocreate.mode", "publication.keyless.tables", "tombstones.on.delete", "heartbeat.interval.ms",
                         "heartbeat.action.query", "record.value.format",
                         "decimal.handling.mode", "time.precision.mode", "binary.handling.mode",
                         "interval.handling.mode", "hstore.handling.mode", "field.name.adjustment.mode",
@@ -139,7 +140,8 @@ class SnapcloneConfigTest {
                         SnapcloneConfig.CHUNK_SIZE_CONFIG, SnapcloneConfig.MAX_BATCH_SIZE_CONFIG,
                         SnapcloneConfig.PROGRESS_TOPIC_CONFIG, SnapcloneConfig.PROGRESS_INTERVAL_CONFIG,
                         SnapcloneConfig.SLOT_NAME_CONFIG, SnapcloneConfig.PUBLICATION_NAME_CONFIG,
-                        SnapcloneConfig.PUBLICATION_AUTOCREATE_CONFIG, SnapcloneConfig.TOMBSTONES_ON_DELETE_CONFIG,
+                        SnapcloneConfig.PUBLICATION_AUTOCREATE_CONFIG, SnapcloneConfig.PUBLICATION_KEYLESS_TABLES_CONFIG,
+                        SnapcloneConfig.TOMBSTONES_ON_DELETE_CONFIG,
                         SnapcloneConfig.HEARTBEAT_INTERVAL_CONFIG, SnapcloneConfig.HEARTBEAT_ACTION_QUERY_CONFIG,
                         SnapcloneConfig.RECORD_VALUE_FORMAT_CONFIG, SnapcloneConfig.DECIMAL_HANDLING_MODE_CONFIG,
                         SnapcloneConfig.TIME_PRECISION_MODE_CONFIG, SnapcloneConfig.BINARY_HANDLING_MODE_CONFIG,
@@ -192,6 +194,7 @@ class SnapcloneConfigTest {
         props.put("slot.name", "shop_slot");
         props.put("publication.name", "shop_pub");
         props.put("publication.autocreate.mode", "disabled");
+        props.put("publication.keyless.tables", "fail");
         props.put("tombstones.on.delete", "false");
         props.put("heartbeat.interval.ms", "1000");
         props.put("heartbeat.action.query", "SELECT 1");
@@ -314,6 +317,53 @@ class SnapcloneConfigTest {
         assertEquals(1, values.get("table.include.list").errorMessages().size());
         assertTrue(values.get("table.exclude.list").errorMessages().isEmpty());
         assertTrue(values.get("topic.prefix").errorMessages().isEmpty());
+    }
+
+    @Test
+    void keylessTablesAreExcludedUnlessConfigured() {
+        assertEquals(SnapcloneConfig.KeylessTables.EXCLUDE, config(Map.of()).publicationKeylessTables());
+        assertEquals(SnapcloneConfig.KeylessTables.FAIL,
+                config(Map.of("publication.keyless.tables", "fail")).publicationKeylessTables());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> config(Map.of("publication.keyless.tables", "ignore")));
+        assertTrue(e.getMessage().contains("publication.keyless.tables"), e.getMessage());
+    }
+
+    @Test
+    void theStreamReadsASecondPublicationOnlyForInsertsOnlyKeylessTablesOfAFilteredPublication() {
+        assertEquals(List.of("shop_pub"), config(Map.of("publication.name", "shop_pub")).publicationNames());
+        assertEquals(List.of("shop_pub", "shop_pub_inserts"), config(Map.of("publication.name", "shop_pub",
+                "publication.keyless.tables", "inserts_only")).publicationNames());
+        assertEquals(List.of("shop_pub"), config(Map.of("publication.name", "shop_pub",
+                "publication.keyless.tables", "inserts_only", "publication.autocreate.mode", "disabled"))
+                .publicationNames());
+        assertEquals(List.of(), config(Map.of("publication.keyless.tables", "inserts_only")).crossKeyProblems());
+    }
+
+    @Test
+    void theSecondPublicationsNameMustFitTooAgainstThePublicationName() {
+        String name = "p".repeat(60);
+        assertEquals(List.of(), config(Map.of("publication.name", name)).crossKeyProblems());
+        List<DatabaseChecks.Problem> problems = config(Map.of("publication.name", name,
+                "publication.keyless.tables", "inserts_only")).crossKeyProblems();
+        assertEquals(List.of("publication.name"), problems.stream().map(DatabaseChecks.Problem::key).toList());
+        assertTrue(problems.get(0).message().contains("_inserts"), problems.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"snapclone", "MyPub", "my pub, v2", "say \"hi\"", "żółw",
+            "a23456789012345678901234567890123456789012345678901234567890123"})
+    void publicationNamesAreQuotedSoAnyPostgresNameWorks(String name) {
+        assertEquals(name, config(Map.of("publication.name", name)).publicationName());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "a234567890123456789012345678901234567890123456789012345678901234",
+            "żółwżółwżółwżółwżółwżółwżółwżółwżółwżółwżółw", "a\u0000b"})
+    void publicationNamesPostgresWouldTruncateOrRejectAreRejected(String name) {
+        // PostgreSQL cuts names at 63 bytes: the publication created would not be the one looked up.
+        ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of("publication.name", name)));
+        assertTrue(e.getMessage().contains("publication.name"), e.getMessage());
     }
 
     @ParameterizedTest
