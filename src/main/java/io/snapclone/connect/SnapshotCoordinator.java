@@ -61,6 +61,9 @@ final class SnapshotCoordinator implements AutoCloseable {
     private List<TableId> pending = List.of();
     private List<TableId> allTables = List.of();
     private Map<String, String> connectorProps = Map.of();
+    private int maxTasks;
+    private boolean monitoring;
+    private boolean replanning;
     private SnapshotExport export;
     private long lastProgressLogNanos = System.nanoTime();
 
@@ -83,6 +86,7 @@ final class SnapshotCoordinator implements AutoCloseable {
      */
     synchronized void start(Map<String, String> connectorProps, int maxTasks) {
         this.connectorProps = Map.copyOf(connectorProps);
+        this.maxTasks = maxTasks;
         ConnectionSettings settings = config.connectionSettings();
         List<TableInfo> tables = new ArrayList<>();
         int blockSize;
@@ -159,7 +163,11 @@ final class SnapshotCoordinator implements AutoCloseable {
         log.info("Connector {}: snapshot {} (fingerprint {}); {} of {} tables to read in {} chunks across {} tasks",
                 connectorName, export.id(), export.fingerprint(), unfinished.size(), tables.size(), chunks.size(),
                 assignment.size());
-        monitor.scheduleWithFixedDelay(this::checkProgress, CHECK_INTERVAL_MS, CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        if (!monitoring) {
+            monitoring = true;
+            monitor.scheduleWithFixedDelay(this::checkProgress, CHECK_INTERVAL_MS, CHECK_INTERVAL_MS,
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     /**
@@ -289,6 +297,10 @@ final class SnapshotCoordinator implements AutoCloseable {
     }
 
     private synchronized void checkProgress() {
+        if (replanning || (export != null && !export.isAlive())) {
+            replan();
+            return;
+        }
         try {
             Map<TableId, TableState> states = tableStates(pending);
             long done = states.values().stream().filter(TableState::complete).count();
@@ -311,6 +323,29 @@ final class SnapshotCoordinator implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("Connector {}: could not read snapshot progress from committed offsets; will retry", connectorName, e);
         }
+    }
+
+    /**
+     * The session that held the snapshot is gone (server restart, network cut): plan what is left
+     * again, under the snapshot a task still holds if any, else under a new one, and restart the
+     * tasks with that plan. Tried again every second while the database cannot be reached.
+     */
+    private void replan() {
+        if (!replanning) {
+            log.warn("Connector {}: lost the session that held snapshot {} (server restart or network cut?); "
+                    + "planning the rest again", connectorName, export.fingerprint());
+            replanning = true;
+            releaseExport();
+        }
+        try {
+            start(connectorProps, maxTasks);
+        } catch (ConnectException e) {
+            log.warn("Connector {}: cannot plan yet ({}); trying again in {} ms", connectorName, e.getMessage(),
+                    CHECK_INTERVAL_MS);
+            return;
+        }
+        replanning = false;
+        requestReconfiguration.run();
     }
 
     private Map<TableId, TableState> tableStates(Collection<TableId> tables) {

@@ -79,6 +79,15 @@ public final class SnapshotExport implements AutoCloseable {
         return fingerprint;
     }
 
+    /** Whether the session still holds the snapshot (false once its connection is lost). */
+    public boolean isAlive() {
+        try {
+            return connection.isValid(5);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     /** Ends the transaction, and with it the exported id. Safe to call twice. */
     @Override
     public void close() throws SQLException {
