@@ -14,24 +14,46 @@ import org.postgresql.replication.PGReplicationStream;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A pgoutput stream from a slot: decoded messages in commit order, and the LSN up to which the
  * client has everything safely stored, reported back so that the slot (and the WAL it keeps)
  * advances. Never blocks: {@link #poll()} returns null when nothing is pending.
+ *
+ * <p>When nobody reads for a while (Kafka applies back-pressure and the task's poll() waits), a
+ * thread of its own sends the server status updates, so that the walsender does not drop the
+ * connection after {@code wal_sender_timeout}; it reads nothing ahead, so memory stays bounded.
+ * Every method may be called from any thread; they take turns on this object.
  */
 public final class ChangeStream implements AutoCloseable {
     private static final int PROTOCOL_VERSION = 1;
+    /** Unread for this long, the stream tells the server it is alive (wal_sender_timeout is 60 s by default). */
+    static final Duration KEEP_ALIVE_AFTER = Duration.ofSeconds(5);
 
     private final Connection connection;
     private final PGReplicationStream stream;
     private final PgOutputDecoder decoder = new PgOutputDecoder(PROTOCOL_VERSION);
+    private final ScheduledExecutorService keeper;
+    private final long keepAliveAfterNanos;
+    private long lastReadNanos = System.nanoTime();
 
-    private ChangeStream(Connection connection, PGReplicationStream stream) {
+    private ChangeStream(Connection connection, PGReplicationStream stream, String applicationName,
+                         Duration keepAliveAfter) {
         this.connection = connection;
         this.stream = stream;
+        this.keepAliveAfterNanos = keepAliveAfter.toNanos();
+        this.keeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "snapclone-keepalive " + applicationName);
+            thread.setDaemon(true);
+            return thread;
+        });
+        long period = Math.max(1, keepAliveAfter.toMillis() / 2);
+        keeper.scheduleWithFixedDelay(this::keepAliveIfUnread, period, period, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -40,6 +62,13 @@ public final class ChangeStream implements AutoCloseable {
      */
     public static ChangeStream open(ConnectionSettings settings, String applicationName, String slot,
                                     List<String> publications, Lsn startAfter) throws SQLException {
+        return open(settings, applicationName, slot, publications, startAfter, KEEP_ALIVE_AFTER);
+    }
+
+    /** @param keepAliveAfter how long the stream may go unread before it sends status updates by itself */
+    public static ChangeStream open(ConnectionSettings settings, String applicationName, String slot,
+                                    List<String> publications, Lsn startAfter, Duration keepAliveAfter)
+            throws SQLException {
         requireNonNull(startAfter, "startAfter is null");
         Connection connection = settings.openReplication(applicationName);
         try {
@@ -51,7 +80,7 @@ public final class ChangeStream implements AutoCloseable {
                     .withSlotOption("publication_names", Publications.namesOption(publications))
                     .withStatusInterval(1, TimeUnit.SECONDS)
                     .start();
-            return new ChangeStream(connection, stream);
+            return new ChangeStream(connection, stream, applicationName, keepAliveAfter);
         } catch (SQLException | RuntimeException e) {
             connection.close();
             throw e;
@@ -59,7 +88,8 @@ public final class ChangeStream implements AutoCloseable {
     }
 
     /** The next message, or null if none is pending now. */
-    public Message poll() throws SQLException {
+    public synchronized Message poll() throws SQLException {
+        lastReadNanos = System.nanoTime();
         ByteBuffer buffer = stream.readPending();
         if (buffer == null) {
             return null;
@@ -75,7 +105,7 @@ public final class ChangeStream implements AutoCloseable {
      * Tells the server everything up to {@code lsn} is stored: the slot's confirmed_flush_lsn moves
      * there, and a restart from the slot starts after it.
      */
-    public void confirm(Lsn lsn) throws SQLException {
+    public synchronized void confirm(Lsn lsn) throws SQLException {
         LogSequenceNumber position = LogSequenceNumber.valueOf(lsn.value());
         stream.setFlushedLSN(position);
         stream.setAppliedLSN(position);
@@ -83,12 +113,30 @@ public final class ChangeStream implements AutoCloseable {
     }
 
     /** The newest WAL position the server has told us of (keepalives included). */
-    public Lsn lastReceived() {
+    public synchronized Lsn lastReceived() {
         return new Lsn(stream.getLastReceiveLSN().asLong());
+    }
+
+    private synchronized void keepAliveIfUnread() {
+        if (System.nanoTime() - lastReadNanos < keepAliveAfterNanos || stream.isClosed()) {
+            return;
+        }
+        try {
+            stream.forceUpdateStatus();
+        } catch (SQLException e) {
+            // The connection is gone: the next poll() says so to whoever reads.
+        }
     }
 
     @Override
     public void close() throws SQLException {
+        keeper.shutdownNow();
+        synchronized (this) {
+            closeStream();
+        }
+    }
+
+    private void closeStream() throws SQLException {
         try {
             if (!stream.isClosed()) {
                 stream.close();
