@@ -53,6 +53,10 @@ public class SnapcloneSourceTask extends SourceTask {
         name = connector + "-" + config.taskIndex();
         toAnnounce = config.tablesToAnnounce();
         metrics = new SnapshotMetrics(connector, config.taskIndex(), config.chunks()).register();
+        if (config.chunks().isEmpty()) {
+            // The snapshot phase is over (or there was none): sessions kept for a restart are not needed.
+            LingeringSnapshots.releaseAll(connector);
+        }
         if (config.streamsChanges()) {
             StreamPhase phase = new StreamPhase(config, new StreamReader(config, context.offsetStorageReader(),
                     context.transactionContext(), name), name);
@@ -65,7 +69,7 @@ public class SnapcloneSourceTask extends SourceTask {
             stream = phase;
             return;
         }
-        snapshot = new SnapshotPhase(config, context.offsetStorageReader(), metrics, name);
+        snapshot = new SnapshotPhase(config, context.offsetStorageReader(), metrics, connector, name);
         try {
             snapshot.start();
         } catch (RuntimeException e) {

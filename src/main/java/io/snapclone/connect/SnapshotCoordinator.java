@@ -138,7 +138,8 @@ final class SnapshotCoordinator implements AutoCloseable {
                     config.streams()));
             return;
         }
-        if (export == null && resumed) {
+        if (export == null) {
+            // Also before any offset was committed: a restart then keeps the snapshot the slot exported.
             export = takeOverHeldSnapshot(settings, maxTasks);
         }
         boolean retaken = export == null && resumed;
@@ -311,6 +312,7 @@ final class SnapshotCoordinator implements AutoCloseable {
                 taskConfigs = List.of(TaskConfig.completed(connectorProps, 0, allTables, config.streams()));
                 requestReconfiguration.run();
                 releaseExport();
+                LingeringSnapshots.releaseAll(connectorName);
                 log.info("Connector {}: snapshot complete: {} tables, {} rows in {} s (committed in Kafka); "
                         + "snapshot released; {}", connectorName, pending.size(), rows, String.format("%.1f", seconds),
                         config.streams() ? "streaming from slot " + config.slotName() + " now" : "connector now idle");
@@ -367,11 +369,15 @@ final class SnapshotCoordinator implements AutoCloseable {
         }
     }
 
+    /** A graceful stop: the export keeps holding the snapshot for the grace period, for the next coordinator. */
     @Override
     public void close() {
         monitor.shutdownNow();
         synchronized (this) {
-            releaseExport();
+            if (export != null) {
+                LingeringSnapshots.keep(connectorName, export, config.holderGrace(), "the coordinator's export");
+                export = null;
+            }
         }
     }
 }

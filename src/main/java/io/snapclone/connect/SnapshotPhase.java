@@ -55,6 +55,7 @@ final class SnapshotPhase implements AutoCloseable {
     private final TaskConfig config;
     private final OffsetStorageReader offsets;
     private final SnapshotMetrics metrics;
+    private final String connector;
     private final String name;
     private final Backoff backoff;
     private final Map<TableId, TableRecordBuilder> builders = new HashMap<>();
@@ -76,10 +77,12 @@ final class SnapshotPhase implements AutoCloseable {
     private boolean announcedHeld;
     private boolean waitingForNewSnapshot;
 
-    SnapshotPhase(TaskConfig config, OffsetStorageReader offsets, SnapshotMetrics metrics, String name) {
+    SnapshotPhase(TaskConfig config, OffsetStorageReader offsets, SnapshotMetrics metrics, String connector,
+                  String name) {
         this.config = requireNonNull(config, "config is null");
         this.offsets = requireNonNull(offsets, "offsets is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
+        this.connector = requireNonNull(connector, "connector is null");
         this.name = requireNonNull(name, "name is null");
         this.backoff = new Backoff(FIRST_RETRY, config.maxRetryWait(), config.maxRetries());
     }
@@ -316,8 +319,23 @@ final class SnapshotPhase implements AutoCloseable {
         }
     }
 
+    /**
+     * A graceful stop: the session keeps holding the snapshot for {@code snapshot.holder.grace.ms},
+     * so that the next task or coordinator re-imports it through the id this task published.
+     */
     @Override
     public void close() {
-        closeSession();
+        if (reader != null) {
+            try {
+                reader.close();
+            } catch (SQLException e) {
+                log.debug("Task {}: cancelling COPY failed", name, e);
+            }
+            reader = null;
+        }
+        if (session != null) {
+            LingeringSnapshots.keep(connector, session, config.holderGrace(), "task " + name + "'s session");
+            session = null;
+        }
     }
 }

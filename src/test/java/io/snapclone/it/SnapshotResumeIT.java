@@ -105,6 +105,49 @@ class SnapshotResumeIT {
         connect.delete("reimport");
     }
 
+    /** A REST restart of the connector with its tasks stops every holder: they linger, and the snapshot is kept. */
+    @Test
+    void aRestartOfTheConnectorWithItsTasksKeepsTheSnapshot() throws Exception {
+        String db = postgres.createDatabase();
+        postgres.createTable(db, "public.big_first", 50_000);
+        postgres.createTable(db, "public.small_second", 500);
+        String fingerprint;
+        try (Connection locker = postgres.superuser(db); Statement lock = locker.createStatement()) {
+            connect.deploy("restartall", TestingConnect.connectorConfig(postgres.connectorConfig(db), "rstall", 1,
+                    Map.of("snapshot.holder.grace.ms", System.getProperty("it.holder.grace.ms", "120000"))));
+            Map<String, String> task = Poll.until(Duration.ofSeconds(60), "the plan",
+                    () -> connect.taskConfigs("restartall").isEmpty() ? null : connect.taskConfigs("restartall").get(0));
+            fingerprint = task.get("task.snapshot.fingerprint");
+            locker.setAutoCommit(false);
+            lock.execute("LOCK TABLE public.small_second IN ACCESS EXCLUSIVE MODE");
+            Poll.until(Duration.ofSeconds(60), "big_first's done offset", () -> isDone("restartall", "big_first"));
+            try (Connection writer = postgres.superuser(db); Statement insert = writer.createStatement()) {
+                insert.execute("INSERT INTO public.big_first VALUES (-1, 'after the snapshot')");
+            }
+
+            connect.cluster().restartConnectorAndTasks("restartall", false, true, false);
+
+            Map<String, String> restarted = Poll.until(Duration.ofSeconds(60), "the tasks to run again", () -> {
+                List<Map<String, String>> configs = connect.taskConfigs("restartall");
+                return configs.isEmpty() || !connect.progressEvents("rstall").contains("snapshot.held") ? null
+                        : configs.get(0);
+            });
+            assertEquals(fingerprint, restarted.get("task.snapshot.fingerprint"), "the same snapshot, re-imported");
+            locker.rollback();
+        }
+        Poll.until(Duration.ofSeconds(120), "the snapshot to complete", () -> snapshotCompleted("rstall"));
+        assertFalse(connect.progressEvents("rstall").contains("snapshot.retaken"), connect.progressEvents("rstall")
+                .toString());
+        Set<Long> ids = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> record : connect.readAll("rstall.public.big_first")) {
+            ids.add(JSON.readTree(record.key()).get("id").asLong());
+        }
+        assertFalse(ids.contains(-1L), "a row committed after the snapshot is not in it");
+        assertEquals(50_000, ids.size());
+        assertEquals(500, connect.readAll("rstall.public.small_second").size());
+        connect.delete("restartall");
+    }
+
     @Test
     void whenNoSessionHoldsTheSnapshotAnyMoreANewOneIsTakenAndAnnounced() throws Exception {
         String db = postgres.createDatabase();

@@ -227,6 +227,13 @@ public class SnapcloneConfig extends AbstractConfig {
             + "start at 500 ms and double up to this.";
     public static final long RETRY_WAIT_DEFAULT = 10_000;
 
+    public static final String HOLDER_GRACE_CONFIG = "snapshot.holder.grace.ms";
+    private static final String HOLDER_GRACE_DOC = "After a graceful stop (REST restart, rebalance, config update, "
+            + "a worker leaving) the sessions that hold the snapshot stay open this long, so that the coordinator and "
+            + "tasks that start next re-import the same snapshot instead of taking a new one. They close at once when "
+            + "the snapshot phase ends on their worker, else when the time is up. 0: close at once.";
+    public static final long HOLDER_GRACE_DEFAULT = 120_000;
+
     public static final String RECORD_VALUE_FORMAT_CONFIG = "record.value.format";
     private static final String RECORD_VALUE_FORMAT_DOC = "The record value: envelope (Debezium's before/after/"
             + "source/op/ts_ms envelope) or row (the row struct alone, as Debezium's ExtractNewRecordState "
@@ -332,7 +339,9 @@ public class SnapcloneConfig extends AbstractConfig {
                 .define(ERRORS_MAX_RETRIES_CONFIG, Type.INT, ERRORS_MAX_RETRIES_DEFAULT, ConfigDef.Range.atLeast(-1),
                         Importance.LOW, ERRORS_MAX_RETRIES_DOC, DATABASE_GROUP, ++db, Width.SHORT, "Reconnect attempts")
                 .define(RETRY_WAIT_CONFIG, Type.LONG, RETRY_WAIT_DEFAULT, ConfigDef.Range.atLeast(500),
-                        Importance.LOW, RETRY_WAIT_DOC, DATABASE_GROUP, ++db, Width.SHORT, "Reconnect wait");
+                        Importance.LOW, RETRY_WAIT_DOC, DATABASE_GROUP, ++db, Width.SHORT, "Reconnect wait")
+                .define(HOLDER_GRACE_CONFIG, Type.LONG, HOLDER_GRACE_DEFAULT, ConfigDef.Range.atLeast(0),
+                        Importance.LOW, HOLDER_GRACE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Holder grace");
     }
 
     private static <E extends Enum<E> & RecordOptions.Mode> ConfigDef.Validator oneOf(Class<E> mode) {
@@ -417,6 +426,10 @@ public class SnapcloneConfig extends AbstractConfig {
                 return "comma-separated regular expressions on " + matched;
             }
         };
+    }
+
+    public java.time.Duration holderGrace() {
+        return java.time.Duration.ofMillis(getLong(HOLDER_GRACE_CONFIG));
     }
 
     /** Negative: no limit. */
