@@ -2,6 +2,7 @@ package io.snapclone.connect;
 
 import io.snapclone.connect.config.TaskConfig;
 import io.snapclone.connect.metrics.SnapshotMetrics;
+import io.snapclone.connect.metrics.StreamingMetrics;
 import io.snapclone.connect.offset.CompletedRanges;
 import io.snapclone.connect.offset.SnapshotOffsets;
 import io.snapclone.connect.record.ProgressEvents;
@@ -58,8 +59,9 @@ public class SnapcloneSourceTask extends SourceTask {
             LingeringSnapshots.releaseAll(connector);
         }
         if (config.streamsChanges()) {
+            StreamingMetrics streaming = new StreamingMetrics(connector, config.taskIndex()).register();
             StreamPhase phase = new StreamPhase(config, new StreamReader(config, context.offsetStorageReader(),
-                    context.transactionContext(), name), name);
+                    context.transactionContext(), streaming, name), streaming, name);
             try {
                 phase.start();
             } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package io.snapclone.connect;
 import static java.util.Objects.requireNonNull;
 
 import io.snapclone.connect.config.TaskConfig;
+import io.snapclone.connect.metrics.StreamingMetrics;
 import io.snapclone.connect.stream.StreamReader;
 import io.snapclone.pg.ConnectionLoss;
 
@@ -35,9 +36,11 @@ final class StreamPhase implements AutoCloseable {
     private final StreamReader reader;
     private final String name;
     private final Backoff backoff;
+    private final StreamingMetrics metrics;
     private boolean connected;
 
-    StreamPhase(TaskConfig config, StreamReader reader, String name) {
+    StreamPhase(TaskConfig config, StreamReader reader, StreamingMetrics metrics, String name) {
+        this.metrics = requireNonNull(metrics, "metrics is null");
         this.config = requireNonNull(config, "config is null");
         this.reader = requireNonNull(reader, "reader is null");
         this.name = requireNonNull(name, "name is null");
@@ -88,14 +91,17 @@ final class StreamPhase implements AutoCloseable {
         }
         if (backoff.failures() > 0) {
             log.info("Task {}: reconnected to slot {} after {} attempt(s)", name, config.slotName(), backoff.failures());
+            metrics.reconnected();
         }
         backoff.succeeded();
         connected = true;
+        metrics.connected(true);
     }
 
     private void lost(SQLException e) {
         reader.disconnect();
         connected = false;
+        metrics.connected(false);
         if (!ConnectionLoss.isTransient(e)) {
             throw new ConnectException("Task " + name + " failed streaming from slot " + config.slotName() + ": "
                     + e.getMessage() + remedy(e), e);
@@ -129,5 +135,7 @@ final class StreamPhase implements AutoCloseable {
     @Override
     public void close() {
         reader.close();
+        metrics.connected(false);
+        metrics.close();
     }
 }

@@ -3,6 +3,7 @@ package io.snapclone.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.snapclone.connect.metrics.SnapshotMetrics;
 import io.snapclone.pg.Lsn;
 import io.snapclone.pg.replication.ReplicationSlots;
 import io.snapclone.testing.Poll;
@@ -14,11 +15,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 /**
  * Streaming only (snapshot.mode=never): schema changes follow, an idle slot still advances, and
@@ -63,6 +68,20 @@ class StreamingIT {
         }
         Poll.until(Duration.ofSeconds(60), "confirmed_flush_lsn to advance on an idle database",
                 () -> slot(db).confirmedFlush().compareTo(before) > 0);
+
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        ObjectName streaming = new ObjectName("io.snapclone:type=streaming-metrics,connector=\"streaming\",task=0");
+        assertEquals(true, jmx.getAttribute(streaming, "Connected"));
+        assertTrue((Long) jmx.getAttribute(streaming, "TotalNumberOfEventsSeen") >= 2);
+        assertTrue((Long) jmx.getAttribute(streaming, "NumberOfCommittedTransactions") >= 2);
+        assertTrue((Long) jmx.getAttribute(streaming, "MilliSecondsBehindSource") >= 0);
+        assertTrue(!((String) jmx.getAttribute(streaming, "LastReceivedLsn")).isEmpty());
+        assertTrue(!((String) jmx.getAttribute(streaming, "LastConfirmedLsn")).isEmpty());
+        Poll.until(Duration.ofSeconds(30), "the slot lag gauge",
+                () -> (Long) jmx.getAttribute(streaming, "SlotLagBytes") >= 0);
+        assertEquals(0L, jmx.getAttribute(streaming, "Reconnects"));
+        assertEquals(false, jmx.getAttribute(SnapshotMetrics.objectName("streaming", 0), "SnapshotRunning"),
+                "no snapshot runs in the streaming phase");
 
         try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement();
              java.sql.ResultSet rs = statement.executeQuery("SELECT count(*) FROM heartbeat")) {

@@ -51,6 +51,10 @@ public final class SnapshotMetrics implements SnapshotMetricsMXBean, AutoCloseab
             rowsPerTable.putIfAbsent(chunk.table().qualifiedName(), new AtomicLong());
         }
         remainingTables.addAll(tables);
+        if (assigned.isEmpty()) {
+            // No snapshot work (the streaming phase, or a task with nothing to read): not running.
+            finishedNanos = startedNanos;
+        }
     }
 
     public static ObjectName objectName(String connector, int task) {

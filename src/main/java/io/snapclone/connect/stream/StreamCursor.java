@@ -52,6 +52,11 @@ final class StreamCursor {
         return alreadySent;
     }
 
+    /** The commit time (ms) of the transaction being read. */
+    long commitMs() {
+        return commitMs;
+    }
+
     /** The position of the record {@link #next()} moved to. */
     StreamPosition position() {
         return current;

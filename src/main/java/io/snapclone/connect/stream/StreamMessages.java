@@ -28,6 +28,7 @@ final class StreamMessages {
     private final ChangeRecords changes;
     private final TransactionBoundaries transactions;
     private boolean inTransaction;
+    private long commits;
 
     StreamMessages(StreamTables tables, StreamCursor cursor, ChangeRecords changes, TransactionBoundaries transactions) {
         this.tables = requireNonNull(tables, "tables is null");
@@ -41,6 +42,11 @@ final class StreamMessages {
         return inTransaction;
     }
 
+    /** Transactions whose Commit was read so far. */
+    long commits() {
+        return commits;
+    }
+
     /** @param lsn where the message is in the WAL: a change's own position */
     void handle(PgOutputMessage message, long lsn, long nowMs, List<SourceRecord> out) throws SQLException {
         int before = out.size();
@@ -49,6 +55,7 @@ final class StreamMessages {
             cursor.begin(begin.finalLsn().value(), begin.xid(), begin.commitTimeMicros() / 1000);
         } else if (message instanceof Commit) {
             inTransaction = false;
+            commits++;
             transactions.transactionCommitted();
         } else if (message instanceof Relation relation) {
             tables.relation(relation);

@@ -3,6 +3,7 @@ package io.snapclone.connect.stream;
 import static java.util.Objects.requireNonNull;
 
 import io.snapclone.connect.config.TaskConfig;
+import io.snapclone.connect.metrics.StreamingMetrics;
 import io.snapclone.connect.offset.SnapshotOffsets;
 import io.snapclone.connect.offset.SnapshotOffsets.StreamPosition;
 import io.snapclone.connect.record.TableRecordBuilder;
@@ -18,6 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +45,11 @@ public final class StreamReader implements AutoCloseable {
     private final TransactionBoundaries transactions;
     private final String name;
     private final Map<String, Object> partition;
+    private static final long SLOT_LAG_INTERVAL_NANOS = 10_000_000_000L;
+
     private final LsnConfirmations confirmations = new LsnConfirmations();
+    private final StreamingMetrics metrics;
+    private long lastSlotLagNanos;
     /** Kept across reconnects: what this task already handed to Connect is not read again. */
     private StreamCursor cursor;
     private ChangeRecords changes;
@@ -52,7 +59,9 @@ public final class StreamReader implements AutoCloseable {
     private Heartbeats heartbeats;
 
     /** @param transactions Connect's, when the connector defines transaction boundaries; else null */
-    public StreamReader(TaskConfig config, OffsetStorageReader offsets, TransactionContext transactions, String name) {
+    public StreamReader(TaskConfig config, OffsetStorageReader offsets, TransactionContext transactions,
+                        StreamingMetrics metrics, String name) {
+        this.metrics = requireNonNull(metrics, "metrics is null");
         this.config = requireNonNull(config, "config is null");
         this.offsets = requireNonNull(offsets, "offsets is null");
         this.transactions = new TransactionBoundaries(transactions);
@@ -98,7 +107,9 @@ public final class StreamReader implements AutoCloseable {
     /** Up to {@code max} records of what is pending now; never waits. */
     public List<SourceRecord> poll(int max) throws SQLException {
         heartbeats.beatIfDue();
+        reportSlotLag();
         List<SourceRecord> batch = new ArrayList<>();
+        long commitsBefore = messages.commits();
         boolean drained = false;
         while (batch.size() < max) {
             ChangeStream.Message received = stream.poll();
@@ -109,18 +120,45 @@ public final class StreamReader implements AutoCloseable {
             messages.handle(received.message(), received.lsn().value(), System.currentTimeMillis(), batch);
         }
         transactions.batchDone();
+        long now = System.currentTimeMillis();
+        if (!batch.isEmpty()) {
+            metrics.eventsRead(batch.size(), cursor.commitMs(), now);
+        }
+        for (long c = messages.commits(); c > commitsBefore; c--) {
+            metrics.transactionCommitted();
+        }
+        metrics.received(stream.lastReceived().value());
         // Idle between transactions, with Kafka holding all we sent: the server's position is done too.
         long toConfirm = confirmations.toConfirm(stream.lastReceived().value(),
                 drained && batch.isEmpty() && !messages.inTransaction());
         if (toConfirm != 0) {
             stream.confirm(new Lsn(toConfirm));
+            metrics.confirmed(toConfirm);
         }
         return batch;
     }
 
     /** Called after Kafka committed offsets: what they cover may be confirmed to PostgreSQL. */
     public void committed() {
-        confirmations.committed(SnapshotOffsets.streamPosition(offsets.offset(partition)));
+        StreamPosition position = SnapshotOffsets.streamPosition(offsets.offset(partition));
+        confirmations.committed(position);
+        metrics.committed(position.commitLsn());
+    }
+
+    /** Every 10 s: how much WAL the slot keeps unconfirmed (a gauge for alerts on a growing backlog). */
+    private void reportSlotLag() throws SQLException {
+        if (System.nanoTime() - lastSlotLagNanos < SLOT_LAG_INTERVAL_NANOS) {
+            return;
+        }
+        lastSlotLagNanos = System.nanoTime();
+        try (PreparedStatement statement = catalogConnection.prepareStatement("""
+                SELECT (pg_catalog.pg_current_wal_lsn() - confirmed_flush_lsn)::bigint
+                FROM pg_catalog.pg_replication_slots WHERE slot_name = ?""")) {
+            statement.setString(1, config.slotName());
+            try (ResultSet rs = statement.executeQuery()) {
+                metrics.slotLag(rs.next() ? rs.getLong(1) : -1);
+            }
+        }
     }
 
     /** Closes both connections; what was read and sent is kept for the next {@link #open}. */
