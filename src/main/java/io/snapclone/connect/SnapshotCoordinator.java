@@ -193,17 +193,23 @@ final class SnapshotCoordinator implements AutoCloseable {
                         info.confirmedFlush());
                 return null;
             }
-            if (mustExist && !SnapcloneConfig.SNAPSHOT_MODE_NEVER.equals(config.snapshotMode())) {
-                throw new ConnectException("Replication slot " + slot + " is gone, but committed offsets show a load "
-                        + "under way or done: changes since then are lost. Reset the connector's offsets (or use a "
-                        + "new name) to load again, with a new slot.");
+            boolean streamedBefore = SnapshotOffsets.streamPosition(offsets.offset(
+                    SnapshotOffsets.streamPartition(config.topicPrefix(), slot))).commitLsn() != 0;
+            if (streamedBefore || (mustExist && !SnapcloneConfig.SNAPSHOT_MODE_NEVER.equals(config.snapshotMode()))) {
+                // Never a silent restart from a new position: the changes in between are gone.
+                throw new ConnectException("Replication slot " + slot + " is gone (dropped, invalidated by "
+                        + "max_slot_wal_keep_size, or not on this server after a failover), but committed offsets show "
+                        + (streamedBefore ? "changes streamed from it" : "a load under way or done")
+                        + ": the changes since then are lost. Reset the connector's offsets (DELETE "
+                        + "/connectors/<name>/offsets while it is stopped) or use a new topic.prefix to load again, "
+                        + "under a new slot.");
             }
         } catch (SQLException e) {
             throw new ConnectException("Could not prepare publication " + config.publicationName() + ": "
                     + e.getMessage(), e);
         }
         try (CreatedSlot created = ReplicationSlots.create(settings, slot, "snapclone-coordinator " + connectorName,
-                SLOT_CREATION_TIMEOUT, SLOT_WAIT_REPORT_INTERVAL, message -> log.warn("Connector {}: {}", connectorName, message))) {
+                config.slotFailover(), SLOT_CREATION_TIMEOUT, SLOT_WAIT_REPORT_INTERVAL, message -> log.warn("Connector {}: {}", connectorName, message))) {
             log.info("Connector {}: created replication slot {} at consistent point {}", connectorName, slot,
                     created.consistentPoint());
             if (SnapcloneConfig.SNAPSHOT_MODE_NEVER.equals(config.snapshotMode())) {

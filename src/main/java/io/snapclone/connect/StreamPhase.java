@@ -126,7 +126,9 @@ final class StreamPhase implements AutoCloseable {
         return switch (state) {
             case "55006" -> " (another client reads this slot: slot.name must be this connector's own)";
             case "42704" -> " (the slot or publication is gone: changes since the last confirmed position are lost; "
-                    + "reset the connector's offsets or use a new name to load again under a new slot)";
+                    + "reset the connector's offsets or use a new topic.prefix to load again under a new slot)";
+            case "55000" -> " (the slot was invalidated, e.g. by max_slot_wal_keep_size: the WAL it needed is gone and "
+                    + "so are those changes; reset the connector's offsets or use a new topic.prefix to load again)";
             case "42501" -> " (the user lacks a privilege: it needs REPLICATION and SELECT on the captured tables)";
             default -> "";
         };

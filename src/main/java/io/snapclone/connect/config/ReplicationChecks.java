@@ -39,6 +39,11 @@ final class ReplicationChecks {
                 + "WHERE rolname = current_user"));
         boolean replication = superuser || "true".equals(single(connection, "SELECT rolreplication::text "
                 + "FROM pg_catalog.pg_roles WHERE rolname = current_user"));
+        if (config.slotFailover() && connection.getMetaData().getDatabaseMajorVersion() < 17) {
+            problems.add(new Problem(SnapcloneConfig.SLOT_FAILOVER_CONFIG, "Failover slots need PostgreSQL 17 or "
+                    + "later; this server is " + connection.getMetaData().getDatabaseProductVersion()
+                    + ": set slot.failover=false."));
+        }
         String user = config.connectionSettings().user();
         if (!replication) {
             problems.add(new Problem(SnapcloneConfig.USER_CONFIG, "User '" + user + "' may not create or read a "

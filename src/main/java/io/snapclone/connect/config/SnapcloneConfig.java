@@ -234,6 +234,11 @@ public class SnapcloneConfig extends AbstractConfig {
             + "the snapshot phase ends on their worker, else when the time is up. 0: close at once.";
     public static final long HOLDER_GRACE_DEFAULT = 120_000;
 
+    public static final String SLOT_FAILOVER_CONFIG = "slot.failover";
+    private static final String SLOT_FAILOVER_DOC = "Create the slot as a failover slot (PostgreSQL 17+), as in "
+            + "Debezium: standbys with sync_replication_slots = on keep a copy, so after a failover the connector "
+            + "streams on from the promoted standby without losing changes. Applies when the slot is created.";
+
     public static final String RECORD_VALUE_FORMAT_CONFIG = "record.value.format";
     private static final String RECORD_VALUE_FORMAT_DOC = "The record value: envelope (Debezium's before/after/"
             + "source/op/ts_ms envelope) or row (the row struct alone, as Debezium's ExtractNewRecordState "
@@ -341,7 +346,9 @@ public class SnapcloneConfig extends AbstractConfig {
                 .define(RETRY_WAIT_CONFIG, Type.LONG, RETRY_WAIT_DEFAULT, ConfigDef.Range.atLeast(500),
                         Importance.LOW, RETRY_WAIT_DOC, DATABASE_GROUP, ++db, Width.SHORT, "Reconnect wait")
                 .define(HOLDER_GRACE_CONFIG, Type.LONG, HOLDER_GRACE_DEFAULT, ConfigDef.Range.atLeast(0),
-                        Importance.LOW, HOLDER_GRACE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Holder grace");
+                        Importance.LOW, HOLDER_GRACE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Holder grace")
+                .define(SLOT_FAILOVER_CONFIG, Type.BOOLEAN, false, Importance.LOW, SLOT_FAILOVER_DOC,
+                        STREAMING_GROUP, 7, Width.SHORT, "Failover slot");
     }
 
     private static <E extends Enum<E> & RecordOptions.Mode> ConfigDef.Validator oneOf(Class<E> mode) {
@@ -426,6 +433,10 @@ public class SnapcloneConfig extends AbstractConfig {
                 return "comma-separated regular expressions on " + matched;
             }
         };
+    }
+
+    public boolean slotFailover() {
+        return getBoolean(SLOT_FAILOVER_CONFIG);
     }
 
     public java.time.Duration holderGrace() {

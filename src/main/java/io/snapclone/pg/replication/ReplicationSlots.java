@@ -57,6 +57,16 @@ public final class ReplicationSlots {
      */
     public static CreatedSlot create(ConnectionSettings settings, String slotName, String applicationName,
                                      Duration timeout, Duration reportEvery, Consumer<String> waiting) throws SQLException {
+        return create(settings, slotName, applicationName, false, timeout, reportEvery, waiting);
+    }
+
+    /**
+     * @param failover a failover slot (PostgreSQL 17+): synchronized to standbys that have
+     *        {@code sync_replication_slots} on, so it survives their promotion
+     */
+    public static CreatedSlot create(ConnectionSettings settings, String slotName, String applicationName,
+                                     boolean failover, Duration timeout, Duration reportEvery,
+                                     Consumer<String> waiting) throws SQLException {
         requireName(slotName);
         Connection replication = settings.openReplication(applicationName);
         ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -84,8 +94,10 @@ public final class ReplicationSlots {
                     // The statement finished meanwhile.
                 }
             }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            // The option list exists since 15 and FAILOVER since 17; the old keyword form works on 14-18.
+            String options = failover ? " (SNAPSHOT 'export', FAILOVER true)" : " EXPORT_SNAPSHOT";
             try (ResultSet rs = statement.executeQuery("CREATE_REPLICATION_SLOT " + Identifiers.quote(slotName)
-                    + " LOGICAL pgoutput EXPORT_SNAPSHOT")) {
+                    + " LOGICAL pgoutput" + options)) {
                 rs.next();
                 report.cancel(false);
                 cancel.cancel(false);

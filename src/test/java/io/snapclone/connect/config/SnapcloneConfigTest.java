@@ -98,6 +98,7 @@ class SnapcloneConfigTest {
         keys.put("errors.max.retries", List.of(Type.INT, -1, Importance.LOW));
         keys.put("retriable.restart.connector.wait.ms", List.of(Type.LONG, 10000L, Importance.LOW));
         keys.put("snapshot.holder.grace.ms", List.of(Type.LONG, 120000L, Importance.LOW));
+        keys.put("slot.failover", List.of(Type.BOOLEAN, false, Importance.LOW));
         return keys;
     }
 
@@ -132,7 +133,7 @@ class SnapcloneConfigTest {
                         "decimal.handling.mode", "time.precision.mode", "binary.handling.mode",
                         "interval.handling.mode", "hstore.handling.mode", "field.name.adjustment.mode",
                         "unavailable.value.placeholder", "errors.max.retries", "retriable.restart.connector.wait.ms",
-                        "snapshot.holder.grace.ms"),
+                        "snapshot.holder.grace.ms", "slot.failover"),
                 List.of(SnapcloneConfig.HOSTNAME_CONFIG, SnapcloneConfig.PORT_CONFIG, SnapcloneConfig.USER_CONFIG,
                         SnapcloneConfig.PASSWORD_CONFIG, SnapcloneConfig.DBNAME_CONFIG, SnapcloneConfig.SSLMODE_CONFIG,
                         SnapcloneConfig.TOPIC_PREFIX_CONFIG, SnapcloneConfig.TABLE_INCLUDE_LIST_CONFIG,
@@ -150,7 +151,8 @@ class SnapcloneConfigTest {
                         SnapcloneConfig.INTERVAL_HANDLING_MODE_CONFIG, SnapcloneConfig.HSTORE_HANDLING_MODE_CONFIG,
                         SnapcloneConfig.FIELD_NAME_ADJUSTMENT_MODE_CONFIG,
                         SnapcloneConfig.UNAVAILABLE_VALUE_PLACEHOLDER_CONFIG, SnapcloneConfig.ERRORS_MAX_RETRIES_CONFIG,
-                        SnapcloneConfig.RETRY_WAIT_CONFIG, SnapcloneConfig.HOLDER_GRACE_CONFIG));
+                        SnapcloneConfig.RETRY_WAIT_CONFIG, SnapcloneConfig.HOLDER_GRACE_CONFIG,
+                        SnapcloneConfig.SLOT_FAILOVER_CONFIG));
     }
 
     @Test
@@ -203,6 +205,7 @@ class SnapcloneConfigTest {
         props.put("errors.max.retries", "7");
         props.put("retriable.restart.connector.wait.ms", "3000");
         props.put("snapshot.holder.grace.ms", "0");
+        props.put("slot.failover", "true");
         // column.exclude.list may not be set with column.include.list: its own test below.
         props.put("column.exclude.list", "");
         assertEquals(expectedKeys().keySet(), props.keySet(), "every key is set here");
@@ -218,6 +221,7 @@ class SnapcloneConfigTest {
         assertEquals(7, config.maxRetries());
         assertEquals(Duration.ofSeconds(3), config.maxRetryWait());
         assertEquals(Duration.ZERO, config.holderGrace());
+        assertTrue(config.slotFailover());
         assertTrue(config.tableFilter().test(new TableId("public", "a")));
         assertFalse(config.tableFilter().test(new TableId("public", "b")));
         RecordOptions options = config.recordOptions();
