@@ -51,7 +51,7 @@ class RealSchemasOracleIT {
     private static final List<String> TABLES = List.of("full_toast", "default_toast", "keyless", "with_generated", "evolving");
     private static final List<String> TOAST_COLUMNS = List.of("v", "blob", "doc", "nums", "body");
     private static final Set<String> BYTEA = Set.of("blob");
-    private static final int STEP = 40;
+    private static final int STEP = 80;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TestingPostgres postgres = TestingPostgres.shared();
@@ -117,6 +117,9 @@ class RealSchemasOracleIT {
         monitor.shutdownNow();
         System.err.println("RealSchemasOracleIT: scenario took " + (System.currentTimeMillis() - startMs) + " ms, "
                 + commits + " commits");
+        for (String table : TABLES) {
+            System.err.println("RealSchemasOracleIT: " + table + ": " + summary(topics.get(table)));
+        }
     }
 
     @AfterAll
@@ -232,6 +235,25 @@ class RealSchemasOracleIT {
                 + " rows were last written in the final shape");
         assertEquals(List.of(), RowReplay.differences("evolving", expected, comparable, List.of("v", "remark"), 20),
                 "evolving: topic replayed vs table on the final columns (keys last written in the final shape)");
+    }
+
+    /** Records by op ("tombstone" for null values), for the log: shows what the run exercised. */
+    private static Map<String, Integer> summary(List<ConsumerRecord<byte[], byte[]>> records) throws Exception {
+        Map<String, Integer> ops = new java.util.TreeMap<>();
+        int placeholders = 0;
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            String op = "tombstone";
+            if (record.value() != null) {
+                JsonNode value = JSON.readTree(record.value());
+                op = value.get("op").asText();
+                for (JsonNode field : value.path("after")) {
+                    placeholders += RowReplay.isPlaceholder(field) ? 1 : 0;
+                }
+            }
+            ops.merge(op, 1, Integer::sum);
+        }
+        ops.put("placeholders in after", placeholders);
+        return ops;
     }
 
     private static List<String> head(List<String> list) {
