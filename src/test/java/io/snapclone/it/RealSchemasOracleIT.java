@@ -120,6 +120,8 @@ class RealSchemasOracleIT {
         for (String table : TABLES) {
             System.err.println("RealSchemasOracleIT: " + table + ": " + summary(topics.get(table)));
         }
+        System.err.println("RealSchemasOracleIT: default_toast: placeholder values filled from a moved row's old key: "
+                + RowReplay.replay(topics.get("default_toast"), BYTEA, true).resolvedFromMovedRow);
     }
 
     @AfterAll
@@ -148,7 +150,13 @@ class RealSchemasOracleIT {
                 "full_toast: topic replayed vs table (" + replay.records + " records)");
     }
 
-    /** Under DEFAULT unchanged TOASTed values are placeholders; a sink keeping the previous value is exact. */
+    /**
+     * Under DEFAULT unchanged TOASTed values are placeholders; a sink keeping the key's previous value
+     * is exact. A primary-key move ({@code SET id = id + 1000000}) is a d of the old key and a c of the
+     * new one whose unchanged TOASTed values are placeholders too (the old tuple holds only the key,
+     * so no value exists in the stream, as in Debezium): the rule takes them from the old key deleted
+     * by the same change (same source.lsn). The log line counts how often that was needed.
+     */
     @Test
     void defaultToastTopicEqualsTableUnderTheSinkRule() throws Exception {
         assertEquals(List.of(), writer.failures("default_toast"), "failed application writes on default_toast");
