@@ -48,8 +48,9 @@ public final class SnapshotSession implements AutoCloseable {
             try {
                 statement.execute("SET TRANSACTION SNAPSHOT '" + id.value() + "'");
             } catch (SQLException e) {
-                // 22023 invalid_parameter_value: the exporting transaction has ended.
-                if ("22023".equals(e.getSQLState())) {
+                // 42704 "snapshot ... does not exist": the exporting transaction has ended (22023 in some
+                // versions and for an id that is not one at all).
+                if ("42704".equals(e.getSQLState()) || "22023".equals(e.getSQLState())) {
                     throw new SnapshotUnavailableException("snapshot " + id + " can no longer be imported: "
                             + e.getMessage(), e);
                 }
