@@ -74,4 +74,55 @@ class BoundedMemoryIT {
                 tableBytes >> 20, heap >> 20, oldGenPeak >> 20);
         connect.delete("memory");
     }
+
+    /** One PostgreSQL transaction larger than the heap streams through: nothing holds a transaction whole. */
+    @Test
+    void aTransactionLargerThanTheHeapIsStreamed() throws Exception {
+        long heap = Runtime.getRuntime().maxMemory();
+        assumeTrue(heap <= 300L * 1024 * 1024, "runs with a small heap, not " + heap / (1024 * 1024) + " MB");
+        int rows = ROWS / 2;
+        TestingPostgres postgres = TestingPostgres.shared();
+        TestingConnect connect = TestingConnect.shared();
+        String db = postgres.createDatabase();
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE big_tx (id bigint PRIMARY KEY, payload text)");
+        }
+        Map<String, String> config = new HashMap<>(TestingConnect.baseConnectorConfig("memtx", 1));
+        config.putAll(postgres.superuserConnectorConfig(db));
+        config.put("snapshot.mode", "never");
+        config.put("slot.name", "memtx");
+        config.put("publication.name", "memtx");
+        config.put("max.batch.size", "1000");
+        config.put("producer.override.buffer.memory", Integer.toString(8 * 1024 * 1024));
+        connect.deploy("memorytx", config);
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            Poll.until(Duration.ofSeconds(60), "the slot to be read", () -> {
+                try (ResultSet rs = statement.executeQuery("SELECT active FROM pg_replication_slots "
+                        + "WHERE slot_name = 'memtx'")) {
+                    return rs.next() && rs.getBoolean(1);
+                }
+            });
+            statement.execute("INSERT INTO big_tx SELECT g, (SELECT string_agg(md5((g * 100 + i)::text), '') "
+                    + "FROM generate_series(1, " + ROW_TEXT_BYTES / 32 + ") i) FROM generate_series(1, " + rows + ") g");
+        }
+        long transactionBytes = (long) rows * ROW_TEXT_BYTES;
+        assertTrue(transactionBytes > heap, "transaction " + (transactionBytes >> 20) + " MB vs heap " + (heap >> 20));
+        TopicPartition topic = new TopicPartition("memtx.public.big_tx", 0);
+        Poll.until(Duration.ofMinutes(10), "every change in Kafka", () ->
+                connect.cluster().kafka().describeTopics(topic.topic()).get(topic.topic()).isPresent()
+                        && connect.cluster().kafka().endOffset(topic) >= rows);
+        assertEquals(rows, connect.cluster().kafka().endOffset(topic), "each change once");
+        System.out.printf("BoundedMemoryIT: one transaction of %d MB streamed with a heap of %d MB%n",
+                transactionBytes >> 20, heap >> 20);
+        connect.delete("memorytx");
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            Poll.until(Duration.ofSeconds(30), "the slot released", () -> {
+                try (ResultSet rs = statement.executeQuery("SELECT active FROM pg_replication_slots "
+                        + "WHERE slot_name = 'memtx'")) {
+                    return rs.next() && !rs.getBoolean(1);
+                }
+            });
+            statement.execute("SELECT pg_drop_replication_slot('memtx')");
+        }
+    }
 }
