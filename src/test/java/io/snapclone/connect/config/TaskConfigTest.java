@@ -32,6 +32,20 @@ class TaskConfigTest {
     }
 
     @Test
+    void partitionsReadAsTheirRootRoundTrip() {
+        TableId root = new TableId("my schema", "a.b,c");
+        TableId leaf = new TableId("my schema", "a.b,c_p1:x");
+        Map<String, String> props = TaskConfig.of(CONNECTOR, 0, null, null, List.of(Chunk.whole(leaf)));
+        TaskConfig.putRecordTables(props, Map.of(leaf, root));
+        TaskConfig config = new TaskConfig(props);
+        assertEquals(root, config.recordTable(leaf));
+        assertEquals(root, config.recordTable(root));
+        TableId other = new TableId("public", "plain");
+        assertEquals(other, config.recordTable(other));
+        assertEquals(Map.of(), new TaskConfig(TaskConfig.of(CONNECTOR, 0, null, null, List.of())).recordTables());
+    }
+
+    @Test
     void nothingLeftToDoHasNoChunks() {
         TaskConfig config = new TaskConfig(TaskConfig.of(CONNECTOR, 0, null, null, List.of()));
         assertEquals(List.of(), config.chunks());
