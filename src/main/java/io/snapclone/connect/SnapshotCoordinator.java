@@ -139,8 +139,7 @@ final class SnapshotCoordinator implements AutoCloseable {
             log.info("Connector {}: {}; {}", connectorName, neverSnapshot ? "snapshot.mode=never"
                     : "committed offsets show the snapshot of all " + tables.size() + " tables complete",
                     config.streams() ? "streaming from slot " + config.slotName() : "nothing to do");
-            taskConfigs = List.of(TaskConfig.completed(connectorProps, 0, neverSnapshot ? List.of() : allTables,
-                    config.streams()));
+            taskConfigs = List.of(completed(neverSnapshot ? List.of() : allTables));
             return;
         }
         if (export == null && resumed) {
@@ -303,6 +302,15 @@ final class SnapshotCoordinator implements AutoCloseable {
         return null;
     }
 
+    /** The task of the finished snapshot phase, streaming if the connector streams. */
+    private Map<String, String> completed(List<TableId> announced) {
+        Map<String, String> task = TaskConfig.completed(connectorProps, 0, announced, config.streams());
+        if (!config.publishViaPartitionRoot()) {
+            TaskConfig.putCapturedPartitions(task, captured.partitionsOfSelected());
+        }
+        return task;
+    }
+
     synchronized List<Map<String, String>> taskConfigs() {
         return taskConfigs;
     }
@@ -319,7 +327,7 @@ final class SnapshotCoordinator implements AutoCloseable {
             double seconds = (System.nanoTime() - startedNanos) / 1e9;
             if (done == pending.size()) {
                 // Restarting the tasks into the finished phase ends their snapshot transactions.
-                taskConfigs = List.of(TaskConfig.completed(connectorProps, 0, allTables, config.streams()));
+                taskConfigs = List.of(completed(allTables));
                 requestReconfiguration.run();
                 releaseExport();
                 log.info("Connector {}: snapshot complete: {} tables, {} rows in {} s (committed in Kafka); "

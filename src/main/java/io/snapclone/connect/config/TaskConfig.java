@@ -23,6 +23,7 @@ public final class TaskConfig extends SnapcloneConfig {
     public static final String RETAKEN_CONFIG = "task.snapshot.retaken";
     public static final String STREAM_CONFIG = "task.stream";
     public static final String RECORD_TABLES_CONFIG = "task.record.tables";
+    public static final String PARTITIONS_CONFIG = "task.captured.partitions";
 
     private static final ConfigDef TASK_CONFIG_DEF = new ConfigDef(CONFIG_DEF)
             .define(TASK_INDEX_CONFIG, Type.INT, Importance.HIGH, "Index of this task, for logs and metrics.")
@@ -37,7 +38,10 @@ public final class TaskConfig extends SnapcloneConfig {
                     "Tables whose completion this task announces once the snapshot is complete.")
             .define(RECORD_TABLES_CONFIG, Type.STRING, "", Importance.HIGH,
                     "Partitions whose rows are records of another table (publish.via.partition.root): pairs of "
-                    + "partition and table, encoded by Chunk.encodeAll as whole-table chunks.");
+                    + "partition and table, encoded by Chunk.encodeAll as whole-table chunks.")
+            .define(PARTITIONS_CONFIG, Type.STRING, "", Importance.HIGH,
+                    "Partitions captured as tables of their own because their parent is selected "
+                    + "(publish.via.partition.root=false), encoded by Chunk.encodeAll as whole-table chunks.");
 
     public TaskConfig(Map<String, String> props) {
         super(TASK_CONFIG_DEF, props);
@@ -91,6 +95,23 @@ public final class TaskConfig extends SnapcloneConfig {
             tables.put(pairs.get(i).table(), pairs.get(i + 1).table());
         }
         return tables;
+    }
+
+    /** Partitions the stream captures as tables of their own though the lists name only their parent. */
+    public static void putCapturedPartitions(Map<String, String> props, List<TableId> partitions) {
+        props.put(PARTITIONS_CONFIG, Chunk.encodeAll(partitions.stream().map(Chunk::whole).toList()));
+    }
+
+    /**
+     * The lists' filter, widened by the partitions captured as tables of their own: pgoutput names
+     * their changes after them, not after the parent the lists select.
+     */
+    @Override
+    public java.util.function.Predicate<TableId> tableFilter() {
+        java.util.function.Predicate<TableId> lists = super.tableFilter();
+        java.util.Set<TableId> partitions = java.util.Set.copyOf(Chunk.decodeAll(getString(PARTITIONS_CONFIG)).stream()
+                .map(Chunk::table).toList());
+        return table -> lists.test(table) || partitions.contains(table);
     }
 
     public int taskIndex() {

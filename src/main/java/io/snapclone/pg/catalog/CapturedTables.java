@@ -113,6 +113,14 @@ public final class CapturedTables {
         return publishedAs.getOrDefault(source, source);
     }
 
+    /**
+     * The sources that are not selected themselves but are partitions of a selected table: not
+     * via the root, the stream must take them as tables of their own.
+     */
+    public List<TableId> partitionsOfSelected() {
+        return sources.stream().map(TableInfo::id).filter(id -> !publishedAs(id).equals(id)).toList();
+    }
+
     /** Whether any source is a partition: then publish_via_partition_root decides how its changes are named. */
     public boolean includesPartitions() {
         return partitions;

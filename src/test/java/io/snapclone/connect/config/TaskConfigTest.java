@@ -1,7 +1,9 @@
 package io.snapclone.connect.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snapclone.pg.TableId;
 import io.snapclone.pg.snapshot.Chunk;
@@ -43,6 +45,18 @@ class TaskConfigTest {
         TableId other = new TableId("public", "plain");
         assertEquals(other, config.recordTable(other));
         assertEquals(Map.of(), new TaskConfig(TaskConfig.of(CONNECTOR, 0, null, null, List.of())).recordTables());
+    }
+
+    @Test
+    void partitionsCapturedAsTablesOfTheirOwnWidenTheFilter() {
+        Map<String, String> props = new java.util.HashMap<>(CONNECTOR);
+        props.put("table.include.list", "public\\.orders");
+        props = TaskConfig.completed(props, 0, List.of(), true);
+        TaskConfig.putCapturedPartitions(props, List.of(new TableId("public", "orders_p1")));
+        TaskConfig config = new TaskConfig(props);
+        assertTrue(config.tableFilter().test(new TableId("public", "orders")));
+        assertTrue(config.tableFilter().test(new TableId("public", "orders_p1")));
+        assertFalse(config.tableFilter().test(new TableId("public", "orders_p2")));
     }
 
     @Test

@@ -71,6 +71,7 @@ class CapturedTablesTest {
         assertEquals(ORDERS_2025, captured.recordTable(ORDERS_2025));
         assertEquals(Map.of(), captured.recordTables());
         assertEquals(ORDERS, captured.publishedAs(ORDERS_2025));
+        assertEquals(List.of(ORDERS_2024_Q1, ORDERS_2025), captured.partitionsOfSelected());
     }
 
     @Test
