@@ -10,6 +10,7 @@ import io.snapclone.connect.offset.CompletedRanges.TableState;
 import io.snapclone.connect.offset.SnapshotOffsets;
 import io.snapclone.pg.ConnectionSettings;
 import io.snapclone.pg.TableId;
+import io.snapclone.pg.catalog.CapturedTables;
 import io.snapclone.pg.catalog.Catalog;
 import io.snapclone.pg.catalog.TableInfo;
 import io.snapclone.pg.snapshot.Chunk;
@@ -59,7 +60,10 @@ final class SnapshotCoordinator implements AutoCloseable {
     private final long startedNanos = System.nanoTime();
     private List<Map<String, String>> taskConfigs = List.of();
     private List<TableId> pending = List.of();
+    /** The tables the snapshot reads: ordinary tables and leaf partitions. */
     private List<TableId> allTables = List.of();
+    /** What the lists capture, partitions resolved: what the publication lists, whose records partitions are. */
+    private CapturedTables captured;
     private Map<String, String> connectorProps = Map.of();
     private int maxTasks;
     private boolean monitoring;
@@ -95,14 +99,15 @@ final class SnapshotCoordinator implements AutoCloseable {
             // Planning must not hang behind someone's ALTER TABLE: see Catalog.currentSize.
             statement.execute("SET lock_timeout = '1s'");
             Catalog catalog = new Catalog(connection);
-            for (TableInfo table : catalog.tables(config.tableFilter())) {
+            captured = config.capturedTables(catalog.relations());
+            for (TableInfo table : captured.sources()) {
                 tables.add(new TableInfo(table.id(), catalog.currentSize(table), table.selectable()));
             }
             blockSize = catalog.blockSize();
         } catch (SQLException e) {
             throw new ConnectException(DatabaseChecks.connectionProblem(settings, e).message(), e);
         }
-        if (tables.isEmpty()) {
+        if (captured.published().isEmpty()) {
             throw new ConnectException("No table matches " + SnapcloneConfig.TABLE_INCLUDE_LIST_CONFIG + " and "
                     + SnapcloneConfig.TABLE_EXCLUDE_LIST_CONFIG + "; fix the lists (see the validate endpoint).");
         }
@@ -134,8 +139,7 @@ final class SnapshotCoordinator implements AutoCloseable {
             log.info("Connector {}: {}; {}", connectorName, neverSnapshot ? "snapshot.mode=never"
                     : "committed offsets show the snapshot of all " + tables.size() + " tables complete",
                     config.streams() ? "streaming from slot " + config.slotName() : "nothing to do");
-            taskConfigs = List.of(TaskConfig.completed(connectorProps, 0, neverSnapshot ? List.of() : allTables,
-                    config.streams()));
+            taskConfigs = List.of(completed(neverSnapshot ? List.of() : allTables));
             return;
         }
         if (export == null) {
@@ -157,6 +161,7 @@ final class SnapshotCoordinator implements AutoCloseable {
         for (int i = 0; i < assignment.size(); i++) {
             Map<String, String> task = TaskConfig.of(connectorProps, i, export.id(), export.fingerprint(), assignment.get(i));
             task.put(TaskConfig.RETAKEN_CONFIG, Boolean.toString(retaken));
+            TaskConfig.putRecordTables(task, captured.recordTables());
             configs.add(task);
         }
         taskConfigs = List.copyOf(configs);
@@ -242,18 +247,23 @@ final class SnapshotCoordinator implements AutoCloseable {
         }
         boolean insertsOnly = policy == SnapcloneConfig.KeylessTables.INSERTS_ONLY;
         for (Publications.Unpublishable table : keyless) {
+            TableId entry = captured.publishedAs(table.table());
             log.warn("Connector {}: table {} is LEFT OUT of publication {}: {}. Its rows are snapshotted, but {}. "
                     + "Fix: {}. A table fixed later joins the publication at the next start; changes made before "
-                    + "that are not streamed, so load it again.", connectorName, table.table().qualifiedName(),
-                    config.publicationName(), table.reason(), insertsOnly ? "only its later INSERTs (and TRUNCATEs) "
-                    + "are streamed, through publication " + config.insertsPublicationName() + ": its UPDATEs and "
-                    + "DELETEs are NOT" : "its later changes are NOT streamed", table.fix());
+                    + "that are not streamed, so load it again.", connectorName, entry.equals(table.table())
+                    ? table.table().qualifiedName() : entry.qualifiedName() + " (for its partition "
+                    + table.table().qualifiedName() + ")", config.publicationName(), table.reason(), insertsOnly
+                    ? "only its later INSERTs (and TRUNCATEs) are streamed, through publication "
+                    + config.insertsPublicationName() + ": its UPDATEs and DELETEs are NOT"
+                    : "its later changes are NOT streamed", table.fix());
         }
-        List<TableId> left = keyless.stream().map(Publications.Unpublishable::table).toList();
+        // A partition without a replica identity keeps the whole partitioned table it is published through out.
+        List<TableId> left = keyless.stream().map(u -> captured.publishedAs(u.table())).distinct().toList();
+        boolean viaRoot = config.publishViaPartitionRoot();
         Publications.ensure(connection, config.publicationName(), mode,
-                allTables.stream().filter(table -> !left.contains(table)).toList());
+                captured.published().stream().filter(table -> !left.contains(table)).toList(), viaRoot);
         if (config.publicationNames().size() > 1) {
-            Publications.ensureInsertsOnly(connection, config.insertsPublicationName(), left);
+            Publications.ensureInsertsOnly(connection, config.insertsPublicationName(), left, viaRoot);
         }
         List<TableId> generated = Publications.generatedColumnsUnpublished(connection, config.publicationName(),
                 allTables);
@@ -299,6 +309,15 @@ final class SnapshotCoordinator implements AutoCloseable {
         return null;
     }
 
+    /** The task of the finished snapshot phase, streaming if the connector streams. */
+    private Map<String, String> completed(List<TableId> announced) {
+        Map<String, String> task = TaskConfig.completed(connectorProps, 0, announced, config.streams());
+        if (!config.publishViaPartitionRoot()) {
+            TaskConfig.putCapturedPartitions(task, captured.partitionsOfSelected());
+        }
+        return task;
+    }
+
     synchronized List<Map<String, String>> taskConfigs() {
         return taskConfigs;
     }
@@ -315,7 +334,7 @@ final class SnapshotCoordinator implements AutoCloseable {
             double seconds = (System.nanoTime() - startedNanos) / 1e9;
             if (done == pending.size()) {
                 // Restarting the tasks into the finished phase ends their snapshot transactions.
-                taskConfigs = List.of(TaskConfig.completed(connectorProps, 0, allTables, config.streams()));
+                taskConfigs = List.of(completed(allTables));
                 requestReconfiguration.run();
                 releaseExport();
                 LingeringSnapshots.releaseAll(connectorName);

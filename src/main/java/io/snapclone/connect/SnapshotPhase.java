@@ -227,7 +227,7 @@ final class SnapshotPhase implements AutoCloseable {
         Chunk chunk = work.chunk();
         builder = builders.get(chunk.table());
         if (builder == null) {
-            builder = new TableRecordBuilder(catalog.describe(chunk.table()), config.topicPrefix(),
+            builder = new TableRecordBuilder(catalog.describe(config.recordTable(chunk.table())), config.topicPrefix(),
                     config.connectionSettings().database(), config.recordOptions());
             builders.put(chunk.table(), builder);
         }

@@ -124,7 +124,10 @@ class KeylessTablesIT {
             statement.execute("INSERT INTO orders SELECT g, 0 FROM generate_series(1, 10) g");
             statement.execute("INSERT INTO notes SELECT g, 0 FROM generate_series(1, 10) g");
         }
-        Map<String, String> config = TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), "kio", 1,
+        // Each run its own name and prefix: a second run under the same ones would find the first's offsets.
+        String prefix = keylessInsertsStreamed ? "kio2" : "kio";
+        String name = "keyless-inserts-" + prefix;
+        Map<String, String> config = TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), prefix, 1,
                 Map.of("snapshot.mode", "initial", "slot.name", "keyless_inserts_it", "publication.name", publication,
                         "publication.keyless.tables", "inserts_only", "table.include.list", "public\\.(orders|notes)"));
         assertEquals(Map.of(), errors(config));
@@ -132,24 +135,24 @@ class KeylessTablesIT {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         Future<Integer> writer = pool.submit(() -> write(db, stop));
         try {
-            connect.deploy("keyless-inserts", config);
+            connect.deploy(name, config);
             Poll.until(Duration.ofSeconds(60), "both publications", () -> applicationWorks(writer) && tables(db,
                     publication + "_inserts").equals(List.of(new TableId("public", "notes"))));
             assertEquals(List.of(new TableId("public", "orders")), tables(db, publication));
             Poll.until(Duration.ofSeconds(90), "a streamed update of orders", () -> applicationWorks(writer)
-                    && connect.readAll("kio.public.orders").stream().anyMatch(r -> "u".equals(op(r))));
+                    && connect.readAll(prefix + ".public.orders").stream().anyMatch(r -> "u".equals(op(r))));
             if (keylessInsertsStreamed) {
                 Poll.until(Duration.ofSeconds(60), "a streamed insert of notes", () -> applicationWorks(writer)
-                        && connect.readAll("kio.public.notes").stream().anyMatch(r -> "c".equals(op(r))));
+                        && connect.readAll(prefix + ".public.notes").stream().anyMatch(r -> "c".equals(op(r))));
             }
             stop.set(true);
             assertTrue(writer.get(60, TimeUnit.SECONDS) > 0, "the writer ran");
-            assertTrue(connect.readAll("kio.public.notes").stream().map(KeylessTablesIT::op)
+            assertTrue(connect.readAll(prefix + ".public.notes").stream().map(KeylessTablesIT::op)
                     .allMatch(op -> op.equals("r") || op.equals("c")), "no update or delete of notes is streamed");
         } finally {
             stop.set(true);
             pool.shutdownNow();
-            connect.delete("keyless-inserts");
+            connect.delete(name);
             Poll.until(Duration.ofSeconds(30), "the slot to be released", () -> {
                 try (Connection connection = postgres.superuser(db)) {
                     return ReplicationSlots.find(connection, "keyless_inserts_it").map(s -> !s.active()).orElse(true);

@@ -31,10 +31,10 @@ class PublicationsIT {
             statement.execute("CREATE TABLE items (id int PRIMARY KEY)");
             statement.execute("CREATE TABLE others (id int PRIMARY KEY)");
             List<TableId> items = List.of(new TableId("public", "items"));
-            Publications.ensure(connection, HOSTILE, Publications.Mode.FILTERED, items);
+            Publications.ensure(connection, HOSTILE, Publications.Mode.FILTERED, items, true);
             assertTrue(Publications.exists(connection, HOSTILE));
             Publications.ensure(connection, HOSTILE, Publications.Mode.FILTERED,
-                    List.of(new TableId("public", "items"), new TableId("public", "others")));
+                    List.of(new TableId("public", "items"), new TableId("public", "others")), true);
             assertEquals(2, Publications.tables(connection, HOSTILE, table -> true).size());
 
             statement.execute("SELECT pg_create_logical_replication_slot('pubit_hostile', 'pgoutput')");
@@ -83,7 +83,7 @@ class PublicationsIT {
 
             List<TableId> publishable = all.stream()
                     .filter(t -> found.stream().noneMatch(u -> u.table().equals(t))).toList();
-            Publications.ensure(connection, "pubit_keyless", Publications.Mode.FILTERED, publishable);
+            Publications.ensure(connection, "pubit_keyless", Publications.Mode.FILTERED, publishable, true);
             assertEquals(publishable, Publications.tables(connection, "pubit_keyless", table -> true));
             for (TableId table : all) {
                 statement.execute("INSERT INTO " + table.quoted() + " VALUES (1, 'a')");
@@ -92,11 +92,11 @@ class PublicationsIT {
             }
 
             // Nothing publishable left: the publication is emptied rather than failing.
-            Publications.ensure(connection, "pubit_keyless", Publications.Mode.FILTERED, List.of());
+            Publications.ensure(connection, "pubit_keyless", Publications.Mode.FILTERED, List.of(), true);
             assertEquals(List.of(), Publications.tables(connection, "pubit_keyless", table -> true));
 
             SQLException refused = assertThrows(SQLException.class,
-                    () -> Publications.ensure(connection, "pubit_all", Publications.Mode.ALL_TABLES, all));
+                    () -> Publications.ensure(connection, "pubit_all", Publications.Mode.ALL_TABLES, all, true));
             assertTrue(refused.getMessage().contains("public.keyless"), refused.getMessage());
             assertTrue(!Publications.exists(connection, "pubit_all"));
         }
@@ -110,9 +110,9 @@ class PublicationsIT {
             statement.execute("CREATE TABLE keyless (id int, v text)");
             List<TableId> keyed = List.of(new TableId("public", "keyed"));
             List<TableId> keyless = List.of(new TableId("public", "keyless"));
-            Publications.ensure(connection, "Main", Publications.Mode.FILTERED, keyed);
-            Publications.ensureInsertsOnly(connection, "Main_inserts", keyless);
-            Publications.ensureInsertsOnly(connection, "Main_inserts", keyless); // the ALTER path
+            Publications.ensure(connection, "Main", Publications.Mode.FILTERED, keyed, true);
+            Publications.ensureInsertsOnly(connection, "Main_inserts", keyless, true);
+            Publications.ensureInsertsOnly(connection, "Main_inserts", keyless, true); // the ALTER path
             assertEquals(keyless, Publications.tables(connection, "Main_inserts", table -> true));
 
             statement.execute("SELECT pg_create_logical_replication_slot('pubit_inserts', 'pgoutput')");
@@ -139,7 +139,7 @@ class PublicationsIT {
             } finally {
                 statement.execute("SELECT pg_drop_replication_slot('pubit_inserts')");
             }
-            Publications.ensureInsertsOnly(connection, "Main_inserts", List.of());
+            Publications.ensureInsertsOnly(connection, "Main_inserts", List.of(), true);
             assertEquals(List.of(), Publications.tables(connection, "Main_inserts", table -> true));
         }
     }
@@ -151,7 +151,7 @@ class PublicationsIT {
             statement.execute("CREATE TABLE shapes (id int PRIMARY KEY, side int, "
                     + "area int GENERATED ALWAYS AS (side * side) STORED)");
             TableId shapes = new TableId("public", "shapes");
-            Publications.ensure(connection, "pubit_generated", Publications.Mode.FILTERED, List.of(shapes));
+            Publications.ensure(connection, "pubit_generated", Publications.Mode.FILTERED, List.of(shapes), true);
             boolean pg18 = connection.getMetaData().getDatabaseMajorVersion() >= 18;
             List<String> columns = new Catalog(connection).describe(shapes).columns().stream().map(Column::name).toList();
             assertEquals(pg18 ? List.of("id", "side", "area") : List.of("id", "side"), columns);

@@ -58,7 +58,7 @@ class SlotHandoverIT {
             // A row in here, committed after the writer stopped, marks the end of the stream to read.
             statement.execute("CREATE TABLE handover_end (id int PRIMARY KEY)");
             Publications.ensure(connection, "handover", Publications.Mode.FILTERED,
-                    List.of(new TableId("public", "acct"), new TableId("public", "handover_end")));
+                    List.of(new TableId("public", "acct"), new TableId("public", "handover_end")), true);
         }
         AtomicBoolean stop = new AtomicBoolean();
         ExecutorService pool = Executors.newSingleThreadExecutor();

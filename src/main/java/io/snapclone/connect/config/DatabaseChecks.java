@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.snapclone.connect.record.ColumnSelection;
 import io.snapclone.pg.ConnectionSettings;
 import io.snapclone.pg.TableId;
+import io.snapclone.pg.catalog.CapturedTables;
 import io.snapclone.pg.catalog.Catalog;
+import io.snapclone.pg.catalog.CatalogTable;
 import io.snapclone.pg.catalog.TableInfo;
 
 import java.sql.Connection;
@@ -14,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -39,14 +40,15 @@ public final class DatabaseChecks {
         ConnectionSettings settings = config.connectionSettings();
         List<Problem> problems = new ArrayList<>();
         try (Connection connection = settings.open("snapclone-validate")) {
-            List<TableInfo> visible = new Catalog(connection).tables(table -> true);
-            Predicate<TableId> filter = config.tableFilter();
-            List<TableInfo> selected = visible.stream().filter(t -> filter.test(t.id())).toList();
-            if (selected.isEmpty()) {
+            List<CatalogTable> visible = new Catalog(connection).relations();
+            CapturedTables captured = config.capturedTables(visible);
+            // Partitions are read directly, so they need SELECT of their own (not only their parent's).
+            List<TableInfo> selected = captured.sources();
+            if (captured.published().isEmpty()) {
                 problems.add(new Problem(SnapcloneConfig.TABLE_INCLUDE_LIST_CONFIG, "No table matches "
                         + SnapcloneConfig.TABLE_INCLUDE_LIST_CONFIG + " and " + SnapcloneConfig.TABLE_EXCLUDE_LIST_CONFIG
                         + " (regexes must match the whole of schema.table). Tables in database '" + settings.database()
-                        + "': " + names(visible.stream().map(TableInfo::id).toList())));
+                        + "': " + names(visible.stream().map(CatalogTable::id).toList())));
             }
             List<TableId> unreadable = selected.stream().filter(t -> !t.selectable()).map(TableInfo::id).toList();
             if (!unreadable.isEmpty()) {
@@ -56,10 +58,12 @@ public final class DatabaseChecks {
                         + ") or exclude those tables with " + SnapcloneConfig.TABLE_EXCLUDE_LIST_CONFIG + "."));
             }
             if (unreadable.isEmpty()) {
-                problems.addAll(columnProblems(new Catalog(connection), config.columnSelection(), selected));
+                problems.addAll(columnProblems(new Catalog(connection), config.columnSelection(),
+                        captured.sourcesByRecordTable().keySet().stream().map(t -> new TableInfo(t, 0, true)).toList()));
             }
             if (config.streams()) {
-                problems.addAll(ReplicationChecks.check(connection, config, selected.stream().map(TableInfo::id).toList()));
+                problems.addAll(ReplicationChecks.check(connection, config, selected.stream().map(TableInfo::id).toList(),
+                        captured.includesPartitions()));
             }
         } catch (SQLException e) {
             problems.add(connectionProblem(settings, e));

@@ -26,8 +26,12 @@ final class ReplicationChecks {
     private ReplicationChecks() {
     }
 
-    static List<Problem> check(Connection connection, SnapcloneConfig config, List<TableId> selected)
-            throws SQLException {
+    /**
+     * @param selected   the tables the snapshot reads
+     * @param partitions whether any of them is a partition
+     */
+    static List<Problem> check(Connection connection, SnapcloneConfig config, List<TableId> selected,
+                               boolean partitions) throws SQLException {
         List<Problem> problems = new ArrayList<>();
         String walLevel = single(connection, "SHOW wal_level");
         if (!"logical".equals(walLevel)) {
@@ -80,6 +84,18 @@ final class ReplicationChecks {
                         .collect(Collectors.joining(", ")) + ": their records would lose those columns at the "
                         + "handover. ALTER PUBLICATION " + Identifiers.quote(config.publicationName())
                         + " SET (publish_generated_columns = stored)."));
+            }
+        }
+        if (publicationExists && mode != Publications.Mode.FILTERED && partitions) {
+            boolean viaRoot = Publications.viaRoot(connection, config.publicationName()).orElse(false);
+            if (viaRoot != config.publishViaPartitionRoot()) {
+                problems.add(new Problem(SnapcloneConfig.PUBLISH_VIA_PARTITION_ROOT_CONFIG, "Publication "
+                        + config.publicationName() + " has publish_via_partition_root = " + viaRoot + ", but "
+                        + SnapcloneConfig.PUBLISH_VIA_PARTITION_ROOT_CONFIG + "=" + config.publishViaPartitionRoot()
+                        + ": the stream would name the changes of captured partitions otherwise than the snapshot. "
+                        + "Set " + SnapcloneConfig.PUBLISH_VIA_PARTITION_ROOT_CONFIG + "=" + viaRoot + ", or ALTER "
+                        + "PUBLICATION " + Identifiers.quote(config.publicationName()) + " SET (publish_via_partition_root = "
+                        + config.publishViaPartitionRoot() + ")."));
             }
         }
         if (mode == Publications.Mode.FILTERED) {

@@ -85,6 +85,16 @@ public class SnapcloneConfig extends AbstractConfig {
             + "'public.orders:tenant,id;shop\\..*:uuid'. The regex must match the whole of schema.table; the first "
             + "matching entry wins. Empty: the primary key (no key without one).";
 
+    public static final String PUBLISH_VIA_PARTITION_ROOT_CONFIG = "publish.via.partition.root";
+    private static final String PUBLISH_VIA_PARTITION_ROOT_DOC = "Partitioned tables. true: a partitioned table "
+            + "that table.include.list selects is captured as one table: the rows of all its partitions go to its "
+            + "topic and records name it (partitions it selects too are not captured twice); the publication is "
+            + "made WITH (publish_via_partition_root = true), so partitions attached later are streamed as well. "
+            + "false: each partition of a selected partitioned table is a table of its own, with its own topic. "
+            + "Debezium's key of the same name, whose default is false; see docs/snapshots.md, "
+            + "\"Partitioned tables\".";
+    public static final boolean PUBLISH_VIA_PARTITION_ROOT_DEFAULT = true;
+
     public static final String SNAPSHOT_MODE_CONFIG = "snapshot.mode";
     private static final String SNAPSHOT_MODE_DOC = "initial: create the replication slot (slot.name) with an "
             + "exported snapshot, load that snapshot in parallel, then stream every later change from the slot. "
@@ -292,6 +302,9 @@ public class SnapcloneConfig extends AbstractConfig {
                         Importance.MEDIUM, COLUMN_EXCLUDE_LIST_DOC, TABLES_GROUP, ++tables, Width.LONG, "Exclude columns")
                 .define(MESSAGE_KEY_COLUMNS_CONFIG, Type.STRING, "", keyColumnsValidator(),
                         Importance.MEDIUM, MESSAGE_KEY_COLUMNS_DOC, TABLES_GROUP, ++tables, Width.LONG, "Key columns")
+                .define(PUBLISH_VIA_PARTITION_ROOT_CONFIG, Type.BOOLEAN, PUBLISH_VIA_PARTITION_ROOT_DEFAULT,
+                        Importance.MEDIUM, PUBLISH_VIA_PARTITION_ROOT_DOC, TABLES_GROUP, ++tables, Width.SHORT,
+                        "Partitions as their root")
                 .define(SNAPSHOT_MODE_CONFIG, Type.STRING, SNAPSHOT_MODE_DEFAULT,
                         ConfigDef.ValidString.in(SNAPSHOT_MODE_INITIAL, SNAPSHOT_MODE_INITIAL_ONLY, SNAPSHOT_MODE_NEVER),
                         Importance.HIGH, SNAPSHOT_MODE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Snapshot mode")
@@ -472,6 +485,17 @@ public class SnapcloneConfig extends AbstractConfig {
             boolean included = include.isEmpty() || include.stream().anyMatch(p -> p.matcher(name).matches());
             return included && exclude.stream().noneMatch(p -> p.matcher(name).matches());
         };
+    }
+
+    /** Whether partitions are captured as their partitioned table (publish.via.partition.root). */
+    public boolean publishViaPartitionRoot() {
+        return getBoolean(PUBLISH_VIA_PARTITION_ROOT_CONFIG);
+    }
+
+    /** What the include and exclude lists capture among {@code relations}, partitions resolved. */
+    public io.snapclone.pg.catalog.CapturedTables capturedTables(
+            java.util.Collection<io.snapclone.pg.catalog.CatalogTable> relations) {
+        return io.snapclone.pg.catalog.CapturedTables.resolve(relations, tableFilter(), publishViaPartitionRoot());
     }
 
     public long chunkSizeBytes() {

@@ -22,6 +22,8 @@ public final class TaskConfig extends SnapcloneConfig {
     public static final String ANNOUNCE_CONFIG = "task.announce.tables";
     public static final String RETAKEN_CONFIG = "task.snapshot.retaken";
     public static final String STREAM_CONFIG = "task.stream";
+    public static final String RECORD_TABLES_CONFIG = "task.record.tables";
+    public static final String PARTITIONS_CONFIG = "task.captured.partitions";
 
     private static final ConfigDef TASK_CONFIG_DEF = new ConfigDef(CONFIG_DEF)
             .define(TASK_INDEX_CONFIG, Type.INT, Importance.HIGH, "Index of this task, for logs and metrics.")
@@ -33,7 +35,13 @@ public final class TaskConfig extends SnapcloneConfig {
             .define(RETAKEN_CONFIG, Type.BOOLEAN, false, Importance.LOW,
                     "Whether the snapshot was taken anew because no session held the original any more.")
             .define(ANNOUNCE_CONFIG, Type.STRING, "", Importance.LOW,
-                    "Tables whose completion this task announces once the snapshot is complete.");
+                    "Tables whose completion this task announces once the snapshot is complete.")
+            .define(RECORD_TABLES_CONFIG, Type.STRING, "", Importance.HIGH,
+                    "Partitions whose rows are records of another table (publish.via.partition.root): pairs of "
+                    + "partition and table, encoded by Chunk.encodeAll as whole-table chunks.")
+            .define(PARTITIONS_CONFIG, Type.STRING, "", Importance.HIGH,
+                    "Partitions captured as tables of their own because their parent is selected "
+                    + "(publish.via.partition.root=false), encoded by Chunk.encodeAll as whole-table chunks.");
 
     public TaskConfig(Map<String, String> props) {
         super(TASK_CONFIG_DEF, props);
@@ -60,6 +68,50 @@ public final class TaskConfig extends SnapcloneConfig {
         props.put(ANNOUNCE_CONFIG, Chunk.encodeAll(tables.stream().map(Chunk::whole).toList()));
         props.put(STREAM_CONFIG, Boolean.toString(stream));
         return props;
+    }
+
+    /** Records the rows of each partition in {@code recordTables} as rows of the table it maps to. */
+    public static void putRecordTables(Map<String, String> props, Map<TableId, TableId> recordTables) {
+        List<Chunk> pairs = new java.util.ArrayList<>();
+        recordTables.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
+            pairs.add(Chunk.whole(entry.getKey()));
+            pairs.add(Chunk.whole(entry.getValue()));
+        });
+        props.put(RECORD_TABLES_CONFIG, Chunk.encodeAll(pairs));
+    }
+
+    /** The table whose records the rows of {@code source} are: itself unless it is a partition read as its root. */
+    public TableId recordTable(TableId source) {
+        return recordTables().getOrDefault(source, source);
+    }
+
+    public Map<TableId, TableId> recordTables() {
+        List<Chunk> pairs = Chunk.decodeAll(getString(RECORD_TABLES_CONFIG));
+        if (pairs.size() % 2 != 0) {
+            throw new IllegalArgumentException(RECORD_TABLES_CONFIG + " holds an odd number of tables");
+        }
+        Map<TableId, TableId> tables = new HashMap<>();
+        for (int i = 0; i < pairs.size(); i += 2) {
+            tables.put(pairs.get(i).table(), pairs.get(i + 1).table());
+        }
+        return tables;
+    }
+
+    /** Partitions the stream captures as tables of their own though the lists name only their parent. */
+    public static void putCapturedPartitions(Map<String, String> props, List<TableId> partitions) {
+        props.put(PARTITIONS_CONFIG, Chunk.encodeAll(partitions.stream().map(Chunk::whole).toList()));
+    }
+
+    /**
+     * The lists' filter, widened by the partitions captured as tables of their own: pgoutput names
+     * their changes after them, not after the parent the lists select.
+     */
+    @Override
+    public java.util.function.Predicate<TableId> tableFilter() {
+        java.util.function.Predicate<TableId> lists = super.tableFilter();
+        java.util.Set<TableId> partitions = java.util.Set.copyOf(Chunk.decodeAll(getString(PARTITIONS_CONFIG)).stream()
+                .map(Chunk::table).toList());
+        return table -> lists.test(table) || partitions.contains(table);
     }
 
     public int taskIndex() {

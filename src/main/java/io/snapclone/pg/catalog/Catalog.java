@@ -26,6 +26,26 @@ public final class Catalog {
               AND n.nspname NOT IN ('pg_catalog', 'information_schema')
               AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
             ORDER BY n.nspname, c.relname""";
+    // Tables and partitioned tables, each partition with its ancestors, nearest first.
+    private static final String RELATIONS = """
+            SELECT n.nspname, c.relname,
+                   GREATEST(c.relpages, 0)::bigint * current_setting('block_size')::bigint,
+                   pg_catalog.has_table_privilege(c.oid, 'SELECT'), c.relkind = 'p',
+                   ARRAY(SELECT an.nspname
+                         FROM pg_catalog.pg_partition_ancestors(c.oid) WITH ORDINALITY AS x(relid, ord)
+                         JOIN pg_catalog.pg_class ac ON ac.oid = x.relid
+                         JOIN pg_catalog.pg_namespace an ON an.oid = ac.relnamespace
+                         WHERE c.relispartition AND x.relid <> c.oid ORDER BY x.ord),
+                   ARRAY(SELECT ac.relname
+                         FROM pg_catalog.pg_partition_ancestors(c.oid) WITH ORDINALITY AS x(relid, ord)
+                         JOIN pg_catalog.pg_class ac ON ac.oid = x.relid
+                         WHERE c.relispartition AND x.relid <> c.oid ORDER BY x.ord)
+            FROM pg_catalog.pg_class c
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p')
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+              AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
+            ORDER BY n.nspname, c.relname""";
     // Generated columns: pgoutput sends STORED ones only since PostgreSQL 18 (where the publication
     // says publish_generated_columns = stored), and VIRTUAL ones never; the snapshot reads what the
     // stream will send, so that both produce one schema (see docs/types.md, "Generated columns").
@@ -103,6 +123,28 @@ public final class Catalog {
             }
         }
         return tables;
+    }
+
+    /**
+     * Every ordinary table and partitioned table, each partition with its ancestors: what
+     * {@link CapturedTables} resolves the include and exclude lists against. Takes no table locks.
+     */
+    public List<CatalogTable> relations() throws SQLException {
+        List<CatalogTable> relations = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(RELATIONS);
+             ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                String[] schemas = (String[]) rs.getArray(6).getArray();
+                String[] names = (String[]) rs.getArray(7).getArray();
+                List<TableId> ancestors = new ArrayList<>();
+                for (int i = 0; i < schemas.length; i++) {
+                    ancestors.add(new TableId(schemas[i], names[i]));
+                }
+                relations.add(new CatalogTable(new TableInfo(new TableId(rs.getString(1), rs.getString(2)),
+                        rs.getLong(3), rs.getBoolean(4)), rs.getBoolean(5), ancestors));
+            }
+        }
+        return relations;
     }
 
     /**

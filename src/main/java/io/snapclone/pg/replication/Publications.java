@@ -134,12 +134,14 @@ public final class Publications {
      * {@code tables}, which the caller has cleared of {@link #unpublishable} ones (it may be
      * empty); ALL_TABLES refuses to create a publication while any table lacks a replica identity.
      * A publication created or set here carries stored generated columns where the server can
-     * (PostgreSQL 18+), as the snapshot reads them.
+     * (PostgreSQL 18+), as the snapshot reads them, and publishes partitions via their root as
+     * {@code viaRoot} says.
      */
-    public static void ensure(Connection connection, String name, Mode mode, List<TableId> tables) throws SQLException {
+    public static void ensure(Connection connection, String name, Mode mode, List<TableId> tables, boolean viaRoot)
+            throws SQLException {
         boolean exists = exists(connection, name);
         String quoted = Identifiers.quote(name);
-        List<String> options = generatedColumnsOptions(connection);
+        List<String> options = options(connection, viaRoot);
         try (Statement statement = connection.createStatement()) {
             switch (mode) {
                 case DISABLED -> {
@@ -172,18 +174,38 @@ public final class Publications {
      * identity; only a publication of updates or deletes makes the application's UPDATE and DELETE
      * on it fail. A publication's {@code publish} option covers all its tables, hence one of its own.
      */
-    public static void ensureInsertsOnly(Connection connection, String name, List<TableId> tables) throws SQLException {
+    public static void ensureInsertsOnly(Connection connection, String name, List<TableId> tables, boolean viaRoot)
+            throws SQLException {
         List<String> options = new ArrayList<>(List.of("publish = 'insert, truncate'"));
-        options.addAll(generatedColumnsOptions(connection));
+        options.addAll(options(connection, viaRoot));
         try (Statement statement = connection.createStatement()) {
             setTables(connection, statement, name, exists(connection, name), tables, options);
         }
     }
 
-    /** Stored generated columns are published where the server can (PostgreSQL 18+), as the snapshot reads them. */
-    private static List<String> generatedColumnsOptions(Connection connection) throws SQLException {
-        return new Catalog(connection).storedGeneratedColumnsStreamed()
-                ? List.of("publish_generated_columns = stored") : List.of();
+    /**
+     * Stored generated columns are published where the server can (PostgreSQL 18+), as the snapshot
+     * reads them; changes of a partition under the topmost ancestor in the publication, or under
+     * the partition itself, as {@code viaRoot} says.
+     */
+    private static List<String> options(Connection connection, boolean viaRoot) throws SQLException {
+        List<String> options = new ArrayList<>();
+        options.add("publish_via_partition_root = " + viaRoot);
+        if (new Catalog(connection).storedGeneratedColumnsStreamed()) {
+            options.add("publish_generated_columns = stored");
+        }
+        return options;
+    }
+
+    /** Whether an existing publication publishes partitions via their root; empty if there is no such publication. */
+    public static java.util.Optional<Boolean> viaRoot(Connection connection, String name) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT pubviaroot FROM pg_catalog.pg_publication WHERE pubname = ?")) {
+            statement.setString(1, name);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? java.util.Optional.of(rs.getBoolean(1)) : java.util.Optional.empty();
+            }
+        }
     }
 
     private static String with(List<String> options) {

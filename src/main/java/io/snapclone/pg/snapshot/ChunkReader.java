@@ -38,11 +38,16 @@ public final class ChunkReader implements AutoCloseable {
         return new ChunkReader(copy, schema.columns().size() + 1);
     }
 
+    /**
+     * Reads {@code chunk.table()} with the columns of {@code schema} by name: the schema may be a
+     * partition's root, whose columns a partition has by the same names though maybe in another
+     * order (a table created apart and attached, or with dropped columns).
+     */
     static String copySql(TableSchema schema, Chunk chunk, Ctid resumeAfter) {
         String columns = schema.columns().stream().map(Column::name).map(Identifiers::quote)
                 .collect(Collectors.joining(", "));
         String predicate = chunk.ctidPredicate(resumeAfter);
-        return "COPY (SELECT ctid, " + columns + " FROM " + schema.id().quoted()
+        return "COPY (SELECT ctid, " + columns + " FROM " + chunk.table().quoted()
                 + (predicate.isEmpty() ? "" : " WHERE " + predicate) + ") TO STDOUT";
     }
 

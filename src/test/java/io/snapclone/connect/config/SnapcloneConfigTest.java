@@ -75,6 +75,7 @@ class SnapcloneConfigTest {
         keys.put("column.include.list", List.of(Type.LIST, List.of(), Importance.MEDIUM));
         keys.put("column.exclude.list", List.of(Type.LIST, List.of(), Importance.MEDIUM));
         keys.put("message.key.columns", List.of(Type.STRING, "", Importance.MEDIUM));
+        keys.put("publish.via.partition.root", List.of(Type.BOOLEAN, true, Importance.MEDIUM));
         keys.put("snapshot.mode", List.of(Type.STRING, "initial", Importance.HIGH));
         keys.put("snapshot.chunk.size", List.of(Type.LONG, 268_435_456L, Importance.MEDIUM));
         keys.put("max.batch.size", List.of(Type.INT, 2048, Importance.LOW));
@@ -126,7 +127,7 @@ class SnapcloneConfigTest {
         assertEquals(List.of("database.hostname", "database.port", "database.user", "database.password",
                         "database.dbname", "database.sslmode", "topic.prefix", "table.include.list",
                         "table.exclude.list", "column.include.list", "column.exclude.list", "message.key.columns",
-                        "snapshot.mode", "snapshot.chunk.size", "max.batch.size",
+                        "publish.via.partition.root", "snapshot.mode", "snapshot.chunk.size", "max.batch.size",
                         "snapshot.progress.topic", "snapshot.progress.interval.ms", "slot.name", "publication.name",
                         "publication.autocreate.mode", "publication.keyless.tables", "tombstones.on.delete", "heartbeat.interval.ms",
                         "heartbeat.action.query", "record.value.format",
@@ -139,7 +140,7 @@ class SnapcloneConfigTest {
                         SnapcloneConfig.TOPIC_PREFIX_CONFIG, SnapcloneConfig.TABLE_INCLUDE_LIST_CONFIG,
                         SnapcloneConfig.TABLE_EXCLUDE_LIST_CONFIG, SnapcloneConfig.COLUMN_INCLUDE_LIST_CONFIG,
                         SnapcloneConfig.COLUMN_EXCLUDE_LIST_CONFIG, SnapcloneConfig.MESSAGE_KEY_COLUMNS_CONFIG,
-                        SnapcloneConfig.SNAPSHOT_MODE_CONFIG,
+                        SnapcloneConfig.PUBLISH_VIA_PARTITION_ROOT_CONFIG, SnapcloneConfig.SNAPSHOT_MODE_CONFIG,
                         SnapcloneConfig.CHUNK_SIZE_CONFIG, SnapcloneConfig.MAX_BATCH_SIZE_CONFIG,
                         SnapcloneConfig.PROGRESS_TOPIC_CONFIG, SnapcloneConfig.PROGRESS_INTERVAL_CONFIG,
                         SnapcloneConfig.SLOT_NAME_CONFIG, SnapcloneConfig.PUBLICATION_NAME_CONFIG,
@@ -165,6 +166,7 @@ class SnapcloneConfigTest {
         assertEquals(2048, config.maxBatchSize());
         assertEquals("shop.snapclone.progress", config.progressTopic());
         assertEquals(Duration.ofSeconds(5), config.progressInterval());
+        assertTrue(config.publishViaPartitionRoot());
         assertNull(config.getPassword("database.password"));
     }
 
@@ -187,6 +189,7 @@ class SnapcloneConfigTest {
         props.put("snapshot.progress.interval.ms", "100");
         props.put("column.include.list", "public\\.a\\.(id|x)");
         props.put("message.key.columns", "public\\.a:x,id");
+        props.put("publish.via.partition.root", "false");
         props.put("record.value.format", "row");
         props.put("unavailable.value.placeholder", "hex:00ff");
         props.put("decimal.handling.mode", "string");
@@ -222,6 +225,7 @@ class SnapcloneConfigTest {
         assertEquals(Duration.ofSeconds(3), config.maxRetryWait());
         assertEquals(Duration.ZERO, config.holderGrace());
         assertTrue(config.slotFailover());
+        assertFalse(config.publishViaPartitionRoot());
         assertTrue(config.tableFilter().test(new TableId("public", "a")));
         assertFalse(config.tableFilter().test(new TableId("public", "b")));
         RecordOptions options = config.recordOptions();

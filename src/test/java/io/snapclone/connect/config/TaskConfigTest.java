@@ -1,7 +1,9 @@
 package io.snapclone.connect.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snapclone.pg.TableId;
 import io.snapclone.pg.snapshot.Chunk;
@@ -29,6 +31,32 @@ class TaskConfigTest {
         assertEquals(new Fingerprint("100:105:101,103"), config.fingerprint());
         assertEquals(chunks, config.chunks());
         assertEquals("shop", config.topicPrefix());
+    }
+
+    @Test
+    void partitionsReadAsTheirRootRoundTrip() {
+        TableId root = new TableId("my schema", "a.b,c");
+        TableId leaf = new TableId("my schema", "a.b,c_p1:x");
+        Map<String, String> props = TaskConfig.of(CONNECTOR, 0, null, null, List.of(Chunk.whole(leaf)));
+        TaskConfig.putRecordTables(props, Map.of(leaf, root));
+        TaskConfig config = new TaskConfig(props);
+        assertEquals(root, config.recordTable(leaf));
+        assertEquals(root, config.recordTable(root));
+        TableId other = new TableId("public", "plain");
+        assertEquals(other, config.recordTable(other));
+        assertEquals(Map.of(), new TaskConfig(TaskConfig.of(CONNECTOR, 0, null, null, List.of())).recordTables());
+    }
+
+    @Test
+    void partitionsCapturedAsTablesOfTheirOwnWidenTheFilter() {
+        Map<String, String> props = new java.util.HashMap<>(CONNECTOR);
+        props.put("table.include.list", "public\\.orders");
+        props = TaskConfig.completed(props, 0, List.of(), true);
+        TaskConfig.putCapturedPartitions(props, List.of(new TableId("public", "orders_p1")));
+        TaskConfig config = new TaskConfig(props);
+        assertTrue(config.tableFilter().test(new TableId("public", "orders")));
+        assertTrue(config.tableFilter().test(new TableId("public", "orders_p1")));
+        assertFalse(config.tableFilter().test(new TableId("public", "orders_p2")));
     }
 
     @Test

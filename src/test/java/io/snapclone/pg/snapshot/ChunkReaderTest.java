@@ -22,4 +22,13 @@ class ChunkReaderTest {
         assertEquals("COPY (SELECT ctid, \"id\", \"Name\" FROM \"public\".\"t\") TO STDOUT",
                 ChunkReader.copySql(selected, Chunk.whole(table.id()), null));
     }
+
+    @Test
+    void aPartitionIsReadWithItsRootsColumnsByName() {
+        ColumnType int4 = ColumnType.of(23, "integer", -1);
+        TableSchema root = new TableSchema(new TableId("public", "orders"), List.of(new Column("id", int4, false),
+                new Column("part", int4, false)), List.of("id", "part"));
+        assertEquals("COPY (SELECT ctid, \"id\", \"part\" FROM \"public\".\"orders_p1\" WHERE ctid >= '(8,0)'::tid) "
+                + "TO STDOUT", ChunkReader.copySql(root, new Chunk(new TableId("public", "orders_p1"), 8, Chunk.OPEN), null));
+    }
 }
