@@ -113,23 +113,7 @@ final class SnapshotCoordinator implements AutoCloseable {
         }
         allTables = tables.stream().map(TableInfo::id).toList();
         Map<TableId, TableState> states = tableStates(allTables);
-        List<ChunkPlanner.SizedChunk> chunks = new ArrayList<>();
-        long totalBytes = tables.stream().mapToLong(TableInfo::sizeBytes).sum();
-        ChunkPlanner planner = ChunkPlanner.forLoad(config.chunkSizeBytes(), config.chunkSizeSet(), blockSize,
-                totalBytes, maxTasks);
-        if (planner.chunkSizeBytes() != config.chunkSizeBytes()) {
-            log.info("Connector {}: {} MB to read with tasks.max={}: chunks of {} MB instead of {} (at least {}, at most {} "
-                    + "chunks per task)", connectorName, totalBytes >> 20, maxTasks, planner.chunkSizeBytes() >> 20,
-                    config.chunkSizeBytes() >> 20, ChunkPlanner.MIN_CHUNKS_PER_TASK, ChunkPlanner.MAX_CHUNKS_PER_TASK);
-        }
-        List<TableId> unfinished = new ArrayList<>();
-        for (TableInfo table : tables) {
-            TableState state = states.get(table.id());
-            if (!state.complete()) {
-                unfinished.add(table.id());
-                chunks.addAll(planner.split(new ChunkPlanner.Remaining(table.id(), state.resumeBlock(), table.sizeBytes())));
-            }
-        }
+        List<TableId> unfinished = allTables.stream().filter(table -> !states.get(table).complete()).toList();
         boolean resumed = states.values().stream().anyMatch(s -> s.complete() || s.resumeBlock() > 0 || s.rowsSent() > 0);
         boolean neverSnapshot = SnapcloneConfig.SNAPSHOT_MODE_NEVER.equals(config.snapshotMode());
         if (config.streams()) {
@@ -142,9 +126,11 @@ final class SnapshotCoordinator implements AutoCloseable {
             taskConfigs = List.of(completed(neverSnapshot ? List.of() : allTables));
             return;
         }
+        long plannedChunkBytes = 0;
         if (export == null) {
             // Also before any offset was committed: a restart then keeps the snapshot the slot exported.
-            export = takeOverHeldSnapshot(settings, maxTasks);
+            SnapshotOffsets.Holder holder = takeOverHeldSnapshot(settings, maxTasks);
+            plannedChunkBytes = holder == null ? 0 : holder.chunkBytes();
         }
         boolean retaken = export == null && resumed;
         if (export == null) {
@@ -156,11 +142,20 @@ final class SnapshotCoordinator implements AutoCloseable {
                         + "chunks may repeat. See docs/snapshots.md.", connectorName, unfinished.size(), export.fingerprint());
             }
         }
+        ChunkPlanner planner = planner(tables, blockSize, plannedChunkBytes);
+        List<ChunkPlanner.SizedChunk> chunks = new ArrayList<>();
+        for (TableInfo table : tables) {
+            TableState state = states.get(table.id());
+            if (!state.complete()) {
+                chunks.addAll(planner.split(new ChunkPlanner.Remaining(table.id(), state.resumeBlock(), table.sizeBytes())));
+            }
+        }
         List<List<Chunk>> assignment = planner.assign(chunks, maxTasks);
         List<Map<String, String>> configs = new ArrayList<>();
         for (int i = 0; i < assignment.size(); i++) {
             Map<String, String> task = TaskConfig.of(connectorProps, i, export.id(), export.fingerprint(), assignment.get(i));
             task.put(TaskConfig.RETAKEN_CONFIG, Boolean.toString(retaken));
+            task.put(TaskConfig.CHUNK_BYTES_CONFIG, Long.toString(planner.chunkSizeBytes()));
             TaskConfig.putRecordTables(task, captured.recordTables());
             configs.add(task);
         }
@@ -283,8 +278,11 @@ final class SnapshotCoordinator implements AutoCloseable {
         }
     }
 
-    /** Imports the snapshot through an id that a task published from its open transaction, if one still works. */
-    private SnapshotExport takeOverHeldSnapshot(ConnectionSettings settings, int maxTasks) {
+    /**
+     * Imports the snapshot through an id that a task published from its open transaction, if one
+     * still works: then {@link #export} holds it, and the holder says what plan it was read with.
+     */
+    private SnapshotOffsets.Holder takeOverHeldSnapshot(ConnectionSettings settings, int maxTasks) {
         List<Map<String, Object>> partitions = new ArrayList<>();
         for (int task = 0; task < maxTasks + EXTRA_HOLDERS_CHECKED; task++) {
             partitions.add(SnapshotOffsets.holderPartition(config.topicPrefix(), task));
@@ -296,11 +294,11 @@ final class SnapshotCoordinator implements AutoCloseable {
                 continue;
             }
             try {
-                SnapshotExport export = SnapshotExport.reexport(settings, "snapclone-coordinator " + connectorName,
+                export = SnapshotExport.reexport(settings, "snapclone-coordinator " + connectorName,
                         holder.id(), holder.fingerprint());
                 log.info("Connector {}: re-imported the original snapshot (fingerprint {}) through id {} held by task {}",
                         connectorName, holder.fingerprint(), holder.id(), task);
-                return export;
+                return holder;
             } catch (SQLException e) {
                 log.info("Connector {}: task {}'s snapshot id {} cannot be imported: {}", connectorName, task,
                         holder.id(), e.getMessage());
@@ -316,6 +314,28 @@ final class SnapshotCoordinator implements AutoCloseable {
             TaskConfig.putCapturedPartitions(task, captured.partitionsOfSelected());
         }
         return task;
+    }
+
+    /**
+     * The plan of a snapshot is fixed for its life: a re-imported snapshot continues with the chunk
+     * size it was planned with, so the chunks line up with those partly read (each resumes after
+     * its last committed row). Only a new snapshot is planned anew, for what is left to read.
+     */
+    private ChunkPlanner planner(List<TableInfo> tables, int blockSize, long plannedChunkBytes) {
+        if (plannedChunkBytes > 0) {
+            log.info("Connector {}: continuing the snapshot's plan: chunks of {} MB", connectorName,
+                    plannedChunkBytes >> 20);
+            return new ChunkPlanner(plannedChunkBytes, blockSize);
+        }
+        long totalBytes = tables.stream().mapToLong(TableInfo::sizeBytes).sum();
+        ChunkPlanner planner = ChunkPlanner.forLoad(config.chunkSizeBytes(), config.chunkSizeSet(), blockSize,
+                totalBytes, maxTasks);
+        if (planner.chunkSizeBytes() != config.chunkSizeBytes()) {
+            log.info("Connector {}: {} MB to read with tasks.max={}: chunks of {} MB instead of {} (at least {}, at most {} "
+                    + "chunks per task)", connectorName, totalBytes >> 20, maxTasks, planner.chunkSizeBytes() >> 20,
+                    config.chunkSizeBytes() >> 20, ChunkPlanner.MIN_CHUNKS_PER_TASK, ChunkPlanner.MAX_CHUNKS_PER_TASK);
+        }
+        return planner;
     }
 
     synchronized List<Map<String, String>> taskConfigs() {

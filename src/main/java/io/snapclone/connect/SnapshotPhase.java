@@ -180,7 +180,7 @@ final class SnapshotPhase implements AutoCloseable {
         waitingForNewSnapshot = false;
         pending.add(ProgressEvents.snapshotHeld(config.progressTopic(), config.taskIndex(), held.value(),
                 config.fingerprint().value(), SnapshotOffsets.holderPartition(config.topicPrefix(), config.taskIndex()),
-                SnapshotOffsets.holding(held, config.fingerprint()), System.currentTimeMillis()));
+                SnapshotOffsets.holding(held, config.fingerprint(), config.chunkBytes()), System.currentTimeMillis()));
         if (!announcedHeld) {
             announcedHeld = true;
             log.info("Task {}: imported snapshot {} (fingerprint {}), holding it as {}; {} of {} chunks to read", name,

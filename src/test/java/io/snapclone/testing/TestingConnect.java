@@ -39,19 +39,24 @@ public final class TestingConnect {
     }
 
     public static TestingConnect start(int workers) {
-        return start(workers, false);
+        return start(workers, false, Map.of());
+    }
+
+    /** A cluster of its own (stop it) with worker settings of the test's on top of the usual ones. */
+    public static TestingConnect start(int workers, Map<String, String> workerOverrides) {
+        return start(workers, false, workerOverrides);
     }
 
     /** A cluster of its own (stop it) whose worker runs source connectors exactly once (KIP-618). */
     public static TestingConnect startExactlyOnce() {
-        return start(1, true);
+        return start(1, true, Map.of());
     }
 
     public void stop() {
         cluster.stop();
     }
 
-    private static TestingConnect start(int workers, boolean exactlyOnce) {
+    private static TestingConnect start(int workers, boolean exactlyOnce, Map<String, String> workerOverrides) {
         Map<String, String> workerProps = new HashMap<>();
         workerProps.put("plugin.discovery", "service_load");
         workerProps.put("offset.flush.interval.ms", "500");
@@ -60,6 +65,7 @@ public final class TestingConnect {
         workerProps.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         workerProps.put("value.converter.schemas.enable", "false");
         workerProps.put("value.converter.decimal.format", "NUMERIC");
+        workerProps.putAll(workerOverrides);
         Properties brokerProps = new Properties();
         if (exactlyOnce) {
             workerProps.put("exactly.once.source.support", "enabled");

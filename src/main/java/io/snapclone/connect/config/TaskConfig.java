@@ -24,6 +24,7 @@ public final class TaskConfig extends SnapcloneConfig {
     public static final String STREAM_CONFIG = "task.stream";
     public static final String RECORD_TABLES_CONFIG = "task.record.tables";
     public static final String PARTITIONS_CONFIG = "task.captured.partitions";
+    public static final String CHUNK_BYTES_CONFIG = "task.chunk.bytes";
 
     private static final ConfigDef TASK_CONFIG_DEF = new ConfigDef(CONFIG_DEF)
             .define(TASK_INDEX_CONFIG, Type.INT, Importance.HIGH, "Index of this task, for logs and metrics.")
@@ -32,6 +33,9 @@ public final class TaskConfig extends SnapcloneConfig {
             .define(CHUNKS_CONFIG, Type.STRING, "", Importance.HIGH, "Chunks to read, encoded by Chunk.encodeAll.")
             .define(STREAM_CONFIG, Type.BOOLEAN, false, Importance.HIGH,
                     "Whether this task streams changes from the slot (the streaming phase).")
+            .define(CHUNK_BYTES_CONFIG, Type.LONG, 0L, Importance.LOW,
+                    "The chunk size of the snapshot's plan: a coordinator that re-imports the snapshot plans the rest "
+                    + "with it, so that chunks line up with what was read.")
             .define(RETAKEN_CONFIG, Type.BOOLEAN, false, Importance.LOW,
                     "Whether the snapshot was taken anew because no session held the original any more.")
             .define(ANNOUNCE_CONFIG, Type.STRING, "", Importance.LOW,
@@ -132,6 +136,10 @@ public final class TaskConfig extends SnapcloneConfig {
 
     public boolean streamsChanges() {
         return getBoolean(STREAM_CONFIG);
+    }
+
+    public long chunkBytes() {
+        return getLong(CHUNK_BYTES_CONFIG);
     }
 
     public boolean snapshotRetaken() {

@@ -31,6 +31,7 @@ public final class SnapshotOffsets {
     static final String HOLDER = "holder";
     static final String SNAPSHOT = "snapshot";
     static final String FINGERPRINT = "fingerprint";
+    static final String CHUNK_BYTES = "chunk_bytes";
     static final String ANNOUNCEMENT = "announcement";
     static final String STREAM = "stream";
     static final String LSN = "lsn";
@@ -96,8 +97,9 @@ public final class SnapshotOffsets {
         return partition;
     }
 
-    public static Map<String, Object> holding(SnapshotId id, Fingerprint fingerprint) {
-        return Map.of(SNAPSHOT, id.value(), FINGERPRINT, fingerprint.value());
+    /** @param chunkBytes the chunk size of the snapshot's plan, which a re-import continues with */
+    public static Map<String, Object> holding(SnapshotId id, Fingerprint fingerprint, long chunkBytes) {
+        return Map.of(SNAPSHOT, id.value(), FINGERPRINT, fingerprint.value(), CHUNK_BYTES, chunkBytes);
     }
 
     /** A published holder, or null if the offset holds none (or not one we can read). */
@@ -107,14 +109,17 @@ public final class SnapshotOffsets {
             return null;
         }
         try {
-            return new Holder(new SnapshotId(id), new Fingerprint(fingerprint));
+            return new Holder(new SnapshotId(id), new Fingerprint(fingerprint), number(offset, CHUNK_BYTES, 0));
         } catch (IllegalArgumentException e) {
             return null;
         }
     }
 
-    /** An id exported from inside a transaction that holds the snapshot with this fingerprint. */
-    public record Holder(SnapshotId id, Fingerprint fingerprint) {
+    /**
+     * An id exported from inside a transaction that holds the snapshot with this fingerprint, and
+     * the chunk size its plan used (0 if the holder did not say).
+     */
+    public record Holder(SnapshotId id, Fingerprint fingerprint, long chunkBytes) {
     }
 
     /** Marks that an event (e.g. {@code snapshot.completed}) was announced on the progress topic. */

@@ -104,4 +104,16 @@ class SnapshotOffsetsTest {
     void doneMustBeTheBooleanTrue() {
         assertEquals(false, SnapshotOffsets.progress(Map.of("rows", 1, "done", "true", "end", 5)).done());
     }
+
+    @Test
+    void aHolderSaysWhichPlanItsSnapshotWasReadWith() {
+        SnapshotOffsets.Holder holder = SnapshotOffsets.holder(new java.util.HashMap<>(SnapshotOffsets.holding(
+                new io.snapclone.pg.snapshot.SnapshotId("00000003-0000001B-1"),
+                new io.snapclone.pg.snapshot.Fingerprint("745:745:"), 1 << 20)));
+        assertEquals(1 << 20, holder.chunkBytes());
+        assertEquals("745:745:", holder.fingerprint().value());
+        // Published before plans were kept: no size, so a re-import plans as before.
+        assertEquals(0, SnapshotOffsets.holder(java.util.Map.of("snapshot", "00000003-0000001B-1",
+                "fingerprint", "745:745:")).chunkBytes());
+    }
 }
