@@ -1,9 +1,14 @@
 package io.snapclone.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.snapclone.pg.ConnectionSettings;
+import io.snapclone.pg.snapshot.SnapshotId;
+import io.snapclone.pg.snapshot.SnapshotSession;
+import io.snapclone.pg.snapshot.SnapshotUnavailableException;
 import io.snapclone.testing.Poll;
 import io.snapclone.testing.TcpProxy;
 import io.snapclone.testing.TestingConnect;
@@ -12,6 +17,12 @@ import io.snapclone.testing.TopicReplay;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.junit.jupiter.api.Test;
@@ -28,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -47,6 +59,60 @@ class HealIT {
             "retriable.restart.connector.wait.ms", "2000", "errors.max.retries", "-1");
 
     private final TestingConnect connect = TestingConnect.shared();
+    private StatusWatcher watcher;
+
+    @org.junit.jupiter.api.AfterEach
+    void stopWatching() {
+        if (watcher != null) {
+            watcher.close();
+        }
+    }
+
+    /**
+     * The tasks PostgreSQL breaks must heal inside: a rebalance or a reconfiguration restarts even a
+     * FAILED task, so the state at the end does not show a task that failed on the way.
+     */
+    private void watch(String connector) {
+        watcher = new StatusWatcher(connector);
+    }
+
+    /**
+     * Snapshots nobody holds any more must be reported as such (the task then waits for a new
+     * plan), not as a failure that needs a person. Pins down the SQLSTATE PostgreSQL gives.
+     */
+    @Test
+    void importingASnapshotNobodyHoldsIsUnavailableNotFatal() throws Exception {
+        TestingPostgres postgres = TestingPostgres.shared();
+        String db = postgres.createDatabase();
+        String id;
+        try (Connection exporter = postgres.superuser(db); Statement statement = exporter.createStatement()) {
+            exporter.setAutoCommit(false);
+            statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            try (ResultSet rs = statement.executeQuery("SELECT pg_export_snapshot()")) {
+                rs.next();
+                id = rs.getString(1);
+            }
+            exporter.commit();
+        }
+        String state;
+        try (Connection importer = postgres.superuser(db); Statement statement = importer.createStatement()) {
+            importer.setAutoCommit(false);
+            statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            SQLException e = assertThrows(SQLException.class, () -> statement.execute("SET TRANSACTION SNAPSHOT '" + id + "'"));
+            state = e.getSQLState() + " " + e.getMessage();
+        }
+        ConnectionSettings settings = new ConnectionSettings(postgres.host(), postgres.port(), db, "postgres", null,
+                "disable", 10);
+        try {
+            SnapshotSession.open(settings, "heal-it", new SnapshotId(id)).close();
+            fail("imported a snapshot whose exporter has ended");
+        } catch (SnapshotUnavailableException expected) {
+            // What SnapshotPhase waits on.
+        } catch (SQLException e) {
+            fail("PostgreSQL says " + state + "; SnapshotSession.open throws " + e.getClass().getSimpleName()
+                    + " instead of SnapshotUnavailableException, which SnapshotPhase treats as fatal", e);
+        }
+    }
 
     @Test
     void postgresRestartWhileStreaming() throws Exception {
@@ -54,6 +120,7 @@ class HealIT {
         try {
             Tables tables = new Tables(postgres, Map.of("alpha", 3_000, "beta", 500));
             try (Writer writer = new Writer(postgres, tables, 1)) {
+                watch("heal-crash-stream");
                 connect.deploy("heal-crash-stream", config(postgres.superuserConnectorConfig(tables.db), "healcs",
                         "heal_cs", Map.of("max.batch.size", "500")));
                 awaitStreaming("healcs", tables, postgres, "heal_cs");
@@ -65,6 +132,7 @@ class HealIT {
             }
             assertTopicsEqualTables("healcs", tables);
             assertRunningWithoutRestarts("heal-crash-stream");
+            assertNeverFailed();
         } finally {
             deleteQuietly("heal-crash-stream");
             postgres.close();
@@ -78,7 +146,8 @@ class HealIT {
             Tables tables = new Tables(postgres, Map.of("big", 200_000, "small", 2_000, "gate", 100));
             try (Writer writer = new Writer(postgres, tables, 2, "big", "small")) {
                 try (Connection locker = postgres.superuser(tables.db); Statement lock = locker.createStatement()) {
-                    connect.deploy("heal-crash-snap", config(postgres.superuserConnectorConfig(tables.db), "healcn",
+                    watch("heal-crash-snap");
+                connect.deploy("heal-crash-snap", config(postgres.superuserConnectorConfig(tables.db), "healcn",
                             "heal_cn", Map.of("max.batch.size", "200", "snapshot.chunk.size", "1048576",
                                     "tasks.max", "2")));
                     Poll.until(Duration.ofSeconds(60), "the plan", () -> !connect.taskConfigs("heal-crash-snap").isEmpty());
@@ -102,9 +171,10 @@ class HealIT {
                 writer.stop();
             }
             assertTopicsEqualTables("healcn", tables);
-            assertRunningWithoutRestarts("heal-crash-snap");
             List<String> events = connect.progressEvents("healcn");
             assertTrue(events.contains("snapshot.retaken"), "no session held the snapshot after the crash: " + events);
+            assertRunningWithoutRestarts("heal-crash-snap");
+            assertNeverFailed();
         } finally {
             deleteQuietly("heal-crash-snap");
             postgres.close();
@@ -117,6 +187,7 @@ class HealIT {
         Tables tables = new Tables(postgres, Map.of("alpha", 3_000, "beta", 500));
         try (TcpProxy proxy = TcpProxy.start(postgres.host(), postgres.port())) {
             try (Writer writer = new Writer(postgres, tables, 3)) {
+                watch("heal-cut-stream");
                 connect.deploy("heal-cut-stream", config(throughProxy(postgres, tables.db, proxy), "healns",
                         "heal_ns", Map.of("max.batch.size", "500")));
                 awaitStreaming("healns", tables, postgres, "heal_ns");
@@ -131,6 +202,7 @@ class HealIT {
             }
             assertTopicsEqualTables("healns", tables);
             assertRunningWithoutRestarts("heal-cut-stream");
+            assertNeverFailed();
         } finally {
             deleteQuietly("heal-cut-stream");
             dropSlot(postgres, tables.db, "heal_ns");
@@ -145,7 +217,8 @@ class HealIT {
             try (Writer writer = new Writer(postgres, tables, 4, "big", "small")) {
                 // The lock goes around the proxy: the cut must not end it.
                 try (Connection locker = postgres.superuser(tables.db); Statement lock = locker.createStatement()) {
-                    connect.deploy("heal-cut-snap", config(throughProxy(postgres, tables.db, proxy), "healnn",
+                    watch("heal-cut-snap");
+                connect.deploy("heal-cut-snap", config(throughProxy(postgres, tables.db, proxy), "healnn",
                             "heal_nn", Map.of("max.batch.size", "200", "snapshot.chunk.size", "1048576",
                                     "tasks.max", "2")));
                     Poll.until(Duration.ofSeconds(60), "the plan", () -> !connect.taskConfigs("heal-cut-snap").isEmpty());
@@ -170,6 +243,7 @@ class HealIT {
             }
             assertTopicsEqualTables("healnn", tables);
             assertRunningWithoutRestarts("heal-cut-snap");
+            assertNeverFailed();
             System.out.println("HealIT.networkCutDuringSnapshot: events " + connect.progressEvents("healnn"));
         } finally {
             deleteQuietly("heal-cut-snap");
@@ -183,6 +257,7 @@ class HealIT {
         Tables tables = new Tables(postgres, Map.of("alpha", 3_000, "beta", 500));
         try (TcpProxy proxy = TcpProxy.start(postgres.host(), postgres.port())) {
             try (Writer writer = new Writer(postgres, tables, 5)) {
+                watch("heal-hole-stream");
                 connect.deploy("heal-hole-stream", config(throughProxy(postgres, tables.db, proxy), "healbs",
                         "heal_bs", Map.of("max.batch.size", "500")));
                 awaitStreaming("healbs", tables, postgres, "heal_bs");
@@ -197,6 +272,7 @@ class HealIT {
             }
             assertTopicsEqualTables("healbs", tables);
             assertRunningWithoutRestarts("heal-hole-stream");
+            assertNeverFailed();
         } finally {
             deleteQuietly("heal-hole-stream");
             dropSlot(postgres, tables.db, "heal_bs");
@@ -330,6 +406,75 @@ class HealIT {
             fail("not healed by itself: " + states, e);
         }
         assertEquals("RUNNING", status[0].connector().state());
+    }
+
+    private void assertNeverFailed() {
+        watcher.close();
+        assertTrue(watcher.failures.isEmpty(), "a task or the connector FAILED on the way (REST status seen "
+                + "every 100 ms, and Connect's log): " + watcher.failures);
+    }
+
+    /** Samples the REST status every 200 ms and records every FAILED state it sees. */
+    private final class StatusWatcher implements AutoCloseable {
+        final List<String> failures = new CopyOnWriteArrayList<>();
+        private final Thread thread;
+        private volatile boolean stop;
+
+        private final AbstractAppender appender;
+
+        StatusWatcher(String connector) {
+            // A reconfiguration can restart a FAILED task within 100 ms: Connect's log sees every failure.
+            appender = new AbstractAppender("heal-" + connector, null, null, true, Property.EMPTY_ARRAY) {
+                @Override
+                public void append(LogEvent event) {
+                    String message = event.getMessage().getFormattedMessage();
+                    if (event.getLevel().isMoreSpecificThan(Level.ERROR) && event.getThreadName().contains(connector)
+                            && message.contains("unrecoverable")) {
+                        Throwable thrown = event.getThrown();
+                        failures.add(event.getThreadName() + " logged: " + message
+                                + (thrown == null ? "" : " " + thrown));
+                    }
+                }
+            };
+            appender.start();
+            LoggerContext context = (LoggerContext) LogManager.getContext(false);
+            context.getConfiguration().getRootLogger().addAppender(appender, Level.ERROR, null);
+            context.updateLoggers();
+            thread = new Thread(() -> {
+                while (!stop) {
+                    try {
+                        ConnectorStateInfo status = connect.cluster().connectorStatus(connector);
+                        if ("FAILED".equals(status.connector().state())) {
+                            failures.add("connector: " + firstLine(status.connector().trace()));
+                        }
+                        status.tasks().stream().filter(task -> "FAILED".equals(task.state())).forEach(task ->
+                                failures.add("task " + task.id() + ": " + firstLine(task.trace())));
+                    } catch (RuntimeException e) {
+                        // Not deployed yet, or being reconfigured.
+                    }
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                }
+            }, "heal-status-" + connector);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private String firstLine(String trace) {
+            return trace == null ? "" : trace.lines().findFirst().orElse("");
+        }
+
+        @Override
+        public void close() {
+            stop = true;
+            LoggerContext context = (LoggerContext) LogManager.getContext(false);
+            context.getConfiguration().getRootLogger().removeAppender(appender.getName());
+            context.updateLoggers();
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void deleteQuietly(String connector) {
