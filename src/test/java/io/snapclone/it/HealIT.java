@@ -185,7 +185,9 @@ class HealIT {
     void networkCutWhileStreaming() throws Exception {
         TestingPostgres postgres = TestingPostgres.shared();
         Tables tables = new Tables(postgres, Map.of("alpha", 3_000, "beta", 500));
-        try (TcpProxy proxy = TcpProxy.start(postgres.host(), postgres.port())) {
+        // Closed after the connector is deleted: closing it cuts the connector's connections.
+        TcpProxy proxy = TcpProxy.start(postgres.host(), postgres.port());
+        try {
             try (Writer writer = new Writer(postgres, tables, 3)) {
                 watch("heal-cut-stream");
                 connect.deploy("heal-cut-stream", config(throughProxy(postgres, tables.db, proxy), "healns",
@@ -205,6 +207,7 @@ class HealIT {
             assertNeverFailed();
         } finally {
             deleteQuietly("heal-cut-stream");
+            proxy.close();
             dropSlot(postgres, tables.db, "heal_ns");
         }
     }
@@ -213,7 +216,9 @@ class HealIT {
     void networkCutDuringSnapshot() throws Exception {
         TestingPostgres postgres = TestingPostgres.shared();
         Tables tables = new Tables(postgres, Map.of("big", 200_000, "small", 2_000, "gate", 100));
-        try (TcpProxy proxy = TcpProxy.start(postgres.host(), postgres.port())) {
+        // Closed after the connector is deleted: closing it cuts the connector's connections.
+        TcpProxy proxy = TcpProxy.start(postgres.host(), postgres.port());
+        try {
             try (Writer writer = new Writer(postgres, tables, 4, "big", "small")) {
                 // The lock goes around the proxy: the cut must not end it.
                 try (Connection locker = postgres.superuser(tables.db); Statement lock = locker.createStatement()) {
@@ -247,6 +252,7 @@ class HealIT {
             System.out.println("HealIT.networkCutDuringSnapshot: events " + connect.progressEvents("healnn"));
         } finally {
             deleteQuietly("heal-cut-snap");
+            proxy.close();
             dropSlot(postgres, tables.db, "heal_nn");
         }
     }
@@ -255,7 +261,9 @@ class HealIT {
     void silentPartitionWhileStreaming() throws Exception {
         TestingPostgres postgres = TestingPostgres.shared();
         Tables tables = new Tables(postgres, Map.of("alpha", 3_000, "beta", 500));
-        try (TcpProxy proxy = TcpProxy.start(postgres.host(), postgres.port())) {
+        // Closed after the connector is deleted: closing it cuts the connector's connections.
+        TcpProxy proxy = TcpProxy.start(postgres.host(), postgres.port());
+        try {
             try (Writer writer = new Writer(postgres, tables, 5)) {
                 watch("heal-hole-stream");
                 connect.deploy("heal-hole-stream", config(throughProxy(postgres, tables.db, proxy), "healbs",
@@ -275,6 +283,7 @@ class HealIT {
             assertNeverFailed();
         } finally {
             deleteQuietly("heal-hole-stream");
+            proxy.close();
             dropSlot(postgres, tables.db, "heal_bs");
         }
     }
