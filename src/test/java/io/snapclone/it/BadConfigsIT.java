@@ -242,7 +242,7 @@ class BadConfigsIT {
                 withSetup("unreachable port", cleanup -> Map.of("database.port", Integer.toString(closedPort())),
                         "database.hostname", "Check database.hostname and database.port"),
                 bad("unknown host", with("database.hostname", "no-such-host.invalid"), "database.hostname",
-                        "Check database.hostname and database.port"),
+                        "no-such-host.invalid is not a known host name: check database.hostname"),
                 bad("missing database", with("database.dbname", "no_such_db"), "database.dbname",
                         "Check database.dbname"),
                 bad("sslmode require against a server without SSL", with("database.sslmode", "require"),

@@ -6,8 +6,11 @@ import io.snapclone.connect.record.ColumnSelection;
 import io.snapclone.pg.ConnectionSettings;
 import io.snapclone.pg.TableId;
 import io.snapclone.pg.catalog.Catalog;
+import io.snapclone.pg.catalog.Column;
 import io.snapclone.pg.catalog.TableInfo;
+import io.snapclone.pg.catalog.TableSchema;
 
+import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -79,18 +82,38 @@ public final class DatabaseChecks {
         }
         Map<String, Problem> byKey = new LinkedHashMap<>();
         for (TableInfo table : tables) {
+            TableSchema schema = catalog.describe(table.id());
             try {
-                selection.apply(catalog.describe(table.id()));
+                selection.apply(schema);
             } catch (ColumnSelection.Rejected e) {
-                byKey.putIfAbsent(e.key(), new Problem(e.key(), e.getMessage()));
+                byKey.putIfAbsent(e.key(), new Problem(e.key(), e.getMessage() + withColumns(e.key(), schema)));
             }
         }
         return List.copyOf(byKey.values());
     }
 
+    /** What the user needs to fix a column list or key override that does not fit {@code table}. */
+    private static String withColumns(String key, TableSchema table) {
+        String columns = table.columns().stream().map(Column::name).collect(Collectors.joining(", "));
+        String name = table.id().qualifiedName();
+        String fix = key.equals(SnapcloneConfig.MESSAGE_KEY_COLUMNS_CONFIG)
+                ? "name columns it has, or change the entry's regex so that it does not match " + name
+                : "match at least one of them with " + key + ", or leave the table out with "
+                        + SnapcloneConfig.TABLE_EXCLUDE_LIST_CONFIG;
+        return ". Columns of " + name + ": " + columns + "; " + fix + '.';
+    }
+
     /** Turns a failure to connect into the key the user should look at. */
     public static Problem connectionProblem(ConnectionSettings settings, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
+        Problem ssl = sslProblem(settings, e);
+        if (ssl != null) {
+            return ssl;
+        }
+        if (causedBy(e, UnknownHostException.class)) {
+            return new Problem(SnapcloneConfig.HOSTNAME_CONFIG, settings.host() + " is not a known host name: check "
+                    + SnapcloneConfig.HOSTNAME_CONFIG + " (and that this worker can resolve it).");
+        }
         return switch (state) {
             case "28P01", "28000" -> new Problem(SnapcloneConfig.PASSWORD_CONFIG, "Authentication failed for user '"
                     + settings.user() + "' on " + settings.host() + ':' + settings.port() + ". Check "
@@ -107,6 +130,33 @@ public final class DatabaseChecks {
                     + SnapcloneConfig.HOSTNAME_CONFIG + " and " + SnapcloneConfig.PORT_CONFIG
                     + ", and that the server accepts TCP connections from this worker.");
         };
+    }
+
+    /** A failure that database.sslmode explains: SSL demanded of a server without it, or refused in the handshake. */
+    private static Problem sslProblem(ConnectionSettings settings, SQLException e) {
+        String at = settings.host() + ':' + settings.port();
+        if (String.valueOf(e.getMessage()).contains("does not support SSL")) {
+            return new Problem(SnapcloneConfig.SSLMODE_CONFIG, "PostgreSQL at " + at + " does not accept SSL "
+                    + "connections, and " + SnapcloneConfig.SSLMODE_CONFIG + '=' + settings.sslMode() + " requires "
+                    + "one: turn on ssl on the server, or set " + SnapcloneConfig.SSLMODE_CONFIG + "=prefer (or "
+                    + "disable).");
+        }
+        if (causedBy(e, javax.net.ssl.SSLException.class)) {
+            return new Problem(SnapcloneConfig.SSLMODE_CONFIG, "The SSL handshake with PostgreSQL at " + at
+                    + " failed under " + SnapcloneConfig.SSLMODE_CONFIG + '=' + settings.sslMode() + " ("
+                    + e.getMessage() + "). Make the worker trust the server's certificate (PgJDBC's sslrootcert), "
+                    + "or choose a " + SnapcloneConfig.SSLMODE_CONFIG + " that verifies less, e.g. require.");
+        }
+        return null;
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String names(List<TableId> tables) {
