@@ -46,6 +46,7 @@ class BadConfigsIT {
     private static final String REPL_PASSWORD = "repl-pw-77";
     private static final String ACTIVE_SLOT = "badconfigs_active";
     private static final String TEST_DECODING_SLOT = "badconfigs_test_decoding";
+    private static final String ELSEWHERE_SLOT = "badconfigs_elsewhere";
     private static String db;
     private static String replUser;
     private static TestingPostgres replicaOnly;
@@ -79,6 +80,8 @@ class BadConfigsIT {
             statement.execute("CREATE TABLE secrets (id int PRIMARY KEY)");
             statement.execute("REVOKE SELECT ON secrets FROM " + TestingPostgres.USER);
             statement.execute("CREATE TABLE nokey (v int)");
+            statement.execute("CREATE TABLE items (id int PRIMARY KEY)");
+            statement.execute("CREATE PUBLICATION badconfigs_pub FOR TABLE orders");
             statement.execute("CREATE ROLE " + replUser + " LOGIN REPLICATION PASSWORD '" + REPL_PASSWORD + "'");
             statement.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + replUser);
         }
@@ -100,6 +103,10 @@ class BadConfigsIT {
             }
             statement.execute("DROP OWNED BY " + replUser);
             statement.execute("DROP ROLE " + replUser);
+        }
+        try (Connection connection = postgres.superuser("postgres"); Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                    + "WHERE slot_name = '" + ELSEWHERE_SLOT + "'");
         }
     }
 
@@ -279,7 +286,20 @@ class BadConfigsIT {
                 withSetup("slot of another plugin", BadConfigsIT::testDecodingSlot, "slot.name",
                         "not pgoutput: choose another slot.name"),
                 withSetup("slot read by another client", BadConfigsIT::activeSlot, "slot.name",
-                        "every connector needs a slot.name of its own"),
+                        "(walsender pid "),
+                withSetup("slot of another database", BadConfigsIT::slotOfAnotherDatabase, "slot.name",
+                        "belongs to database 'postgres'"),
+                bad("own publication without a captured table", superuser("snapshot.mode", "never",
+                        "table.include.list", "public\\.(orders|items)", "publication.autocreate.mode", "disabled",
+                        "publication.name", "badconfigs_pub"), "publication.name",
+                        "ALTER PUBLICATION \"badconfigs_pub\" ADD TABLE \"public\".\"items\""),
+                bad("heartbeat.action.query on a missing table", superuser("snapshot.mode", "never",
+                        "heartbeat.interval.ms", "1000", "heartbeat.action.query", "INSERT INTO heartbeat VALUES (now())"),
+                        "heartbeat.action.query", "relation \"heartbeat\" does not exist"),
+                withSetup("heartbeat.action.query without the privilege", cleanup -> Map.of("database.user", replUser,
+                        "database.password", REPL_PASSWORD, "snapshot.mode", "never", "heartbeat.interval.ms", "1000",
+                        "heartbeat.action.query", "UPDATE orders SET note = note WHERE false"),
+                        "heartbeat.action.query", "permission denied for table orders"),
                 withSetup("wal_level=replica", BadConfigsIT::replicaOnlyServer, "snapshot.mode",
                         "ALTER SYSTEM SET wal_level = logical"));
     }
@@ -360,10 +380,16 @@ class BadConfigsIT {
         return superuser("snapshot.mode", "never", "slot.name", TEST_DECODING_SLOT);
     }
 
+    private static Map<String, String> slotOfAnotherDatabase(Deque<AutoCloseable> cleanup) throws Exception {
+        try (Connection connection = postgres.superuser("postgres"); Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_create_logical_replication_slot('" + ELSEWHERE_SLOT + "', 'pgoutput')");
+        }
+        return superuser("snapshot.mode", "never", "slot.name", ELSEWHERE_SLOT);
+    }
+
     /** A slot that a walsender reads while validate() looks at it. */
     private static Map<String, String> activeSlot(Deque<AutoCloseable> cleanup) throws Exception {
         try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE PUBLICATION badconfigs_pub FOR TABLE orders");
             statement.execute("SELECT pg_create_logical_replication_slot('" + ACTIVE_SLOT + "', 'pgoutput')");
         }
         Properties props = new Properties();

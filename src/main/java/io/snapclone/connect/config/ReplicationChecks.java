@@ -10,18 +10,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** What a connector that streams from a slot needs of the server, checked before anything is created. */
 final class ReplicationChecks {
     private static final Logger log = LoggerFactory.getLogger(ReplicationChecks.class);
     private static final int NAMES_SHOWN = 10;
+    /** Statements EXPLAIN takes, that a heartbeat query is likely to be. */
+    private static final Set<String> EXPLAINABLE = Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "VALUES");
 
     private ReplicationChecks() {
     }
@@ -46,9 +51,16 @@ final class ReplicationChecks {
                     + "snapshot.mode=initial_only."));
         }
         Optional<ReplicationSlots.SlotInfo> slot = ReplicationSlots.find(connection, config.slotName());
-        if (slot.isPresent() && slot.get().active()) {
+        String database = config.connectionSettings().database();
+        if (slot.isPresent() && !slot.get().database().isEmpty() && !slot.get().database().equals(database)) {
             problems.add(new Problem(SnapcloneConfig.SLOT_NAME_CONFIG, "Replication slot " + config.slotName()
-                    + " is being read by another client right now: every connector needs a slot.name of its own."));
+                    + " belongs to database '" + slot.get().database() + "', not '" + database + "' (slot names are "
+                    + "shared by the whole server, and a slot reads one database): choose another slot.name, e.g. "
+                    + "snapclone_" + database.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_") + '.'));
+        } else if (slot.isPresent() && slot.get().active()) {
+            problems.add(new Problem(SnapcloneConfig.SLOT_NAME_CONFIG, "Replication slot " + config.slotName()
+                    + " is being read by another client right now (" + reader(connection, config.slotName())
+                    + "): every connector needs a slot.name of its own, so choose another one."));
         } else if (slot.isPresent() && !"pgoutput".equals(slot.get().plugin())) {
             problems.add(new Problem(SnapcloneConfig.SLOT_NAME_CONFIG, "Replication slot " + config.slotName()
                     + " uses plugin '" + slot.get().plugin() + "', not pgoutput: choose another slot.name."));
@@ -77,6 +89,10 @@ final class ReplicationChecks {
                         + " SET (publish_generated_columns = stored)."));
             }
         }
+        if (publicationExists && mode != Publications.Mode.FILTERED) {
+            problems.addAll(unpublishedProblems(connection, config, selected));
+        }
+        problems.addAll(heartbeatProblems(connection, config));
         if (mode == Publications.Mode.FILTERED) {
             problems.addAll(keylessProblems(connection, config, selected));
         } else if (mode == Publications.Mode.ALL_TABLES && !publicationExists) {
@@ -117,6 +133,74 @@ final class ReplicationChecks {
                     + "so their later changes are NOT streamed.", message, config.publicationName());
         }
         return List.of();
+    }
+
+    /** Captured tables that a publication we may not change leaves out: their changes would never be streamed. */
+    private static List<Problem> unpublishedProblems(Connection connection, SnapcloneConfig config,
+                                                     List<TableId> selected) throws SQLException {
+        Set<TableId> published = new HashSet<>(Publications.tables(connection, config.publicationName(), t -> true));
+        List<TableId> missing = selected.stream().filter(t -> !published.contains(t)).toList();
+        if (missing.isEmpty()) {
+            return List.of();
+        }
+        String shown = missing.stream().limit(NAMES_SHOWN).map(TableId::qualifiedName).collect(Collectors.joining(", "))
+                + (missing.size() > NAMES_SHOWN ? " and " + (missing.size() - NAMES_SHOWN) + " more" : "");
+        return List.of(new Problem(SnapcloneConfig.PUBLICATION_NAME_CONFIG, "Publication " + config.publicationName()
+                + " does not publish " + shown + ", which the connector captures: their changes would never be "
+                + "streamed. ALTER PUBLICATION " + Identifiers.quote(config.publicationName()) + " ADD TABLE "
+                + missing.stream().limit(NAMES_SHOWN).map(TableId::quoted).collect(Collectors.joining(", "))
+                + "; or leave them out with table.exclude.list, or set publication.autocreate.mode=filtered."));
+    }
+
+    /**
+     * A heartbeat query the server rejects (syntax, a missing table, a missing privilege) would
+     * fail the stream at its first beat: EXPLAIN it now, which plans and checks privileges but runs
+     * nothing, in a read-only transaction. Only a single statement EXPLAIN can take is checked.
+     */
+    private static List<Problem> heartbeatProblems(Connection connection, SnapcloneConfig config) throws SQLException {
+        String query = config.heartbeatActionQuery().strip();
+        if (query.endsWith(";")) {
+            query = query.substring(0, query.length() - 1);
+        }
+        String firstWord = query.split("[\\s(]", 2)[0].toUpperCase(java.util.Locale.ROOT);
+        if (config.heartbeatInterval().isZero() || query.isBlank() || query.indexOf(';') >= 0
+                || !EXPLAINABLE.contains(firstWord)) {
+            return List.of();
+        }
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET TRANSACTION READ ONLY");
+            statement.execute("EXPLAIN " + query);
+            return List.of();
+        } catch (SQLException e) {
+            return List.of(new Problem(SnapcloneConfig.HEARTBEAT_ACTION_QUERY_CONFIG, "PostgreSQL rejects "
+                    + SnapcloneConfig.HEARTBEAT_ACTION_QUERY_CONFIG + " for user '" + config.connectionSettings().user()
+                    + "' (" + e.getMessage() + "): fix the query, or create what it uses (e.g. the heartbeat table) "
+                    + "and grant the user the privilege it needs."));
+        } finally {
+            connection.rollback();
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** Who reads a slot, as far as this user may see. */
+    private static String reader(Connection connection, String slot) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT s.active_pid, a.application_name, "
+                + "a.client_addr::text FROM pg_catalog.pg_replication_slots s LEFT JOIN pg_catalog.pg_stat_activity a "
+                + "ON a.pid = s.active_pid WHERE s.slot_name = ?")) {
+            statement.setString(1, slot);
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) {
+                    return "it has just stopped";
+                }
+                String application = rs.getString(2);
+                String client = rs.getString(3);
+                return "walsender pid " + rs.getString(1)
+                        + (application == null || application.isEmpty() ? "" : ", application '" + application + "'")
+                        + (client == null ? "" : ", from " + client);
+            }
+        }
     }
 
     static String describe(List<Publications.Unpublishable> tables) {
