@@ -280,6 +280,14 @@ class BadConfigsIT {
                         "database.password", REPL_PASSWORD, "snapshot.mode", "never",
                         "publication.autocreate.mode", "all_tables", "publication.name", "badconfigs_all"),
                         "publication.autocreate.mode", "use publication.autocreate.mode=filtered"),
+                withSetup("filtered publication by a user who owns no captured table", cleanup -> Map.of(
+                        "database.user", replUser, "database.password", REPL_PASSWORD, "snapshot.mode", "never",
+                        "publication.name", "badconfigs_new"), "publication.autocreate.mode",
+                        "CREATE PUBLICATION \"badconfigs_new\" FOR TABLE \"public\".\"orders\""),
+                withSetup("filtered publication owned by someone else", cleanup -> Map.of(
+                        "database.user", replUser, "database.password", REPL_PASSWORD, "snapshot.mode", "never",
+                        "publication.name", "badconfigs_pub"), "publication.autocreate.mode",
+                        "ALTER PUBLICATION \"badconfigs_pub\" OWNER TO"),
                 bad("keyless table with publication.keyless.tables=fail", superuser("snapshot.mode", "never",
                         "table.include.list", "public\\.nokey", "publication.keyless.tables", "fail"),
                         "publication.keyless.tables", "REPLICA IDENTITY FULL"),
@@ -298,6 +306,7 @@ class BadConfigsIT {
                         "heartbeat.action.query", "relation \"heartbeat\" does not exist"),
                 withSetup("heartbeat.action.query without the privilege", cleanup -> Map.of("database.user", replUser,
                         "database.password", REPL_PASSWORD, "snapshot.mode", "never", "heartbeat.interval.ms", "1000",
+                        "publication.autocreate.mode", "disabled", "publication.name", "badconfigs_pub",
                         "heartbeat.action.query", "UPDATE orders SET note = note WHERE false"),
                         "heartbeat.action.query", "permission denied for table orders"),
                 withSetup("wal_level=replica", BadConfigsIT::replicaOnlyServer, "snapshot.mode",

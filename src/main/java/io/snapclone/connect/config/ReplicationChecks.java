@@ -93,6 +93,10 @@ final class ReplicationChecks {
             problems.addAll(unpublishedProblems(connection, config, selected));
         }
         problems.addAll(heartbeatProblems(connection, config));
+        if (mode == Publications.Mode.FILTERED && replication && !superuser) {
+            // Only once the role may replicate at all: the first fix asked for is the role's.
+            problems.addAll(ownershipProblems(connection, config, publicationExists, selected));
+        }
         if (mode == Publications.Mode.FILTERED) {
             problems.addAll(keylessProblems(connection, config, selected));
         } else if (mode == Publications.Mode.ALL_TABLES && !publicationExists) {
@@ -133,6 +137,67 @@ final class ReplicationChecks {
                     + "so their later changes are NOT streamed.", message, config.publicationName());
         }
         return List.of();
+    }
+
+    /**
+     * publication.autocreate.mode=filtered creates the publication (CREATE on the database) or sets
+     * its tables (owner of the publication), and in both cases names the tables (owner of each).
+     */
+    private static List<Problem> ownershipProblems(Connection connection, SnapcloneConfig config, boolean exists,
+                                                   List<TableId> selected) throws SQLException {
+        String user = Identifiers.quote(config.connectionSettings().user());
+        String publication = Identifiers.quote(config.publicationName());
+        List<TableId> notOwned = notOwned(connection, selected);
+        String tables = notOwned.stream().limit(NAMES_SHOWN).map(TableId::qualifiedName)
+                .collect(Collectors.joining(", ")) + (notOwned.size() > NAMES_SHOWN ? " and more" : "");
+        String disabled = SnapcloneConfig.PUBLICATION_AUTOCREATE_CONFIG + "=disabled";
+        if (!exists) {
+            boolean mayCreate = "true".equals(single(connection,
+                    "SELECT has_database_privilege(current_database(), 'CREATE')::text"));
+            if (mayCreate && notOwned.isEmpty()) {
+                return List.of();
+            }
+            String lacks = (mayCreate ? "" : "lacks CREATE on the database" + (notOwned.isEmpty() ? "" : " and "))
+                    + (notOwned.isEmpty() ? "" : "does not own " + tables);
+            return List.of(new Problem(SnapcloneConfig.PUBLICATION_AUTOCREATE_CONFIG, "With "
+                    + SnapcloneConfig.PUBLICATION_AUTOCREATE_CONFIG + "=filtered the connector creates publication "
+                    + config.publicationName() + " for the captured tables, which needs CREATE on the database and "
+                    + "ownership of each table, but user " + user + ' ' + lacks + ". Have the tables' owner (or a "
+                    + "superuser) run CREATE PUBLICATION " + publication + " FOR TABLE " + selected.stream()
+                    .limit(NAMES_SHOWN).map(TableId::quoted).collect(Collectors.joining(", ")) + " and set "
+                    + disabled + "."));
+        }
+        String owner = single(connection, "SELECT CASE WHEN pg_has_role(pubowner, 'USAGE') THEN '' ELSE "
+                + "pubowner::regrole::text END FROM pg_catalog.pg_publication WHERE pubname = "
+                + Identifiers.literal(config.publicationName()));
+        if (!owner.isEmpty()) {
+            return List.of(new Problem(SnapcloneConfig.PUBLICATION_AUTOCREATE_CONFIG, "With "
+                    + SnapcloneConfig.PUBLICATION_AUTOCREATE_CONFIG + "=filtered the connector sets the tables of "
+                    + "publication " + config.publicationName() + ", which only its owner " + owner + " may: ALTER "
+                    + "PUBLICATION " + publication + " OWNER TO " + user + " (who must own the captured tables too), "
+                    + "or set " + disabled + " and keep the publication's tables up to date yourself."));
+        }
+        if (!notOwned.isEmpty()) {
+            return List.of(new Problem(SnapcloneConfig.PUBLICATION_AUTOCREATE_CONFIG, "With "
+                    + SnapcloneConfig.PUBLICATION_AUTOCREATE_CONFIG + "=filtered the connector sets the tables of "
+                    + "publication " + config.publicationName() + ", which needs ownership of each, but user " + user
+                    + " does not own " + tables + ". Set " + disabled + " and have the owner ALTER PUBLICATION "
+                    + publication + " ADD TABLE them, or leave them out with table.exclude.list."));
+        }
+        return List.of();
+    }
+
+    private static List<TableId> notOwned(Connection connection, List<TableId> selected) throws SQLException {
+        Set<TableId> owned = new HashSet<>();
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(
+                "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                        + "ON n.oid = c.relnamespace "
+                        + "WHERE c.relkind IN ('r', 'p') AND pg_has_role(c.relowner, 'USAGE')")) {
+            while (rs.next()) {
+                owned.add(new TableId(rs.getString(1), rs.getString(2)));
+            }
+        }
+        return selected.stream().filter(t -> !owned.contains(t)).toList();
     }
 
     /** Captured tables that a publication we may not change leaves out: their changes would never be streamed. */
