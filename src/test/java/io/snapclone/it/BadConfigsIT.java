@@ -50,6 +50,7 @@ class BadConfigsIT {
     private static String db;
     private static String replUser;
     private static TestingPostgres replicaOnly;
+    private static TestingPostgres oneSlotOnly;
 
     /** What a case needs besides its config: returns config keys to add, registers what to close. */
     @FunctionalInterface
@@ -91,6 +92,9 @@ class BadConfigsIT {
     static void dropWhatOutlivesTheTest() throws Exception {
         if (replicaOnly != null) {
             replicaOnly.close();
+        }
+        if (oneSlotOnly != null) {
+            oneSlotOnly.close();
         }
         try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
             for (String slot : List.of(ACTIVE_SLOT, TEST_DECODING_SLOT)) {
@@ -268,7 +272,10 @@ class BadConfigsIT {
                         "column.include.list", "choose another key with message.key.columns"),
                 bad("column.include.list leaves no column", with("table.include.list", "public\\.nokey",
                         "column.include.list", "public\\.nokey\\.nope"), "column.include.list",
-                        "Columns of public.nokey: v"),
+                        "Columns of public.nokey: v; match at least one of them with column.include.list"),
+                bad("column.exclude.list leaves no column", with("table.include.list", "public\\.nokey",
+                        "column.exclude.list", "public\\.nokey\\..*"), "column.exclude.list",
+                        "Columns of public.nokey: v; leave at least one of them out of column.exclude.list"),
                 bad("snapshot.mode=initial without REPLICATION", with("snapshot.mode", "initial"), "database.user",
                         "ALTER ROLE \"snapclone\" REPLICATION"),
                 bad("snapshot.mode=never without REPLICATION", with("snapshot.mode", "never"), "database.user",
@@ -310,7 +317,9 @@ class BadConfigsIT {
                         "heartbeat.action.query", "UPDATE orders SET note = note WHERE false"),
                         "heartbeat.action.query", "permission denied for table orders"),
                 withSetup("wal_level=replica", BadConfigsIT::replicaOnlyServer, "snapshot.mode",
-                        "ALTER SYSTEM SET wal_level = logical"));
+                        "ALTER SYSTEM SET wal_level = logical"),
+                withSetup("every replication slot taken", BadConfigsIT::serverWithoutFreeSlots, "slot.name",
+                        "raise max_replication_slots"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -434,6 +443,22 @@ class BadConfigsIT {
             statement.execute("CREATE TABLE orders (id int PRIMARY KEY)");
         }
         Map<String, String> config = new HashMap<>(replicaOnly.superuserConnectorConfig(otherDb));
+        config.put("snapshot.mode", "initial");
+        return config;
+    }
+
+    /** A server whose only replication slot is taken: the connector's slot cannot be created. */
+    private static synchronized Map<String, String> serverWithoutFreeSlots(Deque<AutoCloseable> cleanup)
+            throws Exception {
+        if (oneSlotOnly == null) {
+            oneSlotOnly = TestingPostgres.start(Map.of("max_replication_slots", "1"));
+        }
+        String otherDb = oneSlotOnly.createDatabase();
+        try (Connection connection = oneSlotOnly.superuser(otherDb); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE orders (id int PRIMARY KEY)");
+            statement.execute("SELECT pg_create_logical_replication_slot('taken', 'pgoutput')");
+        }
+        Map<String, String> config = new HashMap<>(oneSlotOnly.superuserConnectorConfig(otherDb));
         config.put("snapshot.mode", "initial");
         return config;
     }

@@ -86,21 +86,32 @@ public final class DatabaseChecks {
             try {
                 selection.apply(schema);
             } catch (ColumnSelection.Rejected e) {
-                byKey.putIfAbsent(e.key(), new Problem(e.key(), e.getMessage() + withColumns(e.key(), schema)));
+                byKey.putIfAbsent(e.key(), new Problem(e.key(), e.getMessage() + withColumns(e, schema)));
             }
         }
         return List.copyOf(byKey.values());
     }
 
-    /** What the user needs to fix a column list or key override that does not fit {@code table}. */
-    private static String withColumns(String key, TableSchema table) {
+    /**
+     * The table's columns, and the fix where the rejection does not say it: an override naming
+     * columns the table lacks, or a list that leaves no column.
+     */
+    private static String withColumns(ColumnSelection.Rejected e, TableSchema table) {
         String columns = table.columns().stream().map(Column::name).collect(Collectors.joining(", "));
         String name = table.id().qualifiedName();
-        String fix = key.equals(SnapcloneConfig.MESSAGE_KEY_COLUMNS_CONFIG)
-                ? "name columns it has, or change the entry's regex so that it does not match " + name
-                : "match at least one of them with " + key + ", or leave the table out with "
-                        + SnapcloneConfig.TABLE_EXCLUDE_LIST_CONFIG;
-        return ". Columns of " + name + ": " + columns + "; " + fix + '.';
+        String fix;
+        if (e.key().equals(SnapcloneConfig.MESSAGE_KEY_COLUMNS_CONFIG)) {
+            fix = "; name columns it has, or change the entry's regex so that it does not match " + name;
+        } else if (e.getMessage().contains("leaves no column")) {
+            fix = e.key().equals(SnapcloneConfig.COLUMN_INCLUDE_LIST_CONFIG)
+                    ? "; match at least one of them with " + e.key() + ", or leave the table out with "
+                            + SnapcloneConfig.TABLE_EXCLUDE_LIST_CONFIG
+                    : "; leave at least one of them out of " + e.key() + ", or leave the table out with "
+                            + SnapcloneConfig.TABLE_EXCLUDE_LIST_CONFIG;
+        } else {
+            fix = "";
+        }
+        return ". Columns of " + name + ": " + columns + fix + '.';
     }
 
     /** Turns a failure to connect into the key the user should look at. */

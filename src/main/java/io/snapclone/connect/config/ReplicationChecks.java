@@ -65,6 +65,17 @@ final class ReplicationChecks {
             problems.add(new Problem(SnapcloneConfig.SLOT_NAME_CONFIG, "Replication slot " + config.slotName()
                     + " uses plugin '" + slot.get().plugin() + "', not pgoutput: choose another slot.name."));
         }
+        if (slot.isEmpty() && "logical".equals(walLevel)) {
+            String full = single(connection, "SELECT CASE WHEN count(*) >= current_setting('max_replication_slots')::int "
+                    + "THEN count(*)::text ELSE '' END FROM pg_catalog.pg_replication_slots");
+            if (!full.isEmpty()) {
+                problems.add(new Problem(SnapcloneConfig.SLOT_NAME_CONFIG, "Replication slot " + config.slotName()
+                        + " cannot be created: all " + full + " replication slots of the server (max_replication_slots)"
+                        + " are taken. Drop the ones no longer used (see SELECT slot_name, database, active FROM "
+                        + "pg_replication_slots; then SELECT pg_drop_replication_slot('<slot_name>')), or raise "
+                        + "max_replication_slots and restart PostgreSQL."));
+            }
+        }
         boolean publicationExists = Publications.exists(connection, config.publicationName());
         Publications.Mode mode = config.publicationAutocreateMode();
         if (!publicationExists && mode == Publications.Mode.DISABLED) {
@@ -241,12 +252,19 @@ final class ReplicationChecks {
         } catch (SQLException e) {
             return List.of(new Problem(SnapcloneConfig.HEARTBEAT_ACTION_QUERY_CONFIG, "PostgreSQL rejects "
                     + SnapcloneConfig.HEARTBEAT_ACTION_QUERY_CONFIG + " for user '" + config.connectionSettings().user()
-                    + "' (" + e.getMessage() + "): fix the query, or create what it uses (e.g. the heartbeat table) "
+                    + "' (" + firstLine(e.getMessage()) + "): fix the query, or create what it uses (e.g. the heartbeat table) "
                     + "and grant the user the privilege it needs."));
         } finally {
             connection.rollback();
             connection.setAutoCommit(autoCommit);
         }
+    }
+
+    /** PgJDBC adds the error's position on further lines. */
+    private static String firstLine(String message) {
+        String text = String.valueOf(message);
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
     }
 
     /** Who reads a slot, as far as this user may see. */

@@ -396,7 +396,10 @@ public class SnapcloneConfig extends AbstractConfig {
         return new ConfigDef.Validator() {
             @Override
             public void ensureValid(String name, Object value) {
-                if (value == null || !TOPIC_PREFIX.matcher((String) value).matches()) {
+                if (value == null) {
+                    return; // missing: ConfigDef says so, naming the key
+                }
+                if (!TOPIC_PREFIX.matcher((String) value).matches()) {
                     throw new ConfigException(name, value, "Use only letters, digits, '.', '_' and '-', e.g. 'shop'");
                 }
                 if (((String) value).length() > MAX_TOPIC_PREFIX_LENGTH) {
