@@ -248,6 +248,10 @@ class BadConfigsIT {
                 // What only the database can tell.
                 bad("wrong password", with("database.password", WRONG_PASSWORD), "database.password",
                         "Check database.user and database.password"),
+                bad("password missing", with("database.password", null), "database.password",
+                        "set database.password"),
+                bad("password empty", with("database.password", ""), "database.password",
+                        "set database.password"),
                 bad("unknown user", with("database.user", "nobody_here"), "database.password",
                         "Check database.user and database.password"),
                 withSetup("unreachable port", cleanup -> Map.of("database.port", Integer.toString(closedPort())),

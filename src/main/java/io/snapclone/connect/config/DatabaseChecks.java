@@ -121,6 +121,13 @@ public final class DatabaseChecks {
         if (ssl != null) {
             return ssl;
         }
+        if (String.valueOf(e.getMessage()).contains("authentication, but")) {
+            // PgJDBC, before sending anything: the server asks for a password and there is none.
+            return new Problem(SnapcloneConfig.PASSWORD_CONFIG, "PostgreSQL at " + settings.host() + ':'
+                    + settings.port() + " asks user '" + settings.user() + "' for a password, and "
+                    + SnapcloneConfig.PASSWORD_CONFIG + " is not set or empty: set " + SnapcloneConfig.PASSWORD_CONFIG
+                    + " (best as a config provider reference). PgJDBC: " + e.getMessage());
+        }
         if (causedBy(e, UnknownHostException.class)) {
             return new Problem(SnapcloneConfig.HOSTNAME_CONFIG, settings.host() + " is not a known host name: check "
                     + SnapcloneConfig.HOSTNAME_CONFIG + " (and that this worker can resolve it).");
