@@ -8,8 +8,11 @@ import io.snapclone.pg.TableId;
 import io.snapclone.pg.catalog.CapturedTables;
 import io.snapclone.pg.catalog.Catalog;
 import io.snapclone.pg.catalog.CatalogTable;
+import io.snapclone.pg.catalog.Column;
 import io.snapclone.pg.catalog.TableInfo;
+import io.snapclone.pg.catalog.TableSchema;
 
+import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -83,18 +86,56 @@ public final class DatabaseChecks {
         }
         Map<String, Problem> byKey = new LinkedHashMap<>();
         for (TableInfo table : tables) {
+            TableSchema schema = catalog.describe(table.id());
             try {
-                selection.apply(catalog.describe(table.id()));
+                selection.apply(schema);
             } catch (ColumnSelection.Rejected e) {
-                byKey.putIfAbsent(e.key(), new Problem(e.key(), e.getMessage()));
+                byKey.putIfAbsent(e.key(), new Problem(e.key(), e.getMessage() + withColumns(e, schema)));
             }
         }
         return List.copyOf(byKey.values());
     }
 
+    /**
+     * The table's columns, and the fix where the rejection does not say it: an override naming
+     * columns the table lacks, or a list that leaves no column.
+     */
+    private static String withColumns(ColumnSelection.Rejected e, TableSchema table) {
+        String columns = table.columns().stream().map(Column::name).collect(Collectors.joining(", "));
+        String name = table.id().qualifiedName();
+        String fix;
+        if (e.key().equals(SnapcloneConfig.MESSAGE_KEY_COLUMNS_CONFIG)) {
+            fix = "; name columns it has, or change the entry's regex so that it does not match " + name;
+        } else if (e.getMessage().contains("leaves no column")) {
+            fix = e.key().equals(SnapcloneConfig.COLUMN_INCLUDE_LIST_CONFIG)
+                    ? "; match at least one of them with " + e.key() + ", or leave the table out with "
+                            + SnapcloneConfig.TABLE_EXCLUDE_LIST_CONFIG
+                    : "; leave at least one of them out of " + e.key() + ", or leave the table out with "
+                            + SnapcloneConfig.TABLE_EXCLUDE_LIST_CONFIG;
+        } else {
+            fix = "";
+        }
+        return ". Columns of " + name + ": " + columns + fix + '.';
+    }
+
     /** Turns a failure to connect into the key the user should look at. */
     public static Problem connectionProblem(ConnectionSettings settings, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
+        Problem ssl = sslProblem(settings, e);
+        if (ssl != null) {
+            return ssl;
+        }
+        if (String.valueOf(e.getMessage()).contains("authentication, but")) {
+            // PgJDBC, before sending anything: the server asks for a password and there is none.
+            return new Problem(SnapcloneConfig.PASSWORD_CONFIG, "PostgreSQL at " + settings.host() + ':'
+                    + settings.port() + " asks user '" + settings.user() + "' for a password, and "
+                    + SnapcloneConfig.PASSWORD_CONFIG + " is not set or empty: set " + SnapcloneConfig.PASSWORD_CONFIG
+                    + " (best as a config provider reference). PgJDBC: " + e.getMessage());
+        }
+        if (causedBy(e, UnknownHostException.class)) {
+            return new Problem(SnapcloneConfig.HOSTNAME_CONFIG, settings.host() + " is not a known host name: check "
+                    + SnapcloneConfig.HOSTNAME_CONFIG + " (and that this worker can resolve it).");
+        }
         return switch (state) {
             case "28P01", "28000" -> new Problem(SnapcloneConfig.PASSWORD_CONFIG, "Authentication failed for user '"
                     + settings.user() + "' on " + settings.host() + ':' + settings.port() + ". Check "
@@ -111,6 +152,33 @@ public final class DatabaseChecks {
                     + SnapcloneConfig.HOSTNAME_CONFIG + " and " + SnapcloneConfig.PORT_CONFIG
                     + ", and that the server accepts TCP connections from this worker.");
         };
+    }
+
+    /** A failure that database.sslmode explains: SSL demanded of a server without it, or refused in the handshake. */
+    private static Problem sslProblem(ConnectionSettings settings, SQLException e) {
+        String at = settings.host() + ':' + settings.port();
+        if (String.valueOf(e.getMessage()).contains("does not support SSL")) {
+            return new Problem(SnapcloneConfig.SSLMODE_CONFIG, "PostgreSQL at " + at + " does not accept SSL "
+                    + "connections, and " + SnapcloneConfig.SSLMODE_CONFIG + '=' + settings.sslMode() + " requires "
+                    + "one: turn on ssl on the server, or set " + SnapcloneConfig.SSLMODE_CONFIG + "=prefer (or "
+                    + "disable).");
+        }
+        if (causedBy(e, javax.net.ssl.SSLException.class)) {
+            return new Problem(SnapcloneConfig.SSLMODE_CONFIG, "The SSL handshake with PostgreSQL at " + at
+                    + " failed under " + SnapcloneConfig.SSLMODE_CONFIG + '=' + settings.sslMode() + " ("
+                    + e.getMessage() + "). Make the worker trust the server's certificate (PgJDBC's sslrootcert), "
+                    + "or choose a " + SnapcloneConfig.SSLMODE_CONFIG + " that verifies less, e.g. require.");
+        }
+        return null;
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String names(List<TableId> tables) {

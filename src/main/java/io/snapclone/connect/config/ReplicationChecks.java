@@ -10,18 +10,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** What a connector that streams from a slot needs of the server, checked before anything is created. */
 final class ReplicationChecks {
     private static final Logger log = LoggerFactory.getLogger(ReplicationChecks.class);
     private static final int NAMES_SHOWN = 10;
+    /** Statements EXPLAIN takes, that a heartbeat query is likely to be. */
+    private static final Set<String> EXPLAINABLE = Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "VALUES");
 
     private ReplicationChecks() {
     }
@@ -55,12 +60,30 @@ final class ReplicationChecks {
                     + "snapshot.mode=initial_only."));
         }
         Optional<ReplicationSlots.SlotInfo> slot = ReplicationSlots.find(connection, config.slotName());
-        if (slot.isPresent() && slot.get().active()) {
+        String database = config.connectionSettings().database();
+        if (slot.isPresent() && !slot.get().database().isEmpty() && !slot.get().database().equals(database)) {
             problems.add(new Problem(SnapcloneConfig.SLOT_NAME_CONFIG, "Replication slot " + config.slotName()
-                    + " is being read by another client right now: every connector needs a slot.name of its own."));
+                    + " belongs to database '" + slot.get().database() + "', not '" + database + "' (slot names are "
+                    + "shared by the whole server, and a slot reads one database): choose another slot.name, e.g. "
+                    + "snapclone_" + database.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_") + '.'));
+        } else if (slot.isPresent() && slot.get().active()) {
+            problems.add(new Problem(SnapcloneConfig.SLOT_NAME_CONFIG, "Replication slot " + config.slotName()
+                    + " is being read by another client right now (" + reader(connection, config.slotName())
+                    + "): every connector needs a slot.name of its own, so choose another one."));
         } else if (slot.isPresent() && !"pgoutput".equals(slot.get().plugin())) {
             problems.add(new Problem(SnapcloneConfig.SLOT_NAME_CONFIG, "Replication slot " + config.slotName()
                     + " uses plugin '" + slot.get().plugin() + "', not pgoutput: choose another slot.name."));
+        }
+        if (slot.isEmpty() && "logical".equals(walLevel)) {
+            String full = single(connection, "SELECT CASE WHEN count(*) >= current_setting('max_replication_slots')::int "
+                    + "THEN count(*)::text ELSE '' END FROM pg_catalog.pg_replication_slots");
+            if (!full.isEmpty()) {
+                problems.add(new Problem(SnapcloneConfig.SLOT_NAME_CONFIG, "Replication slot " + config.slotName()
+                        + " cannot be created: all " + full + " replication slots of the server (max_replication_slots)"
+                        + " are taken. Drop the ones no longer used (see SELECT slot_name, database, active FROM "
+                        + "pg_replication_slots; then SELECT pg_drop_replication_slot('<slot_name>')), or raise "
+                        + "max_replication_slots and restart PostgreSQL."));
+            }
         }
         boolean publicationExists = Publications.exists(connection, config.publicationName());
         Publications.Mode mode = config.publicationAutocreateMode();
@@ -97,6 +120,14 @@ final class ReplicationChecks {
                         + "PUBLICATION " + Identifiers.quote(config.publicationName()) + " SET (publish_via_partition_root = "
                         + config.publishViaPartitionRoot() + ")."));
             }
+        }
+        if (publicationExists && mode != Publications.Mode.FILTERED) {
+            problems.addAll(unpublishedProblems(connection, config, selected));
+        }
+        problems.addAll(heartbeatProblems(connection, config));
+        if (mode == Publications.Mode.FILTERED && replication && !superuser) {
+            // Only once the role may replicate at all: the first fix asked for is the role's.
+            problems.addAll(ownershipProblems(connection, config, publicationExists, selected));
         }
         if (mode == Publications.Mode.FILTERED) {
             problems.addAll(keylessProblems(connection, config, selected));
@@ -138,6 +169,142 @@ final class ReplicationChecks {
                     + "so their later changes are NOT streamed.", message, config.publicationName());
         }
         return List.of();
+    }
+
+    /**
+     * publication.autocreate.mode=filtered creates the publication (CREATE on the database) or sets
+     * its tables (owner of the publication), and in both cases names the tables (owner of each).
+     */
+    private static List<Problem> ownershipProblems(Connection connection, SnapcloneConfig config, boolean exists,
+                                                   List<TableId> selected) throws SQLException {
+        String user = Identifiers.quote(config.connectionSettings().user());
+        String publication = Identifiers.quote(config.publicationName());
+        List<TableId> notOwned = notOwned(connection, selected);
+        String tables = notOwned.stream().limit(NAMES_SHOWN).map(TableId::qualifiedName)
+                .collect(Collectors.joining(", ")) + (notOwned.size() > NAMES_SHOWN ? " and more" : "");
+        String disabled = SnapcloneConfig.PUBLICATION_AUTOCREATE_CONFIG + "=disabled";
+        if (!exists) {
+            boolean mayCreate = "true".equals(single(connection,
+                    "SELECT has_database_privilege(current_database(), 'CREATE')::text"));
+            if (mayCreate && notOwned.isEmpty()) {
+                return List.of();
+            }
+            String lacks = (mayCreate ? "" : "lacks CREATE on the database" + (notOwned.isEmpty() ? "" : " and "))
+                    + (notOwned.isEmpty() ? "" : "does not own " + tables);
+            return List.of(new Problem(SnapcloneConfig.PUBLICATION_AUTOCREATE_CONFIG, "With "
+                    + SnapcloneConfig.PUBLICATION_AUTOCREATE_CONFIG + "=filtered the connector creates publication "
+                    + config.publicationName() + " for the captured tables, which needs CREATE on the database and "
+                    + "ownership of each table, but user " + user + ' ' + lacks + ". Have the tables' owner (or a "
+                    + "superuser) run CREATE PUBLICATION " + publication + " FOR TABLE " + selected.stream()
+                    .limit(NAMES_SHOWN).map(TableId::quoted).collect(Collectors.joining(", ")) + " and set "
+                    + disabled + "."));
+        }
+        String owner = single(connection, "SELECT CASE WHEN pg_has_role(pubowner, 'USAGE') THEN '' ELSE "
+                + "pubowner::regrole::text END FROM pg_catalog.pg_publication WHERE pubname = "
+                + Identifiers.literal(config.publicationName()));
+        if (!owner.isEmpty()) {
+            return List.of(new Problem(SnapcloneConfig.PUBLICATION_AUTOCREATE_CONFIG, "With "
+                    + SnapcloneConfig.PUBLICATION_AUTOCREATE_CONFIG + "=filtered the connector sets the tables of "
+                    + "publication " + config.publicationName() + ", which only its owner " + owner + " may: ALTER "
+                    + "PUBLICATION " + publication + " OWNER TO " + user + " (who must own the captured tables too), "
+                    + "or set " + disabled + " and keep the publication's tables up to date yourself."));
+        }
+        if (!notOwned.isEmpty()) {
+            return List.of(new Problem(SnapcloneConfig.PUBLICATION_AUTOCREATE_CONFIG, "With "
+                    + SnapcloneConfig.PUBLICATION_AUTOCREATE_CONFIG + "=filtered the connector sets the tables of "
+                    + "publication " + config.publicationName() + ", which needs ownership of each, but user " + user
+                    + " does not own " + tables + ". Set " + disabled + " and have the owner ALTER PUBLICATION "
+                    + publication + " ADD TABLE them, or leave them out with table.exclude.list."));
+        }
+        return List.of();
+    }
+
+    private static List<TableId> notOwned(Connection connection, List<TableId> selected) throws SQLException {
+        Set<TableId> owned = new HashSet<>();
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(
+                "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                        + "ON n.oid = c.relnamespace "
+                        + "WHERE c.relkind IN ('r', 'p') AND pg_has_role(c.relowner, 'USAGE')")) {
+            while (rs.next()) {
+                owned.add(new TableId(rs.getString(1), rs.getString(2)));
+            }
+        }
+        return selected.stream().filter(t -> !owned.contains(t)).toList();
+    }
+
+    /** Captured tables that a publication we may not change leaves out: their changes would never be streamed. */
+    private static List<Problem> unpublishedProblems(Connection connection, SnapcloneConfig config,
+                                                     List<TableId> selected) throws SQLException {
+        Set<TableId> published = new HashSet<>(Publications.tables(connection, config.publicationName(), t -> true));
+        List<TableId> missing = selected.stream().filter(t -> !published.contains(t)).toList();
+        if (missing.isEmpty()) {
+            return List.of();
+        }
+        String shown = missing.stream().limit(NAMES_SHOWN).map(TableId::qualifiedName).collect(Collectors.joining(", "))
+                + (missing.size() > NAMES_SHOWN ? " and " + (missing.size() - NAMES_SHOWN) + " more" : "");
+        return List.of(new Problem(SnapcloneConfig.PUBLICATION_NAME_CONFIG, "Publication " + config.publicationName()
+                + " does not publish " + shown + ", which the connector captures: their changes would never be "
+                + "streamed. ALTER PUBLICATION " + Identifiers.quote(config.publicationName()) + " ADD TABLE "
+                + missing.stream().limit(NAMES_SHOWN).map(TableId::quoted).collect(Collectors.joining(", "))
+                + "; or leave them out with table.exclude.list, or set publication.autocreate.mode=filtered."));
+    }
+
+    /**
+     * A heartbeat query the server rejects (syntax, a missing table, a missing privilege) would
+     * fail the stream at its first beat: EXPLAIN it now, which plans and checks privileges but runs
+     * nothing, in a read-only transaction. Only a single statement EXPLAIN can take is checked.
+     */
+    private static List<Problem> heartbeatProblems(Connection connection, SnapcloneConfig config) throws SQLException {
+        String query = config.heartbeatActionQuery().strip();
+        if (query.endsWith(";")) {
+            query = query.substring(0, query.length() - 1);
+        }
+        String firstWord = query.split("[\\s(]", 2)[0].toUpperCase(java.util.Locale.ROOT);
+        if (config.heartbeatInterval().isZero() || query.isBlank() || query.indexOf(';') >= 0
+                || !EXPLAINABLE.contains(firstWord)) {
+            return List.of();
+        }
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET TRANSACTION READ ONLY");
+            statement.execute("EXPLAIN " + query);
+            return List.of();
+        } catch (SQLException e) {
+            return List.of(new Problem(SnapcloneConfig.HEARTBEAT_ACTION_QUERY_CONFIG, "PostgreSQL rejects "
+                    + SnapcloneConfig.HEARTBEAT_ACTION_QUERY_CONFIG + " for user '" + config.connectionSettings().user()
+                    + "' (" + firstLine(e.getMessage()) + "): fix the query, or create what it uses (e.g. the heartbeat table) "
+                    + "and grant the user the privilege it needs."));
+        } finally {
+            connection.rollback();
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** PgJDBC adds the error's position on further lines. */
+    private static String firstLine(String message) {
+        String text = String.valueOf(message);
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
+    }
+
+    /** Who reads a slot, as far as this user may see. */
+    private static String reader(Connection connection, String slot) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT s.active_pid, a.application_name, "
+                + "a.client_addr::text FROM pg_catalog.pg_replication_slots s LEFT JOIN pg_catalog.pg_stat_activity a "
+                + "ON a.pid = s.active_pid WHERE s.slot_name = ?")) {
+            statement.setString(1, slot);
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) {
+                    return "it has just stopped";
+                }
+                String application = rs.getString(2);
+                String client = rs.getString(3);
+                return "walsender pid " + rs.getString(1)
+                        + (application == null || application.isEmpty() ? "" : ", application '" + application + "'")
+                        + (client == null ? "" : ", from " + client);
+            }
+        }
     }
 
     static String describe(List<Publications.Unpublishable> tables) {

@@ -58,7 +58,8 @@ public class SnapcloneConfig extends AbstractConfig {
 
     public static final String TOPIC_PREFIX_CONFIG = "topic.prefix";
     private static final String TOPIC_PREFIX_DOC = "Prefix of every topic name: rows of schema.table go to "
-            + "<topic.prefix>.<schema>.<table>. Letters, digits, '.', '_' and '-' only.";
+            + "<topic.prefix>.<schema>.<table>. Letters, digits, '.', '_' and '-' only; at most "
+            + "230 characters, so that topic names fit Kafka's 249.";
 
     public static final String TABLE_INCLUDE_LIST_CONFIG = "table.include.list";
     private static final String TABLE_INCLUDE_LIST_DOC = "Comma-separated regular expressions matched against "
@@ -175,6 +176,7 @@ public class SnapcloneConfig extends AbstractConfig {
     public static final String PROGRESS_TOPIC_CONFIG = "snapshot.progress.topic";
     private static final String PROGRESS_TOPIC_DOC = "Topic that announces each finished chunk. Empty: "
             + "<topic.prefix>.snapclone.progress.";
+    private static final String PROGRESS_TOPIC_SUFFIX = ".snapclone.progress";
 
     public static final String PROGRESS_INTERVAL_CONFIG = "snapshot.progress.interval.ms";
     private static final String PROGRESS_INTERVAL_DOC = "How often the connector logs snapshot progress.";
@@ -256,6 +258,10 @@ public class SnapcloneConfig extends AbstractConfig {
     public static final String RECORD_VALUE_FORMAT_DEFAULT = ValueFormat.ENVELOPE.value();
 
     static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]+");
+    /** Kafka's limit on topic names. */
+    private static final int MAX_TOPIC_LENGTH = 249;
+    /** Leaves room for the default progress topic, the longest suffix we add ourselves. */
+    private static final int MAX_TOPIC_PREFIX_LENGTH = MAX_TOPIC_LENGTH - PROGRESS_TOPIC_SUFFIX.length();
     static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
     private static final int CONNECT_TIMEOUT_SECONDS = 10;
     /** NAMEDATALEN - 1: PostgreSQL truncates longer identifiers. */
@@ -312,8 +318,8 @@ public class SnapcloneConfig extends AbstractConfig {
                         Importance.MEDIUM, CHUNK_SIZE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Chunk size (bytes)")
                 .define(MAX_BATCH_SIZE_CONFIG, Type.INT, MAX_BATCH_SIZE_DEFAULT, ConfigDef.Range.between(1, 1_000_000),
                         Importance.LOW, MAX_BATCH_SIZE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Max batch size")
-                .define(PROGRESS_TOPIC_CONFIG, Type.STRING, "", Importance.LOW, PROGRESS_TOPIC_DOC,
-                        SNAPSHOT_GROUP, ++snapshot, Width.MEDIUM, "Progress topic")
+                .define(PROGRESS_TOPIC_CONFIG, Type.STRING, "", progressTopicValidator(), Importance.LOW,
+                        PROGRESS_TOPIC_DOC, SNAPSHOT_GROUP, ++snapshot, Width.MEDIUM, "Progress topic")
                 .define(PROGRESS_INTERVAL_CONFIG, Type.LONG, PROGRESS_INTERVAL_DEFAULT, ConfigDef.Range.atLeast(100),
                         Importance.LOW, PROGRESS_INTERVAL_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Progress interval")
                 .define(SLOT_NAME_CONFIG, Type.STRING, SLOT_NAME_DEFAULT, slotNameValidator(), Importance.HIGH,
@@ -410,14 +416,47 @@ public class SnapcloneConfig extends AbstractConfig {
         return new ConfigDef.Validator() {
             @Override
             public void ensureValid(String name, Object value) {
-                if (value == null || !TOPIC_PREFIX.matcher((String) value).matches()) {
+                if (value == null) {
+                    return; // missing: ConfigDef says so, naming the key
+                }
+                if (!TOPIC_PREFIX.matcher((String) value).matches()) {
                     throw new ConfigException(name, value, "Use only letters, digits, '.', '_' and '-', e.g. 'shop'");
+                }
+                if (((String) value).length() > MAX_TOPIC_PREFIX_LENGTH) {
+                    throw new ConfigException(name, value, "Use at most " + MAX_TOPIC_PREFIX_LENGTH + " characters: "
+                            + "topic names (<topic.prefix>.<schema>.<table>, <topic.prefix>" + PROGRESS_TOPIC_SUFFIX
+                            + ") must fit in Kafka's " + MAX_TOPIC_LENGTH);
                 }
             }
 
             @Override
             public String toString() {
-                return "[A-Za-z0-9._-]+";
+                return "[A-Za-z0-9._-]{1," + MAX_TOPIC_PREFIX_LENGTH + "}";
+            }
+        };
+    }
+
+    private static ConfigDef.Validator progressTopicValidator() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                String topic = value == null ? "" : (String) value;
+                if (topic.isEmpty()) {
+                    return;
+                }
+                if (!TOPIC_PREFIX.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
+                    throw new ConfigException(name, value, "Use only letters, digits, '.', '_' and '-' (Kafka's topic "
+                            + "names), e.g. 'shop.progress', or leave it empty for <topic.prefix>" + PROGRESS_TOPIC_SUFFIX);
+                }
+                if (topic.length() > MAX_TOPIC_LENGTH) {
+                    throw new ConfigException(name, value, "Use at most " + MAX_TOPIC_LENGTH + " characters (Kafka's "
+                            + "limit on topic names)");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "empty, or a topic name: [A-Za-z0-9._-]{1," + MAX_TOPIC_LENGTH + "}";
             }
         };
     }
@@ -513,7 +552,7 @@ public class SnapcloneConfig extends AbstractConfig {
 
     public String progressTopic() {
         String configured = getString(PROGRESS_TOPIC_CONFIG);
-        return configured.isBlank() ? topicPrefix() + ".snapclone.progress" : configured;
+        return configured.isBlank() ? topicPrefix() + PROGRESS_TOPIC_SUFFIX : configured;
     }
 
     public String snapshotMode() {
@@ -681,7 +720,36 @@ public class SnapcloneConfig extends AbstractConfig {
                     + "=inserts_only, " + PUBLICATION_NAME_CONFIG + " plus '" + INSERTS_PUBLICATION_SUFFIX + "' must fit "
                     + "in " + MAX_NAME_BYTES + " bytes (it names the second publication): shorten the name."));
         }
+        if (streams() && publicationKeylessTables() == KeylessTables.INSERTS_ONLY
+                && publicationAutocreateMode() != io.snapclone.pg.replication.Publications.Mode.FILTERED) {
+            problems.add(new DatabaseChecks.Problem(PUBLICATION_KEYLESS_TABLES_CONFIG, PUBLICATION_KEYLESS_TABLES_CONFIG
+                    + "=inserts_only streams keyless tables through a publication the connector creates only with "
+                    + PUBLICATION_AUTOCREATE_CONFIG + "=filtered; with " + PUBLICATION_AUTOCREATE_CONFIG + "="
+                    + getString(PUBLICATION_AUTOCREATE_CONFIG) + " it would do nothing: set "
+                    + PUBLICATION_AUTOCREATE_CONFIG + "=filtered, or use " + PUBLICATION_KEYLESS_TABLES_CONFIG
+                    + "=exclude."));
+        }
+        problems.addAll(heartbeatProblems());
         return problems;
+    }
+
+    /** A heartbeat query that would never run. */
+    private List<DatabaseChecks.Problem> heartbeatProblems() {
+        if (heartbeatActionQuery().isBlank()) {
+            return List.of();
+        }
+        if (!streams()) {
+            return List.of(new DatabaseChecks.Problem(HEARTBEAT_ACTION_QUERY_CONFIG, "snapshot.mode="
+                    + SNAPSHOT_MODE_INITIAL_ONLY + " has no stream, so " + HEARTBEAT_ACTION_QUERY_CONFIG + " would never "
+                    + "run: remove it (and " + HEARTBEAT_INTERVAL_CONFIG + "), or use snapshot.mode=initial."));
+        }
+        if (heartbeatInterval().isZero()) {
+            return List.of(new DatabaseChecks.Problem(HEARTBEAT_INTERVAL_CONFIG, HEARTBEAT_ACTION_QUERY_CONFIG
+                    + " is set but " + HEARTBEAT_INTERVAL_CONFIG + " is 0, so it would never run: set "
+                    + HEARTBEAT_INTERVAL_CONFIG + " to how often it should run (e.g. 10000), or remove "
+                    + HEARTBEAT_ACTION_QUERY_CONFIG + "."));
+        }
+        return List.of();
     }
 
     private List<Pattern> patterns(String key) {

@@ -457,4 +457,42 @@ class SnapcloneConfigTest {
         assertTrue(filter.test(new TableId("public", "Orders")));
         assertFalse(filter.test(new TableId("public", "orders")));
     }
+
+    @Test
+    void aHeartbeatQueryThatWouldNeverRunIsAProblem() {
+        assertEquals(List.of("heartbeat.interval.ms"), problemKeys(Map.of("heartbeat.action.query", "SELECT 1")));
+        assertEquals(List.of("heartbeat.action.query"), problemKeys(Map.of("heartbeat.action.query", "SELECT 1",
+                "heartbeat.interval.ms", "1000", "snapshot.mode", "initial_only")));
+        assertEquals(List.of(), problemKeys(Map.of("heartbeat.action.query", "SELECT 1", "heartbeat.interval.ms",
+                "1000")));
+        assertEquals(List.of(), problemKeys(Map.of("heartbeat.interval.ms", "1000", "snapshot.mode", "initial_only")),
+                "an interval alone (as Debezium configs have it) does no harm");
+    }
+
+    @Test
+    void insertsOnlyKeylessTablesNeedAFilteredPublicationWhenStreaming() {
+        assertEquals(List.of("publication.keyless.tables"), problemKeys(Map.of("publication.keyless.tables",
+                "inserts_only", "publication.autocreate.mode", "disabled")));
+        assertEquals(List.of("publication.keyless.tables"), problemKeys(Map.of("publication.keyless.tables",
+                "inserts_only", "publication.autocreate.mode", "all_tables")));
+        assertEquals(List.of(), problemKeys(Map.of("publication.keyless.tables", "inserts_only",
+                "publication.autocreate.mode", "disabled", "snapshot.mode", "initial_only")));
+    }
+
+    @Test
+    void topicNamesMustBeKafkaTopicNames() {
+        config(Map.of("topic.prefix", "t".repeat(230)));
+        ConfigException prefix = assertThrows(ConfigException.class,
+                () -> config(Map.of("topic.prefix", "t".repeat(231))));
+        assertTrue(prefix.getMessage().contains("at most 230"), prefix.getMessage());
+        assertEquals("p.q", config(Map.of("snapshot.progress.topic", "p.q")).progressTopic());
+        assertEquals("shop.snapclone.progress", config(Map.of("snapshot.progress.topic", "")).progressTopic());
+        for (String bad : List.of("p q", "..", "p".repeat(250), "p/q")) {
+            assertThrows(ConfigException.class, () -> config(Map.of("snapshot.progress.topic", bad)), bad);
+        }
+    }
+
+    private static List<String> problemKeys(Map<String, String> overrides) {
+        return config(overrides).crossKeyProblems().stream().map(DatabaseChecks.Problem::key).toList();
+    }
 }
