@@ -102,6 +102,10 @@ final class SnapshotPhase implements AutoCloseable {
                 todo.add(new ChunkWork(chunks.get(i), progress.lastRow(), progress.rows()));
             }
         }
+        if (config.snapshotRetaken()) {
+            // Task 0 announces even with nothing left to read: the other tasks may hold all the work.
+            announceRetaken();
+        }
         if (todo.isEmpty()) {
             log.info("Task {}: no snapshot work left ({} chunks assigned, all done)", name, chunks.size());
             return;
@@ -110,7 +114,6 @@ final class SnapshotPhase implements AutoCloseable {
         if (config.snapshotRetaken()) {
             log.warn("Task {}: reading under a NEW snapshot {}: no session held the original one any more; "
                     + "see docs/snapshots.md", name, config.fingerprint());
-            announceRetaken();
         }
     }
 

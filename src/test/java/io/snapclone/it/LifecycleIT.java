@@ -36,14 +36,17 @@ class LifecycleIT {
     void deletingTheConnectorMidSnapshotLeavesNoSessionOrSnapshotBehind() throws Exception {
         String db = postgres.createDatabase();
         postgres.createTable(db, "public.large", 300_000);
-        connect.deploy("deleted", TestingConnect.connectorConfig(postgres.connectorConfig(db), "del", 2, Map.of("snapshot.chunk.size", "1048576")));
+        // Connect stops a deleted connector as it stops a restarted one: its sessions keep the
+        // snapshot for the grace period in case it comes back, then end.
+        connect.deploy("deleted", TestingConnect.connectorConfig(postgres.connectorConfig(db), "del", 2,
+                Map.of("snapshot.chunk.size", "1048576", "snapshot.holder.grace.ms", "5000")));
         Poll.until(Duration.ofSeconds(60), "snapshot sessions to open", () -> postgres.sessions(db, "application_name LIKE 'snapclone%'") >= 3);
         Poll.until(Duration.ofSeconds(60), "the first records", () -> !connect.readAll("del.public.large").isEmpty());
         assertTrue(postgres.coordinatorHoldsSnapshot(db), "deleted while the snapshot is still running");
 
         connect.delete("deleted");
 
-        Poll.until(Duration.ofSeconds(30), "every snapclone session to end", () -> postgres.sessions(db, "application_name LIKE 'snapclone%'") == 0);
+        Poll.until(Duration.ofSeconds(30), "every snapclone session to end after the 5 s grace", () -> postgres.sessions(db, "application_name LIKE 'snapclone%'") == 0);
         assertEquals(0, postgres.sessions(db, "backend_xmin IS NOT NULL"), "no transaction holds back the xmin horizon");
     }
 

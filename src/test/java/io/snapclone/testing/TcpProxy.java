@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A TCP proxy on 127.0.0.1 in front of a server (PostgreSQL), to break the network under a
  * client: {@link #cut()} resets every connection and every new one, {@link #blackhole()} lets
- * nothing through without closing anything (a silent partition), {@link #restore()} heals.
+ * nothing through without closing anything (a silent partition), {@link #strand()} silences the
+ * open connections for good while new ones work, {@link #restore()} heals.
  *
  * <p>Every method may be called from any thread. Threads are daemons: one accepts, two per
  * connection copy bytes. {@link #close()} stops them all.
@@ -107,6 +108,15 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * The open connections forward nothing more, ever, and are not closed; new connections work.
+     * As after a NAT or firewall lost its state, or a failover behind a virtual IP: only an
+     * application-level deadline notices, on either side.
+     */
+    public void strand() {
+        links.forEach(link -> link.stranded = true);
+    }
+
     /** Forwards again: held connections resume, new ones reach the target. */
     public void restore() {
         synchronized (monitor) {
@@ -186,6 +196,9 @@ public final class TcpProxy implements AutoCloseable {
             int read;
             while ((read = in.read(buffer)) >= 0) {
                 awaitForwarding();
+                if (link.stranded) {
+                    continue; // dropped: a stranded link's bytes never arrive
+                }
                 out.write(buffer, 0, read);
                 out.flush();
             }
@@ -221,6 +234,7 @@ public final class TcpProxy implements AutoCloseable {
         private final AtomicInteger openDirections = new AtomicInteger(2);
         private volatile Socket upstream;
         private volatile boolean aborted;
+        private volatile boolean stranded;
 
         Link(Socket client) {
             this.client = client;

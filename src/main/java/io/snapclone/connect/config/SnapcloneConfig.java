@@ -243,7 +243,8 @@ public class SnapcloneConfig extends AbstractConfig {
     private static final String HOLDER_GRACE_DOC = "After a graceful stop (REST restart, rebalance, config update, "
             + "a worker leaving) the sessions that hold the snapshot stay open this long, so that the coordinator and "
             + "tasks that start next re-import the same snapshot instead of taking a new one. They close at once when "
-            + "the snapshot phase ends on their worker, else when the time is up. 0: close at once.";
+            + "the snapshot phase ends on their worker, else when the time is up; a deleted connector's too (Connect stops "
+            + "it as it stops a restarted one), so they hold back vacuum for this long. 0: close at once.";
     public static final long HOLDER_GRACE_DEFAULT = 120_000;
 
     public static final String SLOT_FAILOVER_CONFIG = "slot.failover";

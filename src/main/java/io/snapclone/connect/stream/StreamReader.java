@@ -45,11 +45,16 @@ public final class StreamReader implements AutoCloseable {
     private final TransactionBoundaries transactions;
     private final String name;
     private final Map<String, Object> partition;
-    private static final long SLOT_LAG_INTERVAL_NANOS = 10_000_000_000L;
+    private static final long SLOT_CHECK_INTERVAL_NANOS = 10_000_000_000L;
+    /**
+     * A catalog or heartbeat query unanswered for this long means the connection is lost without
+     * an error (a silent partition): without a deadline the task would wait on it for ever.
+     */
+    private static final int CATALOG_READ_TIMEOUT_MS = 30_000;
 
     private final LsnConfirmations confirmations = new LsnConfirmations();
     private final StreamingMetrics metrics;
-    private long lastSlotLagNanos;
+    private long lastSlotCheckNanos = System.nanoTime();
     /** Kept across reconnects: what this task already handed to Connect is not read again. */
     private StreamCursor cursor;
     private ChangeRecords changes;
@@ -82,6 +87,7 @@ public final class StreamReader implements AutoCloseable {
         }
         try {
             catalogConnection = config.connectionSettings().open("snapclone-stream-catalog " + name);
+            catalogConnection.setNetworkTimeout(Runnable::run, CATALOG_READ_TIMEOUT_MS);
             StreamTables tables = new StreamTables(config.tableFilter(),
                     new CatalogRelationDescriber(new Catalog(catalogConnection)),
                     schema -> new TableRecordBuilder(schema, config.topicPrefix(), config.connectionSettings().database(),
@@ -107,7 +113,7 @@ public final class StreamReader implements AutoCloseable {
     /** Up to {@code max} records of what is pending now; never waits. */
     public List<SourceRecord> poll(int max) throws SQLException {
         heartbeats.beatIfDue();
-        reportSlotLag();
+        checkSlot();
         List<SourceRecord> batch = new ArrayList<>();
         long commitsBefore = messages.commits();
         boolean drained = false;
@@ -145,18 +151,31 @@ public final class StreamReader implements AutoCloseable {
         metrics.committed(position.commitLsn());
     }
 
-    /** Every 10 s: how much WAL the slot keeps unconfirmed (a gauge for alerts on a growing backlog). */
-    private void reportSlotLag() throws SQLException {
-        if (System.nanoTime() - lastSlotLagNanos < SLOT_LAG_INTERVAL_NANOS) {
+    /**
+     * Every 10 s: how much WAL the slot keeps unconfirmed (a gauge for alerts on a growing backlog),
+     * and whether the server still streams to us. A partition that drops packets silently leaves
+     * the replication connection open with nothing to read; the server ends its side after
+     * wal_sender_timeout, and then the slot's reader is no longer our connection's process.
+     */
+    private void checkSlot() throws SQLException {
+        if (System.nanoTime() - lastSlotCheckNanos < SLOT_CHECK_INTERVAL_NANOS) {
             return;
         }
-        lastSlotLagNanos = System.nanoTime();
+        lastSlotCheckNanos = System.nanoTime();
         try (PreparedStatement statement = catalogConnection.prepareStatement("""
-                SELECT (pg_catalog.pg_current_wal_lsn() - confirmed_flush_lsn)::bigint
+                SELECT (pg_catalog.pg_current_wal_lsn() - confirmed_flush_lsn)::bigint, active_pid
                 FROM pg_catalog.pg_replication_slots WHERE slot_name = ?""")) {
             statement.setString(1, config.slotName());
             try (ResultSet rs = statement.executeQuery()) {
-                metrics.slotLag(rs.next() ? rs.getLong(1) : -1);
+                boolean found = rs.next();
+                metrics.slotLag(found ? rs.getLong(1) : -1);
+                int reader = found ? rs.getInt(2) : 0;
+                if (reader != stream.backendPid()) {
+                    throw new SQLException("slot " + config.slotName() + " is " + (reader == 0 ? "not read by anyone"
+                            : "read by server process " + reader) + ", not by this task's replication connection "
+                            + "(process " + stream.backendPid() + "): the connection was lost without an error",
+                            "08006");
+                }
             }
         }
     }

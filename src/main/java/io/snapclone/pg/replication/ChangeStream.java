@@ -112,6 +112,11 @@ public final class ChangeStream implements AutoCloseable {
         stream.forceUpdateStatus();
     }
 
+    /** The server process of this stream, as {@code pg_replication_slots.active_pid} shows it. */
+    public int backendPid() throws SQLException {
+        return connection.unwrap(PGConnection.class).getBackendPID();
+    }
+
     /** The newest WAL position the server has told us of (keepalives included). */
     public synchronized Lsn lastReceived() {
         return new Lsn(stream.getLastReceiveLSN().asLong());
@@ -128,20 +133,15 @@ public final class ChangeStream implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends the session without the copy's closing handshake, which would wait for an answer
+     * that a lost connection never sends; the server ends the walsender on the terminate message
+     * or, if that is lost too, after wal_sender_timeout.
+     */
     @Override
     public void close() throws SQLException {
         keeper.shutdownNow();
         synchronized (this) {
-            closeStream();
-        }
-    }
-
-    private void closeStream() throws SQLException {
-        try {
-            if (!stream.isClosed()) {
-                stream.close();
-            }
-        } finally {
             connection.close();
         }
     }
