@@ -11,6 +11,7 @@ import io.snapclone.testing.TopicReplay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -28,6 +30,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -37,6 +41,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 class ExactlyOnceIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int HUGE_ROWS = 500_000;
     private static TestingConnect connect;
     private final TestingPostgres postgres = TestingPostgres.shared();
 
@@ -120,6 +125,65 @@ class ExactlyOnceIT {
         });
         try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
             statement.execute("SELECT pg_drop_replication_slot('eos')");
+        }
+    }
+
+    /**
+     * One PostgreSQL transaction that takes longer to stream than the producer's
+     * transaction.timeout.ms: the broker would abort the Kafka transaction, the task would fail,
+     * restart and stream the same transaction again, for ever. Split in time, it arrives whole.
+     */
+    @Test
+    void aTransactionOutlastingTheKafkaTransactionTimeoutIsSplitNotLost() throws Exception {
+        String db = postgres.createDatabase();
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE huge (id bigint PRIMARY KEY, v int NOT NULL)");
+        }
+        connect.deploy("eoshuge", TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), "eoshuge", 1,
+                Map.of("snapshot.mode", "initial", "slot.name", "eoshuge", "publication.name", "eoshuge",
+                        "exactly.once.support", "required", "transaction.boundary", "connector",
+                        "producer.override.transaction.timeout.ms", "3000")));
+        Poll.until(Duration.ofSeconds(120), "the snapshot to complete",
+                () -> connect.progressEvents("eoshuge").contains("snapshot.completed"));
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO huge SELECT g, 1 FROM generate_series(1, " + HUGE_ROWS + ") g");
+        }
+        AtomicBoolean failed = new AtomicBoolean();
+        ScheduledExecutorService monitor = Executors.newSingleThreadScheduledExecutor();
+        monitor.scheduleWithFixedDelay(() -> {
+            if (connect.cluster().connectorStatus("eoshuge").tasks().stream().anyMatch(t -> "FAILED".equals(t.state()))) {
+                failed.set(true);
+            }
+        }, 0, 200, TimeUnit.MILLISECONDS);
+        try {
+            BitSet seen = new BitSet();
+            long[] records = new long[1];
+            Map<String, Object> props = Map.of("isolation.level", "read_committed");
+            try (KafkaConsumer<byte[], byte[]> consumer = connect.cluster().kafka().createConsumerAndSubscribeTo(
+                    props, "eoshuge.public.huge")) {
+                Poll.until(Duration.ofSeconds(180), "every row of the transaction, committed", () -> {
+                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                        records[0]++;
+                        seen.set((int) JSON.readTree(record.value()).get("after").get("id").asLong());
+                    }
+                    assertTrue(!failed.get(), "the task failed: " + connect.cluster().connectorStatus("eoshuge").tasks());
+                    return seen.cardinality() == HUGE_ROWS;
+                });
+            }
+            assertEquals(HUGE_ROWS, records[0], "each row once");
+        } finally {
+            monitor.shutdownNow();
+            connect.delete("eoshuge");
+        }
+        assertTrue(!failed.get(), "the task never failed");
+        Poll.until(Duration.ofSeconds(30), "the slot to be released", () -> {
+            try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = 'eoshuge'")) {
+                return rs.next() && !rs.getBoolean(1);
+            }
+        });
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_drop_replication_slot('eoshuge')");
         }
     }
 }

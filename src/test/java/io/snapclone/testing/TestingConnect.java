@@ -72,6 +72,8 @@ public final class TestingConnect {
             // One broker: the transaction log cannot have the default three replicas.
             brokerProps.put("transaction.state.log.replication.factor", "1");
             brokerProps.put("transaction.state.log.min.isr", "1");
+            // Transactions past their transaction.timeout.ms are aborted within a second, not ten.
+            brokerProps.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         }
         brokerProps.put("auto.create.topics.enable", "false");
         // The log cleaner's default 128 MB buffer would take half of a 256 MB test heap.

@@ -604,6 +604,24 @@ public class SnapcloneConfig extends AbstractConfig {
         return KeylessTables.valueOf(getString(PUBLICATION_KEYLESS_TABLES_CONFIG).toUpperCase(java.util.Locale.ROOT));
     }
 
+    /**
+     * How long a Kafka transaction of the stream may stay open before it is committed within a
+     * PostgreSQL transaction: half of the producer's transaction.timeout.ms, as this connector's
+     * {@code producer.override.transaction.timeout.ms} sets it, else of the producer's default (60 s).
+     */
+    public java.time.Duration kafkaTransactionSplit() {
+        String override = originalsStrings().get("producer.override.transaction.timeout.ms");
+        long timeoutMs = 60_000;
+        if (override != null) {
+            try {
+                timeoutMs = Long.parseLong(override.trim());
+            } catch (NumberFormatException e) {
+                // Connect itself rejects the producer setting; keep the default here.
+            }
+        }
+        return java.time.Duration.ofMillis(Math.max(1, timeoutMs / 2));
+    }
+
     /** Zero when heartbeats are off. */
     public java.time.Duration heartbeatInterval() {
         return java.time.Duration.ofMillis(getLong(HEARTBEAT_INTERVAL_CONFIG));

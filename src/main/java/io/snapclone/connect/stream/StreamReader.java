@@ -69,7 +69,7 @@ public final class StreamReader implements AutoCloseable {
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.config = requireNonNull(config, "config is null");
         this.offsets = requireNonNull(offsets, "offsets is null");
-        this.transactions = new TransactionBoundaries(transactions);
+        this.transactions = new TransactionBoundaries(transactions, config.kafkaTransactionSplit(), name);
         this.name = requireNonNull(name, "name is null");
         this.partition = SnapshotOffsets.streamPartition(config.topicPrefix(), config.slotName());
     }

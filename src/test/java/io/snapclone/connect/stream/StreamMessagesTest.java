@@ -80,7 +80,7 @@ class StreamMessagesTest {
             StreamTables tables = new StreamTables(table -> true, relation -> schema,
                     described -> new TableRecordBuilder(described, "srv", "db", options), "test");
             messages = new StreamMessages(tables, cursor,
-                    new ChangeRecords(partition, tombstones, cursor, confirmations), new TransactionBoundaries(null));
+                    new ChangeRecords(partition, tombstones, cursor, confirmations), new TransactionBoundaries(null, java.time.Duration.ofSeconds(30), "test"));
         }
 
         Stream(RecordOptions options) {
@@ -343,7 +343,7 @@ class StreamMessagesTest {
         StreamTables tables = new StreamTables(table -> false, relation -> SCHEMA,
                 schema -> new TableRecordBuilder(schema, "srv", "db", RecordOptions.DEFAULTS), "test");
         StreamMessages messages = new StreamMessages(tables, cursor, new ChangeRecords(Map.of(), true, cursor,
-                new LsnConfirmations()), new TransactionBoundaries(null));
+                new LsnConfirmations()), new TransactionBoundaries(null, java.time.Duration.ofSeconds(30), "test"));
         List<SourceRecord> out = new ArrayList<>();
         messages.handle(new Begin(new Lsn(10), 0, 1), 1, 0, out);
         messages.handle(relation(ReplicaIdentity.DEFAULT), 2, 0, out);
