@@ -303,7 +303,7 @@ final class SnapshotPhase implements AutoCloseable {
         }
     }
 
-    private void closeSession() {
+    private void closeReader() {
         if (reader != null) {
             try {
                 reader.close();
@@ -312,6 +312,10 @@ final class SnapshotPhase implements AutoCloseable {
             }
             reader = null;
         }
+    }
+
+    private void closeSession() {
+        closeReader();
         if (session != null) {
             try {
                 session.close();
@@ -328,14 +332,7 @@ final class SnapshotPhase implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (reader != null) {
-            try {
-                reader.close();
-            } catch (SQLException e) {
-                log.debug("Task {}: cancelling COPY failed", name, e);
-            }
-            reader = null;
-        }
+        closeReader();
         if (session != null) {
             LingeringSnapshots.keep(connector, session, config.holderGrace(), "task " + name + "'s session");
             session = null;

@@ -6,7 +6,6 @@ import io.snapclone.pg.snapshot.Chunk;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,8 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import javax.management.JMException;
-import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /**
@@ -58,25 +55,12 @@ public final class SnapshotMetrics implements SnapshotMetricsMXBean, AutoCloseab
     }
 
     public static ObjectName objectName(String connector, int task) {
-        try {
-            return new ObjectName("io.snapclone:type=snapshot-metrics,connector=" + ObjectName.quote(connector)
-                    + ",task=" + task);
-        } catch (JMException e) {
-            throw new IllegalArgumentException("cannot name metrics for connector " + connector, e);
-        }
+        return TaskBeans.name("snapshot-metrics", connector, task);
     }
 
     /** Registers the bean; a bean left by an earlier instance of the same task is replaced. */
     public SnapshotMetrics register() {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        try {
-            if (server.isRegistered(name)) {
-                server.unregisterMBean(name);
-            }
-            server.registerMBean(this, name);
-        } catch (JMException e) {
-            log.warn("Could not register snapshot metrics {}", name, e);
-        }
+        TaskBeans.register(this, name);
         return this;
     }
 
@@ -197,13 +181,6 @@ public final class SnapshotMetrics implements SnapshotMetricsMXBean, AutoCloseab
 
     @Override
     public void close() {
-        try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            if (server.isRegistered(name)) {
-                server.unregisterMBean(name);
-            }
-        } catch (JMException e) {
-            log.debug("Could not unregister {}", name, e);
-        }
+        TaskBeans.unregister(name);
     }
 }

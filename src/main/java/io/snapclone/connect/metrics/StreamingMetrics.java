@@ -2,14 +2,8 @@ package io.snapclone.connect.metrics;
 
 import io.snapclone.pg.Lsn;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicLong;
 
-import javax.management.JMException;
-import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /**
@@ -17,7 +11,6 @@ import javax.management.ObjectName;
  * committed, Connect's offset-commit thread); read from JMX threads: every field is atomic or volatile.
  */
 public final class StreamingMetrics implements StreamingMetricsMXBean, AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(StreamingMetrics.class);
 
     private final ObjectName name;
     private final long startedNanos = System.nanoTime();
@@ -34,25 +27,12 @@ public final class StreamingMetrics implements StreamingMetricsMXBean, AutoClose
     private volatile long slotLagBytes = -1;
 
     public StreamingMetrics(String connector, int task) {
-        try {
-            this.name = new ObjectName("io.snapclone:type=streaming-metrics,connector=" + ObjectName.quote(connector)
-                    + ",task=" + task);
-        } catch (JMException e) {
-            throw new IllegalArgumentException("cannot name metrics for connector " + connector, e);
-        }
+        this.name = TaskBeans.name("streaming-metrics", connector, task);
     }
 
     /** Registers the bean; a bean left by an earlier instance of the same task is replaced. */
     public StreamingMetrics register() {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        try {
-            if (server.isRegistered(name)) {
-                server.unregisterMBean(name);
-            }
-            server.registerMBean(this, name);
-        } catch (JMException e) {
-            log.warn("Could not register streaming metrics {}", name, e);
-        }
+        TaskBeans.register(this, name);
         return this;
     }
 
@@ -164,13 +144,6 @@ public final class StreamingMetrics implements StreamingMetricsMXBean, AutoClose
 
     @Override
     public void close() {
-        try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            if (server.isRegistered(name)) {
-                server.unregisterMBean(name);
-            }
-        } catch (JMException e) {
-            log.debug("Could not unregister {}", name, e);
-        }
+        TaskBeans.unregister(name);
     }
 }
