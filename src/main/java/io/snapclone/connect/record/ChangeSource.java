@@ -4,12 +4,18 @@ package io.snapclone.connect.record;
  * Where a streamed change comes from, for its {@code source} block.
  *
  * @param lsn the change's own WAL position (two changes of one transaction differ)
- * @param commitLsn the LSN of its transaction's commit
- * @param commitMs the commit time
+ * @param lastCommitEndLsn the end of the last transaction committed before this one in the
+ *        stream, 0 if none was read since the stream started
+ * @param txId the transaction's id
+ * @param commitMicros the commit time, in microseconds since the Unix epoch
  */
-public record ChangeSource(long lsn, long commitLsn, long txId, long commitMs) {
-    /** Debezium's {@code sequence}: {@code ["<commit lsn>","<lsn>"]}, a JSON array of two decimal strings. */
+public record ChangeSource(long lsn, long lastCommitEndLsn, long txId, long commitMicros) {
+    /**
+     * Debezium's {@code sequence}: {@code ["<last commit end lsn>","<lsn>"]} as a JSON array of
+     * decimal strings, the first null when no commit was read yet; it grows with every change.
+     */
     public String sequence() {
-        return "[\"" + Long.toUnsignedString(commitLsn) + "\",\"" + Long.toUnsignedString(lsn) + "\"]";
+        String lastCommit = lastCommitEndLsn == 0 ? "null" : "\"" + Long.toUnsignedString(lastCommitEndLsn) + "\"";
+        return "[" + lastCommit + ",\"" + Long.toUnsignedString(lsn) + "\"]";
     }
 }

@@ -32,6 +32,12 @@ public final class TableRecordBuilder {
      */
     @SuppressWarnings("StringOperationCanBeSimplified")
     public static final String UNCHANGED_TOAST = new String("(unchanged TOASTed value)");
+    /** Debezium's transaction block ({@code provide.transaction.metadata}); always null here. */
+    private static final Schema TRANSACTION_SCHEMA = SchemaBuilder.struct().name("event.block").version(1).optional()
+            .field("id", Schema.STRING_SCHEMA)
+            .field("total_order", Schema.INT64_SCHEMA)
+            .field("data_collection_order", Schema.INT64_SCHEMA)
+            .build();
 
     private final TableSchema table;
     private final String topic;
@@ -90,12 +96,16 @@ public final class TableRecordBuilder {
         this.rowFields = rowSchema.fields().toArray(Field[]::new);
         this.keyFields = keySchema == null ? new Field[0] : keySchema.fields().toArray(Field[]::new);
         this.sourceSchema = SourceSchema.SCHEMA;
-        this.envelopeSchema = SchemaBuilder.struct().name(namespace + ".Envelope").version(1)
+        // Debezium's envelope, version 2; transaction metadata is not provided (always null).
+        this.envelopeSchema = SchemaBuilder.struct().name(namespace + ".Envelope").version(2)
                 .field("before", rowSchema)
                 .field("after", rowSchema)
                 .field("source", sourceSchema)
+                .field("transaction", TRANSACTION_SCHEMA)
                 .field("op", Schema.STRING_SCHEMA)
                 .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
+                .field("ts_us", Schema.OPTIONAL_INT64_SCHEMA)
+                .field("ts_ns", Schema.OPTIONAL_INT64_SCHEMA)
                 .build();
         this.envelopeFields = envelopeSchema.fields().toArray(Field[]::new);
     }
@@ -233,8 +243,10 @@ public final class TableRecordBuilder {
         Structs.set(envelope, envelopeFields[0], before);
         Structs.set(envelope, envelopeFields[1], after);
         Structs.set(envelope, envelopeFields[2], source);
-        Structs.set(envelope, envelopeFields[3], op);
-        Structs.set(envelope, envelopeFields[4], nowMs);
+        Structs.set(envelope, envelopeFields[4], op);
+        Structs.set(envelope, envelopeFields[5], nowMs);
+        Structs.set(envelope, envelopeFields[6], nowMs * 1_000);
+        Structs.set(envelope, envelopeFields[7], nowMs * 1_000_000);
         // A truncate has no key: no key schema either, or converters reject the null.
         return new SourceRecord(partition, offset, topic, null, key == null ? null : keySchema, key, envelopeSchema,
                 envelope, nowMs);
@@ -242,7 +254,7 @@ public final class TableRecordBuilder {
 
     private Struct snapshotSource(long nowMs) {
         if (snapshotSource == null || snapshotSourceMs != nowMs) {
-            snapshotSource = source("true", null, null, null, nowMs);
+            snapshotSource = source("true", null, null, null, nowMs * 1_000);
             snapshotSourceMs = nowMs;
         }
         return snapshotSource;
@@ -250,13 +262,14 @@ public final class TableRecordBuilder {
 
     private Struct streamSource(ChangeSource origin) {
         return format == ValueFormat.ROW ? null
-                : source("false", origin.sequence(), origin.lsn(), origin.txId(), origin.commitMs());
+                : source("false", origin.sequence(), origin.lsn(), origin.txId(), origin.commitMicros());
     }
 
-    private Struct source(String snapshot, String sequence, Long lsn, Long txId, long sourceMs) {
-        // In SourceSchema's field order; xmin stays null.
-        Object[] values = {Version.VERSION, "postgresql", serverName, sourceMs, snapshot, database, sequence,
-            table.id().schema(), table.id().table(), txId, lsn, null};
+    private Struct source(String snapshot, String sequence, Long lsn, Long txId, long sourceMicros) {
+        // In SourceSchema's field order; xmin, origin and origin_lsn stay null.
+        Object[] values = {Version.VERSION, "postgresql", serverName, sourceMicros / 1_000, snapshot, database,
+            sequence, sourceMicros, sourceMicros * 1_000, table.id().schema(), table.id().table(), txId, lsn, null,
+            null, null};
         Struct source = new Struct(sourceSchema);
         for (Field field : sourceSchema.fields()) {
             Structs.set(source, field, values[field.index()]);

@@ -20,7 +20,8 @@ final class StreamCursor {
     private StreamPosition alreadySent;
     private long commitLsn;
     private long txId;
-    private long commitMs;
+    private long commitMicros;
+    private long lastCommitEndLsn;
     private long seq;
     private StreamPosition current = StreamPosition.START;
 
@@ -29,11 +30,16 @@ final class StreamCursor {
         this.alreadySent = requireNonNull(alreadySent, "alreadySent is null");
     }
 
-    void begin(long commitLsn, long txId, long commitMs) {
+    void begin(long commitLsn, long txId, long commitMicros) {
         this.commitLsn = commitLsn;
         this.txId = txId;
-        this.commitMs = commitMs;
+        this.commitMicros = commitMicros;
         this.seq = 0;
+    }
+
+    /** The transaction ended at {@code endLsn}: the next transaction's changes say so in their sequence. */
+    void committed(long endLsn) {
+        lastCommitEndLsn = endLsn;
     }
 
     /** Moves to the next record of the transaction; false if it was sent already. */
@@ -54,7 +60,7 @@ final class StreamCursor {
 
     /** The commit time (ms) of the transaction being read. */
     long commitMs() {
-        return commitMs;
+        return commitMicros / 1000;
     }
 
     /** The position of the record {@link #next()} moved to. */
@@ -69,6 +75,6 @@ final class StreamCursor {
 
     /** The source block's facts for a change at {@code lsn} in the current transaction. */
     ChangeSource source(long lsn) {
-        return new ChangeSource(lsn, commitLsn, txId, commitMs);
+        return new ChangeSource(lsn, lastCommitEndLsn, txId, commitMicros);
     }
 }

@@ -52,9 +52,10 @@ final class StreamMessages {
         int before = out.size();
         if (message instanceof Begin begin) {
             inTransaction = true;
-            cursor.begin(begin.finalLsn().value(), begin.xid(), begin.commitTimeMicros() / 1000);
-        } else if (message instanceof Commit) {
+            cursor.begin(begin.finalLsn().value(), begin.xid(), begin.commitTimeMicros());
+        } else if (message instanceof Commit commit) {
             inTransaction = false;
+            cursor.committed(commit.endLsn().value());
             commits++;
             transactions.transactionCommitted();
         } else if (message instanceof Relation relation) {

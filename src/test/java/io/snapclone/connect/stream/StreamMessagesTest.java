@@ -311,7 +311,7 @@ class StreamMessagesTest {
     }
 
     @Test
-    void eachChangeCarriesItsOwnLsnAndTheCommitInItsSequence() throws Exception {
+    void eachChangeCarriesItsOwnLsnAndTheLastCommitInItsSequenceAsDebezium() throws Exception {
         Stream stream = new Stream(RecordOptions.DEFAULTS);
         stream.lsn = 900;
         List<SourceRecord> records = stream.transaction(5000, ReplicaIdentity.DEFAULT, insert(row(1, "a")),
@@ -321,10 +321,15 @@ class StreamMessagesTest {
         assertEquals(902L, first.get("lsn"));
         assertEquals(903L, second.get("lsn"));
         assertNotEquals(first.get("lsn"), second.get("lsn"));
-        assertEquals("[\"5000\",\"902\"]", first.get("sequence"));
+        assertEquals("[null,\"902\"]", first.get("sequence"), "no commit read yet");
         assertEquals(77L, first.get("txId"));
         assertEquals(SnapshotOffsets.streamed(5000, 1, 77), records.get(0).sourceOffset());
         assertEquals(SnapshotOffsets.streamed(5000, 2, 77), records.get(1).sourceOffset());
+
+        stream.lsn = 6000;
+        Struct next = ((Struct) stream.transaction(7000, ReplicaIdentity.DEFAULT, insert(row(2, "c"))).get(0).value())
+                .getStruct("source");
+        assertEquals("[\"5008\",\"6002\"]", next.get("sequence"), "the end of the transaction before");
     }
 
     @Test
