@@ -162,6 +162,11 @@ public class SnapcloneConfig extends AbstractConfig {
     private static final String TOMBSTONES_ON_DELETE_DOC = "Follow each delete with a null-valued record for its key, "
             + "so that compacted topics drop the key.";
 
+    public static final String SKIPPED_OPERATIONS_CONFIG = "skipped.operations";
+    private static final String SKIPPED_OPERATIONS_DOC = "Streamed operations not sent, as Debezium: c (inserts), "
+            + "u (updates, including those that move a row to another key), d (deletes and their tombstones), "
+            + "t (truncates), or none. Debezium's default skips truncates.";
+
     public static final String CHUNK_SIZE_CONFIG = "snapshot.chunk.size";
     private static final String CHUNK_SIZE_DOC = "Tables larger than this many bytes on disk are split "
             + "into ctid block ranges of about this size, read in parallel by the tasks. Unless this key is set, "
@@ -337,6 +342,8 @@ public class SnapcloneConfig extends AbstractConfig {
                         "Tables without replica identity")
                 .define(TOMBSTONES_ON_DELETE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TOMBSTONES_ON_DELETE_DOC,
                         STREAMING_GROUP, 5, Width.SHORT, "Tombstones")
+                .define(SKIPPED_OPERATIONS_CONFIG, Type.LIST, "t", ConfigDef.ValidList.in("c", "u", "d", "t", "none"),
+                        Importance.LOW, SKIPPED_OPERATIONS_DOC, STREAMING_GROUP, 5, Width.SHORT, "Skipped operations")
                 .define(HEARTBEAT_INTERVAL_CONFIG, Type.LONG, HEARTBEAT_INTERVAL_DEFAULT, ConfigDef.Range.atLeast(0),
                         Importance.LOW, HEARTBEAT_INTERVAL_DOC, STREAMING_GROUP, 6, Width.SHORT, "Heartbeat interval")
                 .define(HEARTBEAT_ACTION_QUERY_CONFIG, Type.STRING, "", Importance.LOW, HEARTBEAT_ACTION_QUERY_DOC,
@@ -629,6 +636,13 @@ public class SnapcloneConfig extends AbstractConfig {
 
     public String heartbeatActionQuery() {
         return getString(HEARTBEAT_ACTION_QUERY_CONFIG);
+    }
+
+    /** Of c, u, d and t; empty for {@code none}. */
+    public java.util.Set<String> skippedOperations() {
+        java.util.Set<String> skipped = new java.util.HashSet<>(getList(SKIPPED_OPERATIONS_CONFIG));
+        skipped.remove("none");
+        return java.util.Set.copyOf(skipped);
     }
 
     public boolean tombstonesOnDelete() {

@@ -27,6 +27,9 @@ import java.util.Set;
  * the row format a delete is only its key's tombstone, and a truncate or a delete in a table
  * without a key cannot be said at all (logged once per table). Tables without a key get no
  * tombstones. Each record takes the cursor's next position and is skipped if Kafka already has it.
+ * Changes whose operation is in {@code skipped.operations} (c, u, d, t, as Debezium: an update
+ * that moved the key is an update) take their positions too but are not sent, so that positions
+ * do not depend on the setting.
  *
  * <p>Called from the task's poll thread only.
  */
@@ -35,23 +38,30 @@ final class ChangeRecords {
 
     private final Map<String, Object> partition;
     private final boolean tombstonesOnDelete;
+    private final Set<String> skippedOperations;
     private final StreamCursor cursor;
     private final LsnConfirmations confirmations;
     private final Set<TableId> reportedUnsayable = new HashSet<>();
+    /** Whether the change being turned into records is of a skipped operation. */
+    private boolean skipping;
 
-    ChangeRecords(Map<String, Object> partition, boolean tombstonesOnDelete, StreamCursor cursor,
-                  LsnConfirmations confirmations) {
+    /** @param skippedOperations of c, u, d and t, the operations whose changes are not sent */
+    ChangeRecords(Map<String, Object> partition, boolean tombstonesOnDelete, Set<String> skippedOperations,
+                  StreamCursor cursor, LsnConfirmations confirmations) {
         this.partition = requireNonNull(partition, "partition is null");
         this.tombstonesOnDelete = tombstonesOnDelete;
+        this.skippedOperations = Set.copyOf(skippedOperations);
         this.cursor = requireNonNull(cursor, "cursor is null");
         this.confirmations = requireNonNull(confirmations, "confirmations is null");
     }
 
     void insert(StreamTable table, Insert insert, long lsn, long nowMs, List<SourceRecord> out) {
+        skipping = skippedOperations.contains("c");
         change(table, "c", null, table.fields(insert.newTuple(), null), lsn, nowMs, out);
     }
 
     void update(StreamTable table, Update update, long lsn, long nowMs, List<SourceRecord> out) {
+        skipping = skippedOperations.contains("u");
         OldTuple old = update.oldTuple().orElse(null);
         // Only a FULL old row has the values of unchanged TOASTed columns; a key tuple's others are NULL.
         TupleData fullOld = old != null && old.kind() == OldTuple.Kind.FULL ? old.tuple() : null;
@@ -66,13 +76,17 @@ final class ChangeRecords {
     }
 
     void delete(StreamTable table, Delete delete, long lsn, long nowMs, List<SourceRecord> out) {
+        skipping = skippedOperations.contains("d");
         delete(table, table.fields(delete.oldTuple().tuple(), null), lsn, nowMs, out);
     }
 
     void truncate(StreamTable table, long lsn, long nowMs, List<SourceRecord> out) {
+        skipping = skippedOperations.contains("t");
         TableRecordBuilder builder = table.builder();
         if (builder.format() == ValueFormat.ROW) {
-            reportUnsayable(builder, "a TRUNCATE");
+            if (!skipping) {
+                reportUnsayable(builder, "a TRUNCATE");
+            }
         } else if (cursor.next()) {
             add(builder.truncateRecord(partition, cursor.offset(), cursor.source(lsn), nowMs), out);
         }
@@ -82,7 +96,9 @@ final class ChangeRecords {
         TableRecordBuilder builder = table.builder();
         if (builder.format() == ValueFormat.ROW) {
             if (!builder.hasKey()) {
-                reportUnsayable(builder, "a DELETE in a table without a key");
+                if (!skipping) {
+                    reportUnsayable(builder, "a DELETE in a table without a key");
+                }
             } else if (cursor.next()) {
                 add(builder.tombstone(before, partition, cursor.offset(), nowMs), out);
             }
@@ -103,6 +119,9 @@ final class ChangeRecords {
     }
 
     private void add(SourceRecord record, List<SourceRecord> out) {
+        if (skipping) {
+            return;
+        }
         confirmations.emitted(cursor.position());
         out.add(record);
     }

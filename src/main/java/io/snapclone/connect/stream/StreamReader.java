@@ -83,7 +83,8 @@ public final class StreamReader implements AutoCloseable {
         if (cursor == null) {
             StreamPosition alreadySent = SnapshotOffsets.streamPosition(offsets.offset(partition));
             cursor = new StreamCursor(alreadySent);
-            changes = new ChangeRecords(partition, config.tombstonesOnDelete(), cursor, confirmations);
+            changes = new ChangeRecords(partition, config.tombstonesOnDelete(), config.skippedOperations(), cursor,
+                    confirmations);
         }
         try {
             catalogConnection = config.connectionSettings().open("snapclone-stream-catalog " + name);

@@ -45,6 +45,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -73,6 +74,11 @@ class StreamMessagesTest {
         long lsn = 1000;
 
         Stream(RecordOptions options, boolean keyed, StreamPosition alreadySent, boolean tombstones) {
+            this(options, keyed, alreadySent, tombstones, java.util.Set.of());
+        }
+
+        Stream(RecordOptions options, boolean keyed, StreamPosition alreadySent, boolean tombstones,
+               java.util.Set<String> skippedOperations) {
             StreamCursor cursor = new StreamCursor(alreadySent);
             LsnConfirmations confirmations = new LsnConfirmations();
             Map<String, Object> partition = SnapshotOffsets.streamPartition("srv", "slot");
@@ -80,7 +86,8 @@ class StreamMessagesTest {
             StreamTables tables = new StreamTables(table -> true, relation -> schema,
                     described -> new TableRecordBuilder(described, "srv", "db", options), "test");
             messages = new StreamMessages(tables, cursor,
-                    new ChangeRecords(partition, tombstones, cursor, confirmations), new TransactionBoundaries(null, java.time.Duration.ofSeconds(30), "test"));
+                    new ChangeRecords(partition, tombstones, skippedOperations, cursor, confirmations),
+                    new TransactionBoundaries(null, java.time.Duration.ofSeconds(30), "test"));
         }
 
         Stream(RecordOptions options) {
@@ -289,6 +296,25 @@ class StreamMessagesTest {
     }
 
     @Test
+    void skippedOperationsLeaveTheirChangesOutAndKeepTheOthersPositions() throws Exception {
+        List<SourceRecord> all = new Stream(RecordOptions.DEFAULTS).transaction(5000, ReplicaIdentity.DEFAULT,
+                new Truncate(OptionalLong.empty(), 0, List.of(OID)), insert(row(1, "a")),
+                update(new OldTuple(OldTuple.Kind.KEY, keyOnly(1)), row(2, "a")), insert(row(3, "c")),
+                delete(new OldTuple(OldTuple.Kind.KEY, keyOnly(3))), insert(row(4, "d")));
+        assertEquals(List.of("t", "c", "d", "tombstone", "c", "c", "d", "tombstone", "c"), ops(all));
+
+        Stream skipping = new Stream(RecordOptions.DEFAULTS, true, StreamPosition.START, true, Set.of("t", "u", "d"));
+        List<SourceRecord> records = skipping.transaction(5000, ReplicaIdentity.DEFAULT,
+                new Truncate(OptionalLong.empty(), 0, List.of(OID)), insert(row(1, "a")),
+                update(new OldTuple(OldTuple.Kind.KEY, keyOnly(1)), row(2, "a")), insert(row(3, "c")),
+                delete(new OldTuple(OldTuple.Kind.KEY, keyOnly(3))), insert(row(4, "d")));
+        assertEquals(List.of("c", "c", "c"), ops(records), "an update that moved the key is an update: skipped whole");
+        // Positions do not depend on what is skipped: a restart after changing the setting resumes right.
+        assertEquals(List.of(all.get(1).sourceOffset(), all.get(5).sourceOffset(), all.get(8).sourceOffset()),
+                records.stream().map(SourceRecord::sourceOffset).toList());
+    }
+
+    @Test
     void rowFormatDeleteIsOneTombstoneAndTruncateIsLeftOut() throws Exception {
         RecordOptions options = RecordOptions.DEFAULTS.withFormat(ValueFormat.ROW);
         List<SourceRecord> records = new Stream(options).transaction(5000, ReplicaIdentity.DEFAULT,
@@ -347,7 +373,7 @@ class StreamMessagesTest {
         StreamCursor cursor = new StreamCursor(StreamPosition.START);
         StreamTables tables = new StreamTables(table -> false, relation -> SCHEMA,
                 schema -> new TableRecordBuilder(schema, "srv", "db", RecordOptions.DEFAULTS), "test");
-        StreamMessages messages = new StreamMessages(tables, cursor, new ChangeRecords(Map.of(), true, cursor,
+        StreamMessages messages = new StreamMessages(tables, cursor, new ChangeRecords(Map.of(), true, Set.of(), cursor,
                 new LsnConfirmations()), new TransactionBoundaries(null, java.time.Duration.ofSeconds(30), "test"));
         List<SourceRecord> out = new ArrayList<>();
         messages.handle(new Begin(new Lsn(10), 0, 1), 1, 0, out);
