@@ -38,6 +38,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /** Pins every key, its type and its default, in the manner of Trino's TestPostgreSqlConfig. */
@@ -86,6 +87,7 @@ class SnapcloneConfigTest {
         keys.put("publication.autocreate.mode", List.of(Type.STRING, "filtered", Importance.MEDIUM));
         keys.put("publication.keyless.tables", List.of(Type.STRING, "exclude", Importance.MEDIUM));
         keys.put("tombstones.on.delete", List.of(Type.BOOLEAN, true, Importance.MEDIUM));
+        keys.put("skipped.operations", List.of(Type.LIST, List.of("t"), Importance.LOW));
         keys.put("heartbeat.interval.ms", List.of(Type.LONG, 0L, Importance.LOW));
         keys.put("heartbeat.action.query", List.of(Type.STRING, "", Importance.LOW));
         keys.put("record.value.format", List.of(Type.STRING, "envelope", Importance.MEDIUM));
@@ -129,7 +131,8 @@ class SnapcloneConfigTest {
                         "table.exclude.list", "column.include.list", "column.exclude.list", "message.key.columns",
                         "publish.via.partition.root", "snapshot.mode", "snapshot.chunk.size", "max.batch.size",
                         "snapshot.progress.topic", "snapshot.progress.interval.ms", "slot.name", "publication.name",
-                        "publication.autocreate.mode", "publication.keyless.tables", "tombstones.on.delete", "heartbeat.interval.ms",
+                        "publication.autocreate.mode", "publication.keyless.tables", "tombstones.on.delete", "skipped.operations",
+                        "heartbeat.interval.ms",
                         "heartbeat.action.query", "record.value.format",
                         "decimal.handling.mode", "time.precision.mode", "binary.handling.mode",
                         "interval.handling.mode", "hstore.handling.mode", "field.name.adjustment.mode",
@@ -145,7 +148,7 @@ class SnapcloneConfigTest {
                         SnapcloneConfig.PROGRESS_TOPIC_CONFIG, SnapcloneConfig.PROGRESS_INTERVAL_CONFIG,
                         SnapcloneConfig.SLOT_NAME_CONFIG, SnapcloneConfig.PUBLICATION_NAME_CONFIG,
                         SnapcloneConfig.PUBLICATION_AUTOCREATE_CONFIG, SnapcloneConfig.PUBLICATION_KEYLESS_TABLES_CONFIG,
-                        SnapcloneConfig.TOMBSTONES_ON_DELETE_CONFIG,
+                        SnapcloneConfig.TOMBSTONES_ON_DELETE_CONFIG, SnapcloneConfig.SKIPPED_OPERATIONS_CONFIG,
                         SnapcloneConfig.HEARTBEAT_INTERVAL_CONFIG, SnapcloneConfig.HEARTBEAT_ACTION_QUERY_CONFIG,
                         SnapcloneConfig.RECORD_VALUE_FORMAT_CONFIG, SnapcloneConfig.DECIMAL_HANDLING_MODE_CONFIG,
                         SnapcloneConfig.TIME_PRECISION_MODE_CONFIG, SnapcloneConfig.BINARY_HANDLING_MODE_CONFIG,
@@ -203,6 +206,7 @@ class SnapcloneConfigTest {
         props.put("publication.autocreate.mode", "disabled");
         props.put("publication.keyless.tables", "fail");
         props.put("tombstones.on.delete", "false");
+        props.put("skipped.operations", "u,d");
         props.put("heartbeat.interval.ms", "1000");
         props.put("heartbeat.action.query", "SELECT 1");
         props.put("errors.max.retries", "7");
@@ -225,6 +229,7 @@ class SnapcloneConfigTest {
         assertEquals(Duration.ofSeconds(3), config.maxRetryWait());
         assertEquals(Duration.ZERO, config.holderGrace());
         assertTrue(config.slotFailover());
+        assertEquals(Set.of("u", "d"), config.skippedOperations());
         assertFalse(config.publishViaPartitionRoot());
         assertTrue(config.tableFilter().test(new TableId("public", "a")));
         assertFalse(config.tableFilter().test(new TableId("public", "b")));
