@@ -90,7 +90,12 @@ final class ColumnValues {
                 if (type.kind() == ValueKind.MONEY || type.hasFixedScale()) {
                     yield decimal.setScale(type.kind() == ValueKind.MONEY ? 2 : type.scale(), RoundingMode.UNNECESSARY);
                 }
-                yield new Struct(schema).put("scale", decimal.scale()).put("value", decimal.unscaledValue().toByteArray());
+                // As Debezium's VariableScaleDecimal: without trailing zeros (100.000 is 100), never a negative scale.
+                BigDecimal stripped = decimal.stripTrailingZeros();
+                if (stripped.scale() < 0) {
+                    stripped = stripped.setScale(0);
+                }
+                yield new Struct(schema).put("scale", stripped.scale()).put("value", stripped.unscaledValue().toByteArray());
             }
         };
     }

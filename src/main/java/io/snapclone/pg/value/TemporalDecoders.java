@@ -17,7 +17,8 @@ final class TemporalDecoders {
     private static final DateTimeFormatter INSTANT_TEXT = new DateTimeFormatterBuilder()
             .appendValue(ChronoField.YEAR, 4, 10, SignStyle.EXCEEDS_PAD)
             .appendPattern("-MM-dd'T'HH:mm:ss")
-            .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+            // Always six digits, as Debezium's ZonedTimestamp (PostgreSQL keeps microseconds).
+            .appendFraction(ChronoField.NANO_OF_SECOND, 6, 6, true)
             .appendLiteral('Z')
             .toFormatter(Locale.ROOT);
 

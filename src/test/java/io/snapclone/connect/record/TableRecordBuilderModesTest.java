@@ -61,6 +61,12 @@ class TableRecordBuilderModesTest {
         Struct variable = after(options, ColumnType.of(1700, "numeric", -1), "1.005");
         assertEquals("io.debezium.data.VariableScaleDecimal", schema(variable).name());
         assertEquals(3, variable.getStruct("c").getInt32("scale"));
+        // Trailing zeros go, as in Debezium: 100.000 is scale 0, value 100.
+        Struct hundred = after(options, ColumnType.of(1700, "numeric", -1), "100.000").getStruct("c");
+        assertEquals(0, hundred.getInt32("scale"));
+        assertEquals(new java.math.BigInteger("100"), new java.math.BigInteger(hundred.getBytes("value")));
+        assertEquals(1, after(options, ColumnType.of(1700, "numeric", -1), "1.500").getStruct("c").getInt32("scale"));
+        assertEquals(0, after(options, ColumnType.of(1700, "numeric", -1), "0.000").getStruct("c").getInt32("scale"));
         assertNull(after(options, ColumnType.of(1700, "numeric", -1), "NaN").get("c"));
         assertEquals(new BigDecimal("1.50"), after(options, ColumnType.of(790, "money", -1), "$1.50").get("c"));
     }

@@ -80,7 +80,7 @@ class ArrayLiteralParserTest {
         assertEquals(list((short) 1, null, (short) -32768), ValueDecoder.decodeArray(ValueKind.INT16, "{1,NULL,-32768}"));
         assertEquals(list(new BigDecimal("1.50"), SpecialNumeric.NAN),
                 ValueDecoder.decodeArray(ValueKind.NUMERIC, "{1.50,NaN}"));
-        assertEquals(List.of("2024-01-02T03:04:05Z"),
+        assertEquals(List.of("2024-01-02T03:04:05.000000Z"),
                 ValueDecoder.decodeArray(ValueKind.TIMESTAMPTZ, "{\"2024-01-02 03:04:05+00\"}"));
         assertEquals(List.of(true, false), ValueDecoder.decodeArray(ValueKind.BOOLEAN, "{t,f}"));
         assertEquals(List.of(), ValueDecoder.decodeArray(ValueKind.TEXT, "{}"));
