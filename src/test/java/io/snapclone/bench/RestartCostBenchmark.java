@@ -141,6 +141,7 @@ class RestartCostBenchmark {
                 "scheduled.rebalance.max.delay.ms", "2000");
         TestingConnect connect = TestingConnect.start(kind.inProcessWorkers, workerSettings);
         List<ConnectWorkerProcess> processes = new ArrayList<>();
+        SideWriter writer = null;
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(connect);
              Admin admin = connect.cluster().kafka().createAdminClient()) {
             for (int i = 0; i < kind.processWorkers; i++) {
@@ -159,10 +160,18 @@ class RestartCostBenchmark {
                         ? configs : null;
             });
             String fingerprint = plan.get(0).get("task.snapshot.fingerprint");
+            writer = new SideWriter(postgres, db);
             TopicPartition topic = new TopicPartition(name + ".public." + TABLE, 0);
             long threshold = (long) (ROWS * FAULT_AT);
-            Poll.until(Duration.ofMinutes(10), FAULT_AT + " of the rows in the topic",
-                    () -> endOffset(admin, topic) >= threshold);
+            // Also after a first offset commit, so that a fault does not find nothing committed yet.
+            Poll.until(Duration.ofMinutes(10), FAULT_AT + " of the rows in the topic and an offset commit", () -> {
+                long inTopic = endOffset(admin, topic);
+                if (inTopic >= ROWS) {
+                    throw new AssertionError("the load ended before the fault: more rows (bench.restart.rows) or a "
+                            + "shorter bench.restart.flush.ms");
+                }
+                return inTopic >= threshold && rest.committedRows(name) > 0;
+            });
             String placement = placement(rest.status(name));
             String connectorWorker = rest.status(name).path("connector").path("worker_id").asText();
             Set<Integer> stoppedTasks = kind == Kind.TASK ? Set.of(0) : Set.of(0, 1);
@@ -184,10 +193,56 @@ class RestartCostBenchmark {
             return new Result(kind, scan.records, scan.distinct, scan.complete, inTopicAtFault, scan.rate,
                     stoppedTasks.toString(), retaken, sameSnapshot, secondsToComplete, placement);
         } finally {
+            if (writer != null) {
+                writer.close();
+            }
             for (ConnectWorkerProcess process : processes) {
                 process.close();
             }
             connect.stop();
+        }
+    }
+
+    /**
+     * Commits a transaction to another table every 100 ms, as a live database does: a snapshot
+     * taken anew then shows another fingerprint than the one it replaces. Reconnects after a crash.
+     */
+    private static final class SideWriter implements AutoCloseable {
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        SideWriter(TestingPostgres postgres, String db) throws Exception {
+            try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE IF NOT EXISTS side (id bigserial PRIMARY KEY, at timestamptz)");
+            }
+            thread = new Thread(() -> {
+                while (running) {
+                    try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+                        while (running) {
+                            statement.execute("INSERT INTO side (at) VALUES (now())");
+                            Thread.sleep(100);
+                        }
+                    } catch (Exception e) {
+                        sleep(200); // the server restarts: connect again
+                    }
+                }
+            }, "side-writer");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private static void sleep(long ms) {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join(10_000);
         }
     }
 
@@ -298,6 +353,9 @@ class RestartCostBenchmark {
     }
 
     private static long endOffset(Admin admin, TopicPartition topic) throws Exception {
+        if (!admin.listTopics().names().get().contains(topic.topic())) {
+            return 0;
+        }
         return admin.listOffsets(Map.of(topic, OffsetSpec.latest())).partitionResult(topic).get().offset();
     }
 
@@ -322,8 +380,8 @@ class RestartCostBenchmark {
     private static String report(List<Result> results) {
         StringBuilder text = new StringBuilder(String.format(
                 "Restart cost, %s: %,d rows (`id bigint PRIMARY KEY, v text`, 40 characters), `snapshot.mode=initial_only`, "
-                + "`tasks.max=2`, `offset.flush.interval.ms=%d` on every worker, the fault when %.0f%% of the rows "
-                + "is in the topic; %d cores. Bound: the stopped tasks' rate over the %d ms before the fault (records "
+                + "`tasks.max=2`, `offset.flush.interval.ms=%d` on every worker, the fault once %.0f%% of the rows "
+                + "is in the topic and offsets were committed; a transaction into another table every 100 ms; %d cores. Bound: the stopped tasks' rate over the %d ms before the fault (records "
                 + "appended to the topic: `LogAppendTime`) × the flush interval.%n%n"
                 + "| restart kind | rows | records | re-sent | re-sent, %% of table | bound (rows in one flush interval) "
                 + "| bound, %% of table | within bound? | same snapshot re-imported? | in topic at the fault "
@@ -336,8 +394,10 @@ class RestartCostBenchmark {
                             + "| %,d | %.1f |%n",
                     r.kind().label, ROWS, r.records(), r.resent(), 100.0 * r.resent() / ROWS, r.bound(),
                     r.stoppedTasks(), r.stoppedRate(), 100.0 * r.bound() / ROWS,
-                    !r.complete() ? "load incomplete (" + r.distinct() + " ids)" : r.resent() <= r.bound() ? "yes" : "no",
-                    r.sameSnapshot() ? "yes" : r.retaken() ? "no: `snapshot.retaken`" : "no (fingerprint changed)",
+                    !r.complete() ? "load incomplete (" + r.distinct() + " ids)" : r.resent() <= r.bound() ? "yes"
+                            : String.format("no (+%,d)", r.resent() - r.bound()),
+                    r.sameSnapshot() ? "yes" : r.retaken() ? "no: a new one (`snapshot.retaken`)"
+                            : "no: a new one (fingerprint changed)",
                     r.inTopicAtFault(), r.secondsToComplete()));
         }
         text.append("\nWhere the work ran just before the fault (REST status, by port):\n\n");

@@ -69,6 +69,15 @@ public final class ConnectRest {
         return configs;
     }
 
+    /** The rows committed so far: the sum of the {@code rows} of every committed source offset. */
+    public long committedRows(String connector) {
+        long rows = 0;
+        for (JsonNode offset : read(call("GET", "connectors/" + connector + "/offsets", null)).path("offsets")) {
+            rows += offset.path("offset").path("rows").asLong(0);
+        }
+        return rows;
+    }
+
     /** The HTTP status of {@code GET <path>}, or -1 if the worker does not answer. */
     public int statusOf(String path) {
         try {
