@@ -35,7 +35,6 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What each kind of restart costs a snapshot-only load: the rows sent twice, as a share of the
@@ -172,9 +171,10 @@ class RestartCostBenchmark {
                 }
                 return inTopic >= threshold && rest.committedRows(name) > 0;
             });
-            String placement = placement(rest.status(name));
-            String connectorWorker = rest.status(name).path("connector").path("worker_id").asText();
-            Set<Integer> stoppedTasks = kind == Kind.TASK ? Set.of(0) : Set.of(0, 1);
+            JsonNode status = rest.status(name);
+            String placement = placement(status);
+            String connectorWorker = status.path("connector").path("worker_id").asText();
+            List<Integer> stoppedTasks = kind == Kind.TASK ? List.of(0) : List.of(0, 1);
             long faultMs = System.currentTimeMillis();
             long inTopicAtFault = endOffset(admin, topic);
             say(kind.id() + ": fault with " + inTopicAtFault + " rows in the topic; " + placement);
@@ -200,49 +200,6 @@ class RestartCostBenchmark {
                 process.close();
             }
             connect.stop();
-        }
-    }
-
-    /**
-     * Commits a transaction to another table every 100 ms, as a live database does: a snapshot
-     * taken anew then shows another fingerprint than the one it replaces. Reconnects after a crash.
-     */
-    private static final class SideWriter implements AutoCloseable {
-        private final Thread thread;
-        private volatile boolean running = true;
-
-        SideWriter(TestingPostgres postgres, String db) throws Exception {
-            try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
-                statement.execute("CREATE TABLE IF NOT EXISTS side (id bigserial PRIMARY KEY, at timestamptz)");
-            }
-            thread = new Thread(() -> {
-                while (running) {
-                    try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
-                        while (running) {
-                            statement.execute("INSERT INTO side (at) VALUES (now())");
-                            Thread.sleep(100);
-                        }
-                    } catch (Exception e) {
-                        sleep(200); // the server restarts: connect again
-                    }
-                }
-            }, "side-writer");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        private static void sleep(long ms) {
-            try {
-                Thread.sleep(ms);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running = false;
-            thread.join(10_000);
         }
     }
 
@@ -300,7 +257,7 @@ class RestartCostBenchmark {
 
     /** The id ranges of the chunks the stopped tasks were given (ids ascend with ctid in this table). */
     private static List<long[]> idRanges(TestingPostgres postgres, String db, List<Map<String, String>> plan,
-                                         Set<Integer> tasks) throws Exception {
+                                         List<Integer> tasks) throws Exception {
         List<long[]> ranges = new ArrayList<>();
         try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
             for (int task : tasks) {
