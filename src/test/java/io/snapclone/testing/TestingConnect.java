@@ -25,9 +25,11 @@ public final class TestingConnect {
     private static TestingConnect shared;
 
     private final EmbeddedConnectCluster cluster;
+    private final Map<String, String> workerProps;
 
-    private TestingConnect(EmbeddedConnectCluster cluster) {
+    private TestingConnect(EmbeddedConnectCluster cluster, Map<String, String> workerProps) {
         this.cluster = cluster;
+        this.workerProps = Map.copyOf(workerProps);
     }
 
     public static synchronized TestingConnect shared() {
@@ -56,7 +58,12 @@ public final class TestingConnect {
         cluster.stop();
     }
 
-    private static TestingConnect start(int workers, boolean exactlyOnce, Map<String, String> workerOverrides) {
+    /**
+     * The worker settings of every test cluster (a modifiable copy): plugins from the class path,
+     * JsonConverter without schemas, offsets committed every 500 ms. Workers of other processes
+     * ({@link ConnectWorkerProcess}) start from these too.
+     */
+    public static Map<String, String> workerProps() {
         Map<String, String> workerProps = new HashMap<>();
         workerProps.put("plugin.discovery", "service_load");
         workerProps.put("offset.flush.interval.ms", "500");
@@ -65,6 +72,19 @@ public final class TestingConnect {
         workerProps.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         workerProps.put("value.converter.schemas.enable", "false");
         workerProps.put("value.converter.decimal.format", "NUMERIC");
+        return workerProps;
+    }
+
+    private static TestingConnect start(int workers, boolean exactlyOnce, Map<String, String> workerOverrides) {
+        Map<String, String> workerProps = workerProps();
+        // Named here rather than left to EmbeddedConnectCluster, so that a worker of another process can join.
+        workerProps.put("group.id", "snapclone-test");
+        workerProps.put("config.storage.topic", "snapclone-test-configs");
+        workerProps.put("offset.storage.topic", "snapclone-test-offsets");
+        workerProps.put("status.storage.topic", "snapclone-test-status");
+        for (String topic : List.of("config", "offset", "status")) {
+            workerProps.put(topic + ".storage.replication.factor", "1");
+        }
         workerProps.putAll(workerOverrides);
         Properties brokerProps = new Properties();
         if (exactlyOnce) {
@@ -86,11 +106,18 @@ public final class TestingConnect {
                 .brokerProps(brokerProps)
                 .build();
         cluster.start();
-        return new TestingConnect(cluster);
+        return new TestingConnect(cluster, workerProps);
     }
 
     public EmbeddedConnectCluster cluster() {
         return cluster;
+    }
+
+    /** What a worker of another process needs to join this cluster: its broker, group, topics and settings. */
+    public Map<String, String> joiningWorkerProps() {
+        Map<String, String> props = new HashMap<>(workerProps);
+        props.put("bootstrap.servers", cluster.kafka().bootstrapServers());
+        return props;
     }
 
     /** Topic creation settings every connector config in the tests carries. */

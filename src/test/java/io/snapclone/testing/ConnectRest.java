@@ -1,0 +1,129 @@
+package io.snapclone.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The few calls of Kafka Connect's REST API that tests make against one worker of any kind
+ * (in-process or {@link ConnectWorkerProcess}); a worker forwards what only the leader can do.
+ */
+public final class ConnectRest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final URI base;
+
+    public ConnectRest(URI base) {
+        this.base = base;
+    }
+
+    /** {@code PUT /connectors/<name>/config}; retried while the group rebalances (409). */
+    public void deploy(String connector, Map<String, String> config) {
+        call("PUT", "connectors/" + connector + "/config", json(config));
+    }
+
+    /** {@code POST /connectors/<name>/tasks/<task>/restart}. */
+    public void restartTask(String connector, int task) {
+        call("POST", "connectors/" + connector + "/tasks/" + task + "/restart", null);
+    }
+
+    /** {@code POST /connectors/<name>/restart?includeTasks=true}: the connector and every task. */
+    public void restartConnectorAndTasks(String connector) {
+        call("POST", "connectors/" + connector + "/restart?includeTasks=true&onlyFailed=false", null);
+    }
+
+    public void delete(String connector) {
+        call("DELETE", "connectors/" + connector, null);
+    }
+
+    /** {@code GET /connectors/<name>/status}. */
+    public JsonNode status(String connector) {
+        return read(call("GET", "connectors/" + connector + "/status", null));
+    }
+
+    /** The worker ({@code host:port}) running the connector, or null while none does. */
+    public String connectorWorker(String connector) {
+        JsonNode status = status(connector);
+        return "RUNNING".equals(status.path("connector").path("state").asText())
+                ? status.path("connector").path("worker_id").asText() : null;
+    }
+
+    /** Task configs as {@code GET /connectors/<name>/tasks} shows them, in task order. */
+    public List<Map<String, String>> taskConfigs(String connector) {
+        List<Map<String, String>> configs = new ArrayList<>();
+        for (JsonNode task : read(call("GET", "connectors/" + connector + "/tasks", null))) {
+            configs.add(JSON.convertValue(task.get("config"), JSON.getTypeFactory()
+                    .constructMapType(Map.class, String.class, String.class)));
+        }
+        return configs;
+    }
+
+    /** The rows committed so far: the sum of the {@code rows} of every committed source offset. */
+    public long committedRows(String connector) {
+        long rows = 0;
+        for (JsonNode offset : read(call("GET", "connectors/" + connector + "/offsets", null)).path("offsets")) {
+            rows += offset.path("offset").path("rows").asLong(0);
+        }
+        return rows;
+    }
+
+    /** The HTTP status of {@code GET <path>}, or -1 if the worker does not answer. */
+    public int statusOf(String path) {
+        try {
+            return HTTP.send(request("GET", path, null), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String call(String method, String path, String body) {
+        return Poll.until(Duration.ofSeconds(60), method + " " + base + path, () -> {
+            HttpResponse<String> response = HTTP.send(request(method, path, body), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 409 || response.statusCode() >= 500) {
+                // Rebalancing, or the leader is not known yet: Connect asks to try again.
+                throw new IllegalStateException(response.statusCode() + " " + response.body());
+            }
+            if (response.statusCode() >= 300) {
+                throw new AssertionError(method + " " + path + ": " + response.statusCode() + " " + response.body());
+            }
+            return response.body();
+        });
+    }
+
+    private HttpRequest request(String method, String path, String body) {
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build();
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode read(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
