@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 class ExactlyOnceIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int HUGE_ROWS = 500_000;
+    private static final int HUGE_ROWS = 1_000_000;
     private static TestingConnect connect;
     private final TestingPostgres postgres = TestingPostgres.shared();
 
@@ -142,7 +142,7 @@ class ExactlyOnceIT {
         connect.deploy("eoshuge", TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), "eoshuge", 1,
                 Map.of("snapshot.mode", "initial", "slot.name", "eoshuge", "publication.name", "eoshuge",
                         "exactly.once.support", "required", "transaction.boundary", "connector",
-                        "producer.override.transaction.timeout.ms", "3000")));
+                        "producer.override.transaction.timeout.ms", "8000")));
         Poll.until(Duration.ofSeconds(120), "the snapshot to complete",
                 () -> connect.progressEvents("eoshuge").contains("snapshot.completed"));
         try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
