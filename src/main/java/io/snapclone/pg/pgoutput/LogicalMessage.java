@@ -6,21 +6,17 @@ import io.snapclone.pg.Lsn;
 
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.OptionalLong;
 
 /**
  * Message ('M'): what {@code pg_logical_emit_message()} wrote (sent only with the
  * {@code messages} option). Heartbeats and watermarks can travel this way.
  *
- * @param streamXid the streamed transaction's xid, present only inside a Stream Start/Stop block
- *        (0 for a non-transactional message)
  * @param transactional whether the message belongs to a transaction (flag bit 1) or was emitted
  *        immediately
  */
-public record LogicalMessage(OptionalLong streamXid, boolean transactional, Lsn lsn, String prefix, byte[] content)
+public record LogicalMessage(boolean transactional, Lsn lsn, String prefix, byte[] content)
         implements PgOutputMessage {
     public LogicalMessage {
-        Xids.check(streamXid, "streamXid");
         requireNonNull(lsn, "lsn is null");
         requireNonNull(prefix, "prefix is null");
         content = requireNonNull(content, "content is null").clone();
@@ -35,7 +31,6 @@ public record LogicalMessage(OptionalLong streamXid, boolean transactional, Lsn 
     @Override
     public boolean equals(Object other) {
         return other instanceof LogicalMessage message
-                && streamXid.equals(message.streamXid)
                 && transactional == message.transactional
                 && lsn.equals(message.lsn)
                 && prefix.equals(message.prefix)
@@ -44,12 +39,12 @@ public record LogicalMessage(OptionalLong streamXid, boolean transactional, Lsn 
 
     @Override
     public int hashCode() {
-        return 31 * Objects.hash(streamXid, transactional, lsn, prefix) + Arrays.hashCode(content);
+        return 31 * Objects.hash(transactional, lsn, prefix) + Arrays.hashCode(content);
     }
 
     @Override
     public String toString() {
-        return "LogicalMessage[streamXid=" + streamXid + ", transactional=" + transactional + ", lsn=" + lsn
-                + ", prefix=" + prefix + ", content=" + content.length + " bytes]";
+        return "LogicalMessage[transactional=" + transactional + ", lsn=" + lsn + ", prefix=" + prefix + ", content="
+                + content.length + " bytes]";
     }
 }

@@ -9,7 +9,6 @@ import java.nio.charset.CharsetDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * Turns the payload of one pgoutput message (one XLogData body from the replication stream)
@@ -21,35 +20,16 @@ import java.util.OptionalLong;
  * epoch. Text values and names are decoded as UTF-8, which is what the replication connection's
  * client encoding is.
  *
- * <p>One decoder serves one replication stream, in order, from one thread: inside a Stream
- * Start/Stop block the change messages carry an extra xid field, and only the decoder's memory
- * of the last Stream Start tells it so.
+ * <p>Protocol version 1 only, the version the stream asks for: Begin, Commit, Origin, Relation,
+ * Type, Insert, Update, Delete, Truncate and Message. Later versions add the streaming of
+ * in-progress transactions (2) and two-phase commit (3), which snapclone does not ask for:
+ * memory is bounded without streaming, and streaming would send changes of transactions that
+ * later abort. Their messages come back as {@link UnsupportedMessage}, skipped whole.
+ *
+ * <p>Keeps no state between messages, but reuses one UTF-8 decoder: one thread at a time.
  */
 public final class PgOutputDecoder {
-    public static final int MIN_PROTOCOL_VERSION = 1;
-    public static final int MAX_PROTOCOL_VERSION = 4;
-
-    private final int protocolVersion;
     private final CharsetDecoder utf8 = MessageReader.strictUtf8();
-    private OptionalLong streamingXid = OptionalLong.empty();
-
-    /** @param protocolVersion the {@code proto_version} the stream was started with, 1 to 4 */
-    public PgOutputDecoder(int protocolVersion) {
-        if (protocolVersion < MIN_PROTOCOL_VERSION || protocolVersion > MAX_PROTOCOL_VERSION) {
-            throw new IllegalArgumentException("pgoutput protocol version " + protocolVersion + " is not supported (use "
-                    + MIN_PROTOCOL_VERSION + " to " + MAX_PROTOCOL_VERSION + ")");
-        }
-        this.protocolVersion = protocolVersion;
-    }
-
-    public int protocolVersion() {
-        return protocolVersion;
-    }
-
-    /** The xid of the streamed transaction whose block is open, or empty outside a block. */
-    public OptionalLong streamingXid() {
-        return streamingXid;
-    }
 
     public PgOutputMessage decode(byte[] message) {
         return decode(ByteBuffer.wrap(requireNonNull(message, "message is null")));
@@ -75,10 +55,10 @@ public final class PgOutputDecoder {
             case 'D' -> delete(in);
             case 'T' -> truncate(in);
             case 'M' -> logicalMessage(in);
-            case 'S' -> streamStart(in);
-            case 'E' -> streamStop(in);
-            case 'c' -> streamCommit(in);
-            case 'A' -> streamAbort(in);
+            case 'S' -> unsupported(in, type, "Stream Start");
+            case 'E' -> unsupported(in, type, "Stream Stop");
+            case 'c' -> unsupported(in, type, "Stream Commit");
+            case 'A' -> unsupported(in, type, "Stream Abort");
             case 'b' -> unsupported(in, type, "Begin Prepare");
             case 'P' -> unsupported(in, type, "Prepare");
             case 'K' -> unsupported(in, type, "Commit Prepared");
@@ -117,7 +97,6 @@ public final class PgOutputDecoder {
 
     private Relation relation(MessageReader in) {
         in.describing("Relation");
-        OptionalLong streamXid = streamXid(in);
         int oid = in.readInt32("relation oid");
         String namespace = in.readString("namespace");
         String name = in.readString("relation name");
@@ -134,29 +113,26 @@ public final class PgOutputDecoder {
             int typeModifier = in.readInt32("column type modifier");
             columns.add(new RelationColumn(flags, columnName, typeOid, typeModifier));
         }
-        return new Relation(streamXid, oid, namespace, name, identity, columns);
+        return new Relation(oid, namespace, name, identity, columns);
     }
 
     private Type type(MessageReader in) {
         in.describing("Type");
-        OptionalLong streamXid = streamXid(in);
         int oid = in.readInt32("type oid");
         String namespace = in.readString("namespace");
         String name = in.readString("type name");
-        return new Type(streamXid, oid, namespace, name);
+        return new Type(oid, namespace, name);
     }
 
     private Insert insert(MessageReader in) {
         in.describing("Insert");
-        OptionalLong streamXid = streamXid(in);
         int relationOid = in.readInt32("relation oid");
         expectMarker(in, 'N', "new tuple marker");
-        return new Insert(streamXid, relationOid, tuple(in));
+        return new Insert(relationOid, tuple(in));
     }
 
     private Update update(MessageReader in) {
         in.describing("Update");
-        OptionalLong streamXid = streamXid(in);
         int relationOid = in.readInt32("relation oid");
         int markerOffset = in.offset();
         byte marker = in.readByte("tuple marker");
@@ -170,12 +146,11 @@ public final class PgOutputDecoder {
             throw in.malformed("expected 'N'" + (old.isEmpty() ? ", 'K' or 'O'" : "") + " at offset " + markerOffset
                     + ", found " + describe(marker));
         }
-        return new Update(streamXid, relationOid, old, tuple(in));
+        return new Update(relationOid, old, tuple(in));
     }
 
     private Delete delete(MessageReader in) {
         in.describing("Delete");
-        OptionalLong streamXid = streamXid(in);
         int relationOid = in.readInt32("relation oid");
         int markerOffset = in.offset();
         byte marker = in.readByte("old tuple marker");
@@ -184,81 +159,28 @@ public final class PgOutputDecoder {
             case 'O' -> OldTuple.Kind.FULL;
             default -> throw in.malformed("expected 'K' or 'O' at offset " + markerOffset + ", found " + describe(marker));
         };
-        return new Delete(streamXid, relationOid, new OldTuple(kind, tuple(in)));
+        return new Delete(relationOid, new OldTuple(kind, tuple(in)));
     }
 
     private Truncate truncate(MessageReader in) {
         in.describing("Truncate");
-        OptionalLong streamXid = streamXid(in);
         int count = in.readCount32("relation count");
         int options = in.readUnsignedByte("options");
         List<Integer> oids = new ArrayList<>(Math.min(count, in.remaining() / 4));
         for (int i = 0; i < count; i++) {
             oids.add(in.readInt32("relation oid"));
         }
-        return new Truncate(streamXid, options, oids);
+        return new Truncate(options, oids);
     }
 
     private LogicalMessage logicalMessage(MessageReader in) {
         in.describing("Message");
-        OptionalLong streamXid = streamXid(in);
         int flags = in.readUnsignedByte("flags");
         Lsn lsn = in.readLsn("message LSN");
         String prefix = in.readString("prefix");
         int length = in.readCount32("content length");
         byte[] content = in.readBytes(length, "content");
-        return new LogicalMessage(streamXid, (flags & 1) != 0, lsn, prefix, content);
-    }
-
-    private StreamStart streamStart(MessageReader in) {
-        in.describing("Stream Start");
-        requireStreaming(in);
-        long xid = in.readUnsignedInt32("xid");
-        int firstSegment = in.readUnsignedByte("first segment");
-        if (streamingXid.isPresent()) {
-            throw in.malformed("starts a block for xid " + xid + " inside the open block of xid "
-                    + streamingXid.getAsLong());
-        }
-        in.expectEnd(); // before the state changes, so a bad message leaves the decoder as it was
-        streamingXid = OptionalLong.of(xid);
-        return new StreamStart(xid, firstSegment == 1);
-    }
-
-    private StreamStop streamStop(MessageReader in) {
-        in.describing("Stream Stop");
-        requireStreaming(in);
-        if (streamingXid.isEmpty()) {
-            throw in.malformed("no Stream Start block is open");
-        }
-        in.expectEnd(); // before the state changes, so a bad message leaves the decoder as it was
-        streamingXid = OptionalLong.empty();
-        return new StreamStop();
-    }
-
-    private StreamCommit streamCommit(MessageReader in) {
-        in.describing("Stream Commit");
-        requireStreaming(in);
-        long xid = in.readUnsignedInt32("xid");
-        int flags = in.readUnsignedByte("flags");
-        Lsn commitLsn = in.readLsn("commit LSN");
-        Lsn endLsn = in.readLsn("end LSN");
-        long commitTime = in.readTimestamp("commit timestamp");
-        return new StreamCommit(xid, flags, commitLsn, endLsn, commitTime);
-    }
-
-    private StreamAbort streamAbort(MessageReader in) {
-        in.describing("Stream Abort");
-        requireStreaming(in);
-        long xid = in.readUnsignedInt32("xid");
-        long subXid = in.readUnsignedInt32("subtransaction xid");
-        // The abort LSN and time follow only with protocol 4 and streaming = parallel, which the
-        // bytes do not announce; a whole message is at hand, so its length tells.
-        if (protocolVersion >= 4 && in.remaining() > 0) {
-            Lsn abortLsn = in.readLsn("abort LSN");
-            long abortTime = in.readTimestamp("abort timestamp");
-            return new StreamAbort(xid, subXid, Optional.of(abortLsn), OptionalLong.of(abortTime));
-        }
-        return new StreamAbort(xid, subXid, Optional.empty(), OptionalLong.empty());
+        return new LogicalMessage((flags & 1) != 0, lsn, prefix, content);
     }
 
     private UnsupportedMessage unsupported(MessageReader in, byte type, String name) {
@@ -290,18 +212,6 @@ public final class PgOutputDecoder {
             default -> throw in.malformed("unknown kind " + describe(kind) + " of column " + column + " at offset "
                     + offset + " (expected 'n', 'u', 't' or 'b')");
         };
-    }
-
-    /** Inside a Stream Start/Stop block, changes carry the streamed transaction's xid first. */
-    private OptionalLong streamXid(MessageReader in) {
-        return streamingXid.isPresent() ? OptionalLong.of(in.readUnsignedInt32("streamed transaction xid"))
-                : OptionalLong.empty();
-    }
-
-    private void requireStreaming(MessageReader in) {
-        if (protocolVersion < 2) {
-            throw in.malformed("needs protocol version 2 or later, but the stream uses version " + protocolVersion);
-        }
     }
 
     private static void expectMarker(MessageReader in, char expected, String field) {

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 
 /**
  * Relation ('R'): the shape of a table, sent before the first change to it in a session and again
@@ -12,14 +11,12 @@ import java.util.OptionalLong;
  * values are read against the latest Relation message for that oid (see {@link Relations}).
  * Generated columns, and columns left out by a publication's column list, are not included.
  *
- * @param streamXid the streamed transaction's xid, present only inside a Stream Start/Stop block
  * @param oid the table's oid (an unsigned 32-bit value held in an int)
  * @param namespace the schema; empty for {@code pg_catalog}
  */
-public record Relation(OptionalLong streamXid, int oid, String namespace, String name, ReplicaIdentity replicaIdentity,
+public record Relation(int oid, String namespace, String name, ReplicaIdentity replicaIdentity,
         List<RelationColumn> columns) implements PgOutputMessage {
     public Relation {
-        Xids.check(streamXid, "streamXid");
         requireNonNull(namespace, "namespace is null");
         requireNonNull(name, "name is null");
         requireNonNull(replicaIdentity, "replicaIdentity is null");

@@ -3,21 +3,18 @@ package io.snapclone.pg.pgoutput;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
-import java.util.OptionalLong;
 
 /**
  * Truncate ('T'): one {@code TRUNCATE} statement, which may name several tables.
  *
- * @param streamXid the streamed transaction's xid, present only inside a Stream Start/Stop block
  * @param options option bits: 1 {@code CASCADE}, 2 {@code RESTART IDENTITY}; others kept as sent
  * @param relationOids the truncated tables, each named by an earlier {@link Relation} message
  */
-public record Truncate(OptionalLong streamXid, int options, List<Integer> relationOids) implements PgOutputMessage {
+public record Truncate(int options, List<Integer> relationOids) implements PgOutputMessage {
     public static final int CASCADE = 1;
     public static final int RESTART_IDENTITY = 2;
 
     public Truncate {
-        Xids.check(streamXid, "streamXid");
         relationOids = List.copyOf(requireNonNull(relationOids, "relationOids is null"));
     }
 

@@ -1,7 +1,5 @@
 package io.snapclone.pg.pgoutput;
 
-import java.util.OptionalLong;
-
 /** Transaction ids are unsigned 32-bit on the wire; they are held as non-negative longs. */
 final class Xids {
     private Xids() {
@@ -10,15 +8,6 @@ final class Xids {
     static void check(long xid, String name) {
         if (xid < 0 || xid > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException(name + " is not an unsigned 32-bit transaction id: " + xid);
-        }
-    }
-
-    static void check(OptionalLong xid, String name) {
-        if (xid == null) {
-            throw new NullPointerException(name + " is null");
-        }
-        if (xid.isPresent()) {
-            check(xid.getAsLong(), name);
         }
     }
 }

@@ -31,13 +31,14 @@ import java.util.concurrent.TimeUnit;
  * Every method may be called from any thread; they take turns on this object.
  */
 public final class ChangeStream implements AutoCloseable {
+    /** pgoutput's proto_version: {@link PgOutputDecoder} reads version 1 only (no streaming of open transactions). */
     private static final int PROTOCOL_VERSION = 1;
     /** Unread for this long, the stream tells the server it is alive (wal_sender_timeout is 60 s by default). */
     static final Duration KEEP_ALIVE_AFTER = Duration.ofSeconds(5);
 
     private final Connection connection;
     private final PGReplicationStream stream;
-    private final PgOutputDecoder decoder = new PgOutputDecoder(PROTOCOL_VERSION);
+    private final PgOutputDecoder decoder = new PgOutputDecoder();
     private final ScheduledExecutorService keeper;
     private final long keepAliveAfterNanos;
     private long lastReadNanos = System.nanoTime();

@@ -47,7 +47,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /** pgoutput message sequences in, records out: every op under every identity and value format, no server. */
 class StreamMessagesTest {
@@ -119,7 +118,7 @@ class StreamMessagesTest {
 
     private static Relation relation(ReplicaIdentity identity) {
         int key = identity == ReplicaIdentity.FULL ? RelationColumn.KEY_FLAG : 0;
-        return new Relation(OptionalLong.empty(), OID, "public", "t", identity, List.of(
+        return new Relation(OID, "public", "t", identity, List.of(
                 new RelationColumn(RelationColumn.KEY_FLAG, "id", 23, -1), new RelationColumn(key, "name", 25, -1),
                 new RelationColumn(key, "blob", 17, -1), new RelationColumn(key, "doc", 3802, -1),
                 new RelationColumn(key, "nums", 1007, -1), new RelationColumn(key, "tags", 1009, -1),
@@ -147,15 +146,15 @@ class StreamMessagesTest {
     }
 
     private static Insert insert(TupleData row) {
-        return new Insert(OptionalLong.empty(), OID, row);
+        return new Insert(OID, row);
     }
 
     private static Update update(OldTuple old, TupleData row) {
-        return new Update(OptionalLong.empty(), OID, Optional.ofNullable(old), row);
+        return new Update(OID, Optional.ofNullable(old), row);
     }
 
     private static Delete delete(OldTuple old) {
-        return new Delete(OptionalLong.empty(), OID, old);
+        return new Delete(OID, old);
     }
 
     private static List<String> ops(List<SourceRecord> records) {
@@ -289,7 +288,7 @@ class StreamMessagesTest {
     @Test
     void truncateIsOneRecordWithoutKey() throws Exception {
         List<SourceRecord> records = new Stream(RecordOptions.DEFAULTS).transaction(5000, ReplicaIdentity.DEFAULT,
-                new Truncate(OptionalLong.empty(), 0, List.of(OID)));
+                new Truncate(0, List.of(OID)));
         assertEquals(List.of("t"), ops(records));
         assertNull(records.get(0).key());
         assertNull(records.get(0).keySchema(), "a null key needs no key schema: converters reject the pair");
@@ -298,14 +297,14 @@ class StreamMessagesTest {
     @Test
     void skippedOperationsLeaveTheirChangesOutAndKeepTheOthersPositions() throws Exception {
         List<SourceRecord> all = new Stream(RecordOptions.DEFAULTS).transaction(5000, ReplicaIdentity.DEFAULT,
-                new Truncate(OptionalLong.empty(), 0, List.of(OID)), insert(row(1, "a")),
+                new Truncate(0, List.of(OID)), insert(row(1, "a")),
                 update(new OldTuple(OldTuple.Kind.KEY, keyOnly(1)), row(2, "a")), insert(row(3, "c")),
                 delete(new OldTuple(OldTuple.Kind.KEY, keyOnly(3))), insert(row(4, "d")));
         assertEquals(List.of("t", "c", "d", "tombstone", "c", "c", "d", "tombstone", "c"), ops(all));
 
         Stream skipping = new Stream(RecordOptions.DEFAULTS, true, StreamPosition.START, true, Set.of("t", "u", "d"));
         List<SourceRecord> records = skipping.transaction(5000, ReplicaIdentity.DEFAULT,
-                new Truncate(OptionalLong.empty(), 0, List.of(OID)), insert(row(1, "a")),
+                new Truncate(0, List.of(OID)), insert(row(1, "a")),
                 update(new OldTuple(OldTuple.Kind.KEY, keyOnly(1)), row(2, "a")), insert(row(3, "c")),
                 delete(new OldTuple(OldTuple.Kind.KEY, keyOnly(3))), insert(row(4, "d")));
         assertEquals(List.of("c", "c", "c"), ops(records), "an update that moved the key is an update: skipped whole");
@@ -320,7 +319,7 @@ class StreamMessagesTest {
         List<SourceRecord> records = new Stream(options).transaction(5000, ReplicaIdentity.DEFAULT,
                 insert(row(1, "a")), update(new OldTuple(OldTuple.Kind.KEY, keyOnly(1)), row(2, "a")),
                 delete(new OldTuple(OldTuple.Kind.KEY, keyOnly(2))),
-                new Truncate(OptionalLong.empty(), 0, List.of(OID)));
+                new Truncate(0, List.of(OID)));
         assertEquals(List.of("row", "tombstone", "row", "tombstone"), ops(records));
         assertEquals(List.of(1, 1, 2, 2), records.stream().map(StreamMessagesTest::keyId).toList());
     }

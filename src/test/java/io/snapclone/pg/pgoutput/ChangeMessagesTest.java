@@ -17,11 +17,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /** Insert, Update, Delete, Truncate and the TupleData they carry, byte by byte. */
 class ChangeMessagesTest {
-    private final PgOutputDecoder decoder = new PgOutputDecoder(1);
+    private final PgOutputDecoder decoder = new PgOutputDecoder();
 
     @Test
     void insertWithEveryKindOfValue() {
@@ -38,7 +37,7 @@ class ChangeMessagesTest {
                 .text("grüße 🌍\nline two\ttab")
                 .build();
         Insert decoded = (Insert) decoder.decode(bytes);
-        assertEquals(new Insert(OptionalLong.empty(), 16384, TupleData.of(new Text("42"), ColumnValue.NULL,
+        assertEquals(new Insert(16384, TupleData.of(new Text("42"), ColumnValue.NULL,
                 ColumnValue.UNCHANGED_TOAST, new Binary(png), new Text(""), new Text("grüße 🌍\nline two\ttab"))),
                 decoded);
         assertArrayEquals(png, ((Binary) decoded.newTuple().get(3)).bytes());
@@ -48,7 +47,7 @@ class ChangeMessagesTest {
     @Test
     void insertWithNoColumns() {
         byte[] bytes = message('I').int32(16384).int8('N').columns(0).build();
-        assertEquals(new Insert(OptionalLong.empty(), 16384, TupleData.of()), decoder.decode(bytes));
+        assertEquals(new Insert(16384, TupleData.of()), decoder.decode(bytes));
     }
 
     @Test
@@ -69,7 +68,7 @@ class ChangeMessagesTest {
     @Test
     void updateWithoutOldValues() {
         byte[] bytes = message('U').int32(16384).int8('N').columns(2).text("1").unchangedToast().build();
-        assertEquals(new Update(OptionalLong.empty(), 16384, Optional.empty(),
+        assertEquals(new Update(16384, Optional.empty(),
                 TupleData.of(new Text("1"), ColumnValue.UNCHANGED_TOAST)), decoder.decode(bytes));
     }
 
@@ -119,7 +118,7 @@ class ChangeMessagesTest {
     @Test
     void deleteWithOldKey() {
         byte[] bytes = message('D').int32(16384).int8('K').columns(2).text("7").nullValue().build();
-        assertEquals(new Delete(OptionalLong.empty(), 16384,
+        assertEquals(new Delete(16384,
                 new OldTuple(OldTuple.Kind.KEY, TupleData.of(new Text("7"), ColumnValue.NULL))), decoder.decode(bytes));
     }
 
@@ -158,7 +157,7 @@ class ChangeMessagesTest {
                 .int32(16384).int32(16390).int32(0xFFFF_FFFE)
                 .build();
         Truncate decoded = (Truncate) decoder.decode(bytes);
-        assertEquals(new Truncate(OptionalLong.empty(), 3, List.of(16384, 16390, 0xFFFF_FFFE)), decoded);
+        assertEquals(new Truncate(3, List.of(16384, 16390, 0xFFFF_FFFE)), decoded);
         assertTrue(decoded.cascade());
         assertTrue(decoded.restartIdentity());
     }

@@ -25,10 +25,10 @@ class MalformedInputTest {
     @TestFactory
     Stream<DynamicTest> everyPrefixOfEveryMessageIsRejected() {
         return Samples.all().stream().map(sample -> DynamicTest.dynamicTest(sample.name(), () -> {
-            decoderFor(sample).decode(sample.bytes()); // the whole message is fine
+            new PgOutputDecoder().decode(sample.bytes()); // the whole message is fine
             for (int length = 0; length < sample.bytes().length; length++) {
                 byte[] prefix = Arrays.copyOf(sample.bytes(), length);
-                PgOutputDecoder decoder = decoderFor(sample);
+                PgOutputDecoder decoder = new PgOutputDecoder();
                 MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> decoder.decode(prefix),
                         sample.name() + " cut to " + length + " bytes");
                 assertTrue(e.getMessage().startsWith("malformed pgoutput "), e.getMessage());
@@ -41,7 +41,7 @@ class MalformedInputTest {
         return Samples.all().stream().map(sample -> DynamicTest.dynamicTest(sample.name(), () -> {
             byte[] longer = Arrays.copyOf(sample.bytes(), sample.bytes().length + 1);
             MalformedMessageException e = assertThrows(MalformedMessageException.class,
-                    () -> decoderFor(sample).decode(longer));
+                    () -> new PgOutputDecoder().decode(longer));
             assertTrue(e.getMessage().contains("1 unexpected trailing byte(s)"), e.getMessage());
         }));
     }
@@ -59,7 +59,7 @@ class MalformedInputTest {
                 bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
             }
             try {
-                decoderFor(sample).decode(bytes);
+                new PgOutputDecoder().decode(bytes);
             } catch (MalformedMessageException expected) {
                 // fine
             } catch (RuntimeException | Error e) {
@@ -71,14 +71,14 @@ class MalformedInputTest {
     @Test
     void empty() {
         MalformedMessageException e = assertThrows(MalformedMessageException.class,
-                () -> new PgOutputDecoder(1).decode(new byte[0]));
+                () -> new PgOutputDecoder().decode(new byte[0]));
         assertEquals("malformed pgoutput message: truncated at message type: needs 1 byte(s) at offset 0, only 0 left"
                 + " (message length 0)", e.getMessage());
     }
 
     @Test
     void unknownTypeIsNamed() {
-        PgOutputDecoder decoder = new PgOutputDecoder(4);
+        PgOutputDecoder decoder = new PgOutputDecoder();
         assertEquals("unknown pgoutput message type 'Z' (0x5A) (message length 3)",
                 assertThrows(MalformedMessageException.class, () -> decoder.decode(new byte[] {'Z', 0, 0})).getMessage());
         assertEquals("unknown pgoutput message type 0x00 (message length 1)",
@@ -91,7 +91,7 @@ class MalformedInputTest {
     void unterminatedString() {
         byte[] bytes = message('O').int64(1).bytes("no-nul".getBytes()).build();
         MalformedMessageException e = assertThrows(MalformedMessageException.class,
-                () -> new PgOutputDecoder(1).decode(bytes));
+                () -> new PgOutputDecoder().decode(bytes));
         assertEquals("malformed pgoutput Origin: origin name at offset 9 has no terminating NUL before the end of"
                 + " the message", e.getMessage());
     }
@@ -101,15 +101,15 @@ class MalformedInputTest {
         byte[] bytes = message('I').int32(1).int8('N').columns(1).int8('t').int32(2)
                 .bytes(new byte[] {(byte) 0xC3, (byte) 0x28}).build();
         MalformedMessageException e = assertThrows(MalformedMessageException.class,
-                () -> new PgOutputDecoder(1).decode(bytes));
+                () -> new PgOutputDecoder().decode(bytes));
         assertEquals("malformed pgoutput Insert: text of column 0 at offset 13 is not valid UTF-8", e.getMessage());
         byte[] name = message('Y').int32(1).string("s").bytes(new byte[] {(byte) 0xFF, 0}).build();
-        assertThrows(MalformedMessageException.class, () -> new PgOutputDecoder(1).decode(name));
+        assertThrows(MalformedMessageException.class, () -> new PgOutputDecoder().decode(name));
     }
 
     @Test
     void negativeLengthsAndCounts() {
-        PgOutputDecoder decoder = new PgOutputDecoder(1);
+        PgOutputDecoder decoder = new PgOutputDecoder();
         assertEquals("malformed pgoutput Insert: length of column 0 is negative (-1) at offset 9",
                 assertThrows(MalformedMessageException.class, () -> decoder.decode(
                         message('I').int32(1).int8('N').columns(1).int8('t').int32(-1).build())).getMessage());
@@ -129,7 +129,7 @@ class MalformedInputTest {
 
     @Test
     void hugeCountsInTinyMessagesDoNotAllocate() {
-        PgOutputDecoder decoder = new PgOutputDecoder(1);
+        PgOutputDecoder decoder = new PgOutputDecoder();
         assertThrows(MalformedMessageException.class, () -> decoder.decode(
                 message('T').int32(Integer.MAX_VALUE).int8(0).build()));
         assertThrows(MalformedMessageException.class, () -> decoder.decode(
@@ -138,14 +138,5 @@ class MalformedInputTest {
                 message('I').int32(1).int8('N').columns(1).int8('b').int32(Integer.MAX_VALUE).build()));
         assertThrows(MalformedMessageException.class, () -> decoder.decode(
                 message('M').int8(0).int64(1).string("p").int32(Integer.MAX_VALUE).build()));
-    }
-
-    /** Streamed samples are decoded inside a block, the rest with a protocol-2 decoder outside one. */
-    private static PgOutputDecoder decoderFor(Sample sample) {
-        PgOutputDecoder decoder = new PgOutputDecoder(2);
-        if (sample.streamed()) {
-            decoder.decode(message('S').int32(900).int8(1).build());
-        }
-        return decoder;
     }
 }

@@ -7,22 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.snapclone.pg.Lsn;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** How the decoder takes its input: versions, byte arrays, and buffers as a stream hands them over. */
+/** How the decoder takes its input: byte arrays, and buffers as a stream hands them over. */
 class PgOutputDecoderTest {
     private static final byte[] ORIGIN = message('O').int64(0x10).string("n").build();
-
-    @ParameterizedTest
-    @ValueSource(ints = {0, -1, 5})
-    void protocolVersionOutOfRange(int version) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PgOutputDecoder(version));
-        assertEquals("pgoutput protocol version " + version + " is not supported (use 1 to 4)", e.getMessage());
-    }
 
     @Test
     void decodesFromTheBuffersPositionToItsLimitAndLeavesItAlone() {
@@ -32,7 +23,7 @@ class PgOutputDecoderTest {
         ByteBuffer buffer = ByteBuffer.wrap(framed);
         buffer.position(25).limit(25 + ORIGIN.length);
         buffer.order(ByteOrder.LITTLE_ENDIAN);
-        assertEquals(new Origin(Lsn.parse("0/10"), "n"), new PgOutputDecoder(1).decode(buffer));
+        assertEquals(new Origin(Lsn.parse("0/10"), "n"), new PgOutputDecoder().decode(buffer));
         assertEquals(25, buffer.position());
         assertEquals(25 + ORIGIN.length, buffer.limit());
         assertEquals(ByteOrder.LITTLE_ENDIAN, buffer.order());
@@ -41,9 +32,9 @@ class PgOutputDecoderTest {
     @Test
     void directAndReadOnlyBuffers() {
         ByteBuffer direct = ByteBuffer.allocateDirect(ORIGIN.length).put(ORIGIN).flip();
-        assertEquals(new Origin(Lsn.parse("0/10"), "n"), new PgOutputDecoder(1).decode(direct));
+        assertEquals(new Origin(Lsn.parse("0/10"), "n"), new PgOutputDecoder().decode(direct));
         assertEquals(new Origin(Lsn.parse("0/10"), "n"),
-                new PgOutputDecoder(1).decode(ByteBuffer.wrap(ORIGIN).asReadOnlyBuffer()));
+                new PgOutputDecoder().decode(ByteBuffer.wrap(ORIGIN).asReadOnlyBuffer()));
     }
 
     @Test
@@ -51,15 +42,14 @@ class PgOutputDecoderTest {
         byte[] framed = new byte[ORIGIN.length + 10];
         System.arraycopy(ORIGIN, 0, framed, 0, ORIGIN.length - 1); // the NUL is left off, zeros follow
         ByteBuffer cut = ByteBuffer.wrap(framed, 0, ORIGIN.length - 1);
-        assertThrows(MalformedMessageException.class, () -> new PgOutputDecoder(1).decode(cut));
+        assertThrows(MalformedMessageException.class, () -> new PgOutputDecoder().decode(cut));
     }
 
     @Test
     void decoderIsReusableAcrossMessages() {
-        PgOutputDecoder decoder = new PgOutputDecoder(1);
+        PgOutputDecoder decoder = new PgOutputDecoder();
         for (int i = 0; i < 3; i++) {
             assertEquals(new Origin(Lsn.parse("0/10"), "n"), decoder.decode(ORIGIN));
         }
-        assertEquals(1, decoder.protocolVersion());
     }
 }

@@ -11,11 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.List;
-import java.util.OptionalLong;
 
 /** Relation and Type, byte by byte. */
 class RelationMessagesTest {
-    private final PgOutputDecoder decoder = new PgOutputDecoder(1);
+    private final PgOutputDecoder decoder = new PgOutputDecoder();
 
     @Test
     void relation() {
@@ -29,7 +28,7 @@ class RelationMessagesTest {
                 .int8(0).string("amount").int32(1700).int32((12 << 16 | 2) + 4) // numeric(12,2)
                 .int8(0).string("note").int32(1043).int32(54) // varchar(50)
                 .build();
-        Relation expected = new Relation(OptionalLong.empty(), 16384, "public", "orders", ReplicaIdentity.DEFAULT, List.of(
+        Relation expected = new Relation(16384, "public", "orders", ReplicaIdentity.DEFAULT, List.of(
                 new RelationColumn(1, "id", 20, -1),
                 new RelationColumn(0, "amount", 1700, (12 << 16 | 2) + 4),
                 new RelationColumn(0, "note", 1043, 54)));
@@ -113,12 +112,12 @@ class RelationMessagesTest {
     @Test
     void type() {
         byte[] bytes = message('Y').int32(16500).string("public").string("mood").build();
-        assertEquals(new Type(OptionalLong.empty(), 16500, "public", "mood"), decoder.decode(bytes));
+        assertEquals(new Type(16500, "public", "mood"), decoder.decode(bytes));
     }
 
     @Test
     void typeWithMultiByteNameInCatalog() {
         byte[] bytes = message('Y').int32(16501).string("").string("humör").build();
-        assertEquals(new Type(OptionalLong.empty(), 16501, "", "humör"), decoder.decode(bytes));
+        assertEquals(new Type(16501, "", "humör"), decoder.decode(bytes));
     }
 }

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 class RelationsTest {
     private static final int ORDERS = 16384;
@@ -57,7 +56,7 @@ class RelationsTest {
 
     @Test
     void decodedMessagesFeedTheCache() {
-        PgOutputDecoder decoder = new PgOutputDecoder(1);
+        PgOutputDecoder decoder = new PgOutputDecoder();
         relations.put((Relation) decoder.decode(TestingBytes.message('R').int32(ORDERS).string("public")
                 .string("orders").int8('d').int16(2).int8(1).string("id").int32(23).int32(-1)
                 .int8(0).string("název").int32(25).int32(-1).build()));
@@ -76,6 +75,6 @@ class RelationsTest {
     }
 
     private static Relation orders(RelationColumn... columns) {
-        return new Relation(OptionalLong.empty(), ORDERS, "public", "orders", ReplicaIdentity.DEFAULT, List.of(columns));
+        return new Relation(ORDERS, "public", "orders", ReplicaIdentity.DEFAULT, List.of(columns));
     }
 }

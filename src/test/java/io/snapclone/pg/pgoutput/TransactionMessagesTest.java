@@ -16,13 +16,12 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.OptionalLong;
 
 /** Begin, Commit, Origin and Message (logical decoding message), byte by byte. */
 class TransactionMessagesTest {
     private static final Instant COMMIT_TIME = Instant.parse("2024-05-01T12:34:56.789012Z");
 
-    private final PgOutputDecoder decoder = new PgOutputDecoder(1);
+    private final PgOutputDecoder decoder = new PgOutputDecoder();
 
     @Test
     void begin() {
@@ -91,7 +90,7 @@ class TransactionMessagesTest {
                 .bytes(content)
                 .build();
         LogicalMessage decoded = (LogicalMessage) decoder.decode(bytes);
-        assertEquals(new LogicalMessage(OptionalLong.empty(), true, Lsn.parse("5/28"), "snapclone.heartbeat", content),
+        assertEquals(new LogicalMessage(true, Lsn.parse("5/28"), "snapclone.heartbeat", content),
                 decoded);
         assertArrayEquals(content, decoded.content());
     }
@@ -108,14 +107,14 @@ class TransactionMessagesTest {
     @Test
     void messageContentIsCopiedAndComparedByValue() {
         byte[] content = {1, 2, 3};
-        LogicalMessage message = new LogicalMessage(OptionalLong.empty(), true, Lsn.INVALID, "p", content);
+        LogicalMessage message = new LogicalMessage(true, Lsn.INVALID, "p", content);
         content[0] = 9;
         message.content()[1] = 9;
         assertArrayEquals(new byte[] {1, 2, 3}, message.content());
-        assertEquals(message, new LogicalMessage(OptionalLong.empty(), true, Lsn.INVALID, "p", new byte[] {1, 2, 3}));
+        assertEquals(message, new LogicalMessage(true, Lsn.INVALID, "p", new byte[] {1, 2, 3}));
         assertEquals(message.hashCode(),
-                new LogicalMessage(OptionalLong.empty(), true, Lsn.INVALID, "p", new byte[] {1, 2, 3}).hashCode());
-        assertNotEquals(message, new LogicalMessage(OptionalLong.empty(), true, Lsn.INVALID, "p", new byte[] {1, 2}));
+                new LogicalMessage(true, Lsn.INVALID, "p", new byte[] {1, 2, 3}).hashCode());
+        assertNotEquals(message, new LogicalMessage(true, Lsn.INVALID, "p", new byte[] {1, 2}));
     }
 
     @Test
