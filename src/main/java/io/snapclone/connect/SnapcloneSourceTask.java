@@ -3,6 +3,7 @@ package io.snapclone.connect;
 import io.snapclone.connect.config.TaskConfig;
 import io.snapclone.connect.metrics.SnapshotMetrics;
 import io.snapclone.connect.metrics.StreamingMetrics;
+import io.snapclone.connect.metrics.TaskBeanNames;
 import io.snapclone.connect.offset.CompletedRanges;
 import io.snapclone.connect.offset.SnapshotOffsets;
 import io.snapclone.connect.record.ProgressEvents;
@@ -53,13 +54,14 @@ public class SnapcloneSourceTask extends SourceTask {
         String connector = props.getOrDefault("name", config.topicPrefix());
         name = connector + "-" + config.taskIndex();
         toAnnounce = config.tablesToAnnounce();
-        metrics = new SnapshotMetrics(connector, config.taskIndex(), config.chunks()).register();
+        TaskBeanNames beans = new TaskBeanNames(connector, config.topicPrefix(), config.taskIndex(), config.taskCount());
+        metrics = new SnapshotMetrics(beans, config.chunks()).register();
         if (config.chunks().isEmpty()) {
             // The snapshot phase is over (or there was none): sessions kept for a restart are not needed.
             LingeringSnapshots.releaseAll(connector);
         }
         if (config.streamsChanges()) {
-            StreamingMetrics streaming = new StreamingMetrics(connector, config.taskIndex()).register();
+            StreamingMetrics streaming = new StreamingMetrics(beans, config.tablesToAnnounce()).register();
             StreamPhase phase = new StreamPhase(config, new StreamReader(config, context.offsetStorageReader(),
                     context.transactionContext(), streaming, name), streaming, name);
             try {

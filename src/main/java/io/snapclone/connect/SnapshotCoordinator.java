@@ -154,6 +154,7 @@ final class SnapshotCoordinator implements AutoCloseable {
         List<Map<String, String>> configs = new ArrayList<>();
         for (int i = 0; i < assignment.size(); i++) {
             Map<String, String> task = TaskConfig.of(connectorProps, i, export.id(), export.fingerprint(), assignment.get(i));
+            task.put(TaskConfig.TASK_COUNT_CONFIG, Integer.toString(assignment.size()));
             task.put(TaskConfig.RETAKEN_CONFIG, Boolean.toString(retaken));
             task.put(TaskConfig.CHUNK_BYTES_CONFIG, Long.toString(planner.chunkSizeBytes()));
             TaskConfig.putRecordTables(task, captured.recordTables());

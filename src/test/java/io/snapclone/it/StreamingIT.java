@@ -82,6 +82,13 @@ class StreamingIT {
         assertEquals(0L, jmx.getAttribute(streaming, "Reconnects"));
         assertEquals(false, jmx.getAttribute(SnapshotMetrics.objectName("streaming", 0), "SnapshotRunning"),
                 "no snapshot runs in the streaming phase");
+        // The same through Debezium's names: one task, so no task key, as Debezium's own.
+        ObjectName debezium = new ObjectName("debezium.postgres:type=connector-metrics,context=streaming,server=strm");
+        assertEquals(true, jmx.getAttribute(debezium, "Connected"));
+        assertTrue((Long) jmx.getAttribute(debezium, "TotalNumberOfCreateEventsSeen") >= 2);
+        assertTrue(!((String) jmx.getAttribute(debezium, "LastTransactionId")).isEmpty());
+        assertEquals(false, jmx.getAttribute(
+                new ObjectName("debezium.postgres:type=connector-metrics,context=snapshot,server=strm"), "SnapshotRunning"));
 
         try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement();
              java.sql.ResultSet rs = statement.executeQuery("SELECT count(*) FROM heartbeat")) {

@@ -16,6 +16,7 @@ import java.util.Map;
 /** A task's configuration: the connector's, plus the snapshot to import and the chunks to read. */
 public final class TaskConfig extends SnapcloneConfig {
     public static final String TASK_INDEX_CONFIG = "task.index";
+    public static final String TASK_COUNT_CONFIG = "task.count";
     public static final String SNAPSHOT_ID_CONFIG = "task.snapshot.id";
     public static final String FINGERPRINT_CONFIG = "task.snapshot.fingerprint";
     public static final String CHUNKS_CONFIG = "task.chunks";
@@ -28,6 +29,9 @@ public final class TaskConfig extends SnapcloneConfig {
 
     private static final ConfigDef TASK_CONFIG_DEF = new ConfigDef(CONFIG_DEF)
             .define(TASK_INDEX_CONFIG, Type.INT, Importance.HIGH, "Index of this task, for logs and metrics.")
+            .define(TASK_COUNT_CONFIG, Type.INT, 1, Importance.LOW,
+                    "How many tasks the connector runs in this phase: with one, the Debezium-compatible beans "
+                    + "carry no task key, as Debezium's own.")
             .define(SNAPSHOT_ID_CONFIG, Type.STRING, "", Importance.HIGH, "Snapshot id to import.")
             .define(FINGERPRINT_CONFIG, Type.STRING, "", Importance.HIGH, "pg_current_snapshot() the import must show.")
             .define(CHUNKS_CONFIG, Type.STRING, "", Importance.HIGH, "Chunks to read, encoded by Chunk.encodeAll.")
@@ -120,6 +124,10 @@ public final class TaskConfig extends SnapcloneConfig {
 
     public int taskIndex() {
         return getInt(TASK_INDEX_CONFIG);
+    }
+
+    public int taskCount() {
+        return getInt(TASK_COUNT_CONFIG);
     }
 
     public SnapshotId snapshotId() {

@@ -18,14 +18,17 @@ import javax.management.ObjectName;
 
 /**
  * One task's snapshot progress, registered as
- * {@code io.snapclone:type=snapshot-metrics,connector=<name>,task=<n>}. Updated by the task thread,
- * read by JMX clients and the progress log.
+ * {@code io.snapclone:type=snapshot-metrics,connector="<name>",task=<n>} and, read through
+ * {@link DebeziumSnapshotMetrics}, under Debezium's name ({@link TaskBeanNames#debezium}). Updated by
+ * the task thread, read by JMX threads and the progress log: every field is final, atomic or volatile.
  */
 public final class SnapshotMetrics implements SnapshotMetricsMXBean, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SnapshotMetrics.class);
 
     private final ObjectName name;
+    private final ObjectName debeziumName;
     private final Set<TableId> tables;
+    private final Map<TableId, Integer> chunksPerTable = new TreeMap<>();
     private final Set<TableId> remainingTables = ConcurrentHashMap.newKeySet();
     private final Map<TableId, Integer> chunksLeftPerTable = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> rowsPerTable = new ConcurrentHashMap<>();
@@ -38,13 +41,17 @@ public final class SnapshotMetrics implements SnapshotMetricsMXBean, AutoCloseab
     private volatile long chunkNanosThisRun;
     private volatile int chunksThisRun;
     private volatile long finishedNanos;
+    private volatile long lastBatchMillis = -1;
+    private volatile TableId lastTable;
 
-    public SnapshotMetrics(String connector, int task, List<Chunk> assigned) {
-        this.name = objectName(connector, task);
+    public SnapshotMetrics(TaskBeanNames names, List<Chunk> assigned) {
+        this.name = objectName(names.connector(), names.task());
+        this.debeziumName = names.debezium("snapshot");
         this.tables = assigned.stream().map(Chunk::table).collect(Collectors.toSet());
         this.totalChunks = assigned.size();
         for (Chunk chunk : assigned) {
             chunksLeftPerTable.merge(chunk.table(), 1, Integer::sum);
+            chunksPerTable.merge(chunk.table(), 1, Integer::sum);
             rowsPerTable.putIfAbsent(chunk.table().qualifiedName(), new AtomicLong());
         }
         remainingTables.addAll(tables);
@@ -58,9 +65,18 @@ public final class SnapshotMetrics implements SnapshotMetricsMXBean, AutoCloseab
         return TaskBeans.name("snapshot-metrics", connector, task);
     }
 
-    /** Registers the bean; a bean left by an earlier instance of the same task is replaced. */
+    /** Our name of the bean (Debezium's is {@link TaskBeanNames#debezium}). */
+    public ObjectName name() {
+        return name;
+    }
+
+    /**
+     * Registers the bean and its Debezium-compatible view; beans left by an earlier instance of
+     * the same task are replaced.
+     */
     public SnapshotMetrics register() {
         TaskBeans.register(this, name);
+        TaskBeans.register(new DebeziumSnapshotMetrics(this), debeziumName);
         return this;
     }
 
@@ -83,6 +99,8 @@ public final class SnapshotMetrics implements SnapshotMetricsMXBean, AutoCloseab
         rows.addAndGet(batchRows);
         rowsThisRun.addAndGet(batchRows);
         bytes.addAndGet(batchBytes);
+        lastTable = table;
+        lastBatchMillis = System.currentTimeMillis();
     }
 
     public void chunkRead(Chunk chunk, long nanos) {
@@ -168,6 +186,41 @@ public final class SnapshotMetrics implements SnapshotMetricsMXBean, AutoCloseab
         return done == 0 ? -1 : chunkNanosThisRun / done * (totalChunks - completedChunks.get()) / 1_000_000_000L;
     }
 
+    /** The tables this task reads ({@code schema.table}), sorted. */
+    public List<String> tableNames() {
+        return tables.stream().map(TableId::qualifiedName).sorted().toList();
+    }
+
+    /** Rows this run sent (rows sent before a restart are not counted). */
+    public long rowsSentThisRun() {
+        return rowsThisRun.get();
+    }
+
+    /** When this run last sent rows (ms since the epoch); -1 before it sent any. */
+    public long lastBatchMillis() {
+        return lastBatchMillis;
+    }
+
+    /** The table whose rows this run sent last; null before it sent any. */
+    public TableId lastTable() {
+        return lastTable;
+    }
+
+    /** Chunks per table ({@code schema.table}) assigned to this task. */
+    public Map<String, Long> chunkCounts() {
+        Map<String, Long> counts = new TreeMap<>();
+        chunksPerTable.forEach((table, count) -> counts.put(table.qualifiedName(), (long) count));
+        return counts;
+    }
+
+    /** Chunks per table ({@code schema.table}) this task has read, in this run or before a restart. */
+    public Map<String, Long> completedChunkCounts() {
+        Map<String, Long> counts = new TreeMap<>();
+        chunksPerTable.forEach((table, count) ->
+                counts.put(table.qualifiedName(), (long) (count - chunksLeftPerTable.get(table))));
+        return counts;
+    }
+
     /** One line for the log. */
     public String summary() {
         return String.format("%d/%d chunks, %d/%d tables done, %,d rows (%,.0f rows/s), %s left",
@@ -182,5 +235,6 @@ public final class SnapshotMetrics implements SnapshotMetricsMXBean, AutoCloseab
     @Override
     public void close() {
         TaskBeans.unregister(name);
+        TaskBeans.unregister(debeziumName);
     }
 }

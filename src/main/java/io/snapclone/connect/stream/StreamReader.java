@@ -130,6 +130,7 @@ public final class StreamReader implements AutoCloseable {
         long now = System.currentTimeMillis();
         if (!batch.isEmpty()) {
             metrics.eventsRead(batch.size(), cursor.commitMs(), now);
+            metrics.changesRead(batch);
         }
         for (long c = messages.commits(); c > commitsBefore; c--) {
             metrics.transactionCommitted();

@@ -13,7 +13,7 @@ import java.util.List;
 class SnapshotMetricsTest {
     @Test
     void aTaskWithoutSnapshotWorkIsNotRunningASnapshot() {
-        SnapshotMetrics metrics = new SnapshotMetrics("c", 0, List.of());
+        SnapshotMetrics metrics = new SnapshotMetrics(new TaskBeanNames("c", "c", 0, 1), List.of());
         assertFalse(metrics.getSnapshotRunning(), "the streaming phase has no snapshot running");
         assertTrue(metrics.getSnapshotCompleted());
     }
@@ -21,7 +21,7 @@ class SnapshotMetricsTest {
     @Test
     void aTaskWithChunksRunsUntilTheyAreRead() {
         Chunk chunk = Chunk.whole(new TableId("public", "t"));
-        SnapshotMetrics metrics = new SnapshotMetrics("c", 0, List.of(chunk));
+        SnapshotMetrics metrics = new SnapshotMetrics(new TaskBeanNames("c", "c", 0, 1), List.of(chunk));
         assertTrue(metrics.getSnapshotRunning());
         metrics.chunkRead(chunk, 1_000_000);
         assertFalse(metrics.getSnapshotRunning());
