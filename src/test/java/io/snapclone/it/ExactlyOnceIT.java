@@ -158,7 +158,8 @@ class ExactlyOnceIT {
         try {
             BitSet seen = new BitSet();
             long[] records = new long[1];
-            Map<String, Object> props = Map.of("isolation.level", "read_committed");
+            // Large fetches: a poll of 500 records per Poll.until round would take minutes for the whole transaction.
+            Map<String, Object> props = Map.of("isolation.level", "read_committed", "max.poll.records", "50000");
             try (KafkaConsumer<byte[], byte[]> consumer = connect.cluster().kafka().createConsumerAndSubscribeTo(
                     props, "eoshuge.public.huge")) {
                 Poll.until(Duration.ofSeconds(180), "every row of the transaction, committed", () -> {
