@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A restart re-sends only what Kafka had not committed. Two workers; mid-snapshot the worker that
- * runs the connector leaves and the chunk size is changed: the other worker's new coordinator
+ * runs the connector leaves and the chunk size and tasks.max are changed: the other worker's new coordinator
  * re-imports the same snapshot (same fingerprint) and continues its plan, so every partly read
  * chunk resumes after its last committed row, and the topic holds the table's rows with few repeats.
  */
@@ -71,8 +71,10 @@ class ExactResumeIT {
             WorkerHandle leaving = connect.cluster().workers().stream()
                     .filter(w -> runner.endsWith(":" + w.url().getPort())).findFirst().orElseThrow();
             // A config update and a worker leaving: before this fix both re-planned with new chunk bounds.
+            // tasks.max changes too: unfinished chunks, partly read ones included, move between tasks.
             Map<String, String> changed = new HashMap<>(config);
             changed.put("snapshot.chunk.size", Integer.toString(3 << 19));
+            changed.put("tasks.max", "3");
             connect.cluster().removeWorker(leaving);
             // Refused while the group elects a new leader (the one that left may have been it).
             Poll.until(Duration.ofSeconds(60), "the config update", () -> {

@@ -57,6 +57,9 @@ public final class TableRecordBuilder {
     /** Every snapshot record built at one instant has the same source block: built once, shared. */
     private Struct snapshotSource;
     private long snapshotSourceMs;
+    /** The envelope's ts_ms, ts_us and ts_ns of the last record, boxed once per millisecond, not per record. */
+    private long stampMs = Long.MIN_VALUE;
+    private Long[] stamp;
 
     /**
      * @param described the table as the catalog describes it; {@code options} selects its columns and key
@@ -244,9 +247,13 @@ public final class TableRecordBuilder {
         Structs.set(envelope, envelopeFields[1], after);
         Structs.set(envelope, envelopeFields[2], source);
         Structs.set(envelope, envelopeFields[4], op);
-        Structs.set(envelope, envelopeFields[5], nowMs);
-        Structs.set(envelope, envelopeFields[6], nowMs * 1_000);
-        Structs.set(envelope, envelopeFields[7], nowMs * 1_000_000);
+        if (nowMs != stampMs) {
+            stampMs = nowMs;
+            stamp = new Long[] {nowMs, nowMs * 1_000, nowMs * 1_000_000};
+        }
+        Structs.set(envelope, envelopeFields[5], stamp[0]);
+        Structs.set(envelope, envelopeFields[6], stamp[1]);
+        Structs.set(envelope, envelopeFields[7], stamp[2]);
         // A truncate has no key: no key schema either, or converters reject the null.
         return new SourceRecord(partition, offset, topic, null, key == null ? null : keySchema, key, envelopeSchema,
                 envelope, nowMs);
