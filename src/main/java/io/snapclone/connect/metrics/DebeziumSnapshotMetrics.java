@@ -72,28 +72,6 @@ final class DebeziumSnapshotMetrics implements DebeziumSnapshotMetricsMXBean {
         return 0;
     }
 
-    /** No queue: see the class comment. */
-    @Override
-    public int getQueueTotalCapacity() {
-        return 0;
-    }
-
-    @Override
-    public int getQueueRemainingCapacity() {
-        return 0;
-    }
-
-    /** 0, as Debezium's max.queue.size.in.bytes default (no byte bound). */
-    @Override
-    public long getMaxQueueSizeInBytes() {
-        return 0;
-    }
-
-    @Override
-    public long getCurrentQueueSizeInBytes() {
-        return 0;
-    }
-
     /** The tables this task reads: with several tasks, each bean lists its own share. */
     @Override
     public String[] getCapturedTables() {

@@ -8,7 +8,7 @@ import java.util.Map;
  * JMX exporter rules written for Debezium read our snapshot. Operations ({@code reset()}) are left
  * out. docs/snapshots.md says which attributes are real and which are constant.
  */
-public interface DebeziumSnapshotMetricsMXBean {
+public interface DebeziumSnapshotMetricsMXBean extends DebeziumQueueAttributes {
     // CommonEventMetricsMXBean
     String getLastEvent();
 
@@ -28,14 +28,7 @@ public interface DebeziumSnapshotMetricsMXBean {
 
     long getNumberOfErroneousEvents();
 
-    // QueueMetricsMXBean
-    int getQueueTotalCapacity();
-
-    int getQueueRemainingCapacity();
-
-    long getMaxQueueSizeInBytes();
-
-    long getCurrentQueueSizeInBytes();
+    // QueueMetricsMXBean: DebeziumQueueAttributes
 
     // SchemaMetricsMXBean
     String[] getCapturedTables();

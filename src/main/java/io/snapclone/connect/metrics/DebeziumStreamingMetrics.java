@@ -72,27 +72,6 @@ final class DebeziumStreamingMetrics implements DebeziumStreamingMetricsMXBean {
         return 0;
     }
 
-    /** No queue: see the class comment. */
-    @Override
-    public int getQueueTotalCapacity() {
-        return 0;
-    }
-
-    @Override
-    public int getQueueRemainingCapacity() {
-        return 0;
-    }
-
-    @Override
-    public long getMaxQueueSizeInBytes() {
-        return 0;
-    }
-
-    @Override
-    public long getCurrentQueueSizeInBytes() {
-        return 0;
-    }
-
     @Override
     public String[] getCapturedTables() {
         return metrics.capturedTables().toArray(String[]::new);

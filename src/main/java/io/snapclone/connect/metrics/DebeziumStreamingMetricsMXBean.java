@@ -9,7 +9,7 @@ import java.util.Map;
  * {@code pause()}, {@code resume()}) are left out. docs/streaming.md says which attributes are real
  * and which are constant.
  */
-public interface DebeziumStreamingMetricsMXBean {
+public interface DebeziumStreamingMetricsMXBean extends DebeziumQueueAttributes {
     // CommonEventMetricsMXBean
     String getLastEvent();
 
@@ -29,14 +29,7 @@ public interface DebeziumStreamingMetricsMXBean {
 
     long getNumberOfErroneousEvents();
 
-    // QueueMetricsMXBean
-    int getQueueTotalCapacity();
-
-    int getQueueRemainingCapacity();
-
-    long getMaxQueueSizeInBytes();
-
-    long getCurrentQueueSizeInBytes();
+    // QueueMetricsMXBean: DebeziumQueueAttributes
 
     // SchemaMetricsMXBean
     String[] getCapturedTables();

@@ -89,6 +89,7 @@ class DebeziumBeansTest {
             assertEquals(Map.of("public.orders", 2L, "public.items", 0L),
                     longs((TabularData) JMX.getAttribute(name, "TableChunksCompletedCounts")));
             assertEquals(true, JMX.getAttribute(name, "SnapshotRunning"));
+            assertEquals(0, JMX.getAttribute(name, "QueueTotalCapacity"), "inherited defaults are attributes too");
 
             metrics.chunkRead(items, 1_000_000);
             assertEquals(false, JMX.getAttribute(name, "SnapshotRunning"));
