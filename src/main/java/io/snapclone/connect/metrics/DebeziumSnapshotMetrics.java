@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * <p>Snapshot rows are {@code op=r} events: the event counters are the rows this run sent. We
  * have no queue between reading and {@code poll()} (rows are read inside it), so the queue
- * attributes are all 0; an alert on {@code QueueRemainingCapacity == 0} must not be carried over.
+ * attributes show an always empty queue ({@link DebeziumQueueAttributes}).
  */
 final class DebeziumSnapshotMetrics implements DebeziumSnapshotMetricsMXBean {
     private final SnapshotMetrics metrics;

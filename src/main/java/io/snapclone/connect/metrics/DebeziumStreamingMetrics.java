@@ -10,8 +10,7 @@ import java.util.Map;
  * the value Debezium shows when it has nothing to report.
  *
  * <p>We have no queue between the replication stream and {@code poll()} (changes are read inside
- * it), so the queue attributes are all 0; an alert on {@code QueueRemainingCapacity == 0} must not
- * be carried over.
+ * it), so the queue attributes show an always empty queue ({@link DebeziumQueueAttributes}).
  */
 final class DebeziumStreamingMetrics implements DebeziumStreamingMetricsMXBean {
     private final StreamingMetrics metrics;
