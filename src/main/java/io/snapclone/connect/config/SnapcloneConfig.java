@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /** The connector's configuration. Key names follow Debezium's where the meaning is the same. */
 public class SnapcloneConfig extends AbstractConfig {
@@ -181,7 +180,7 @@ public class SnapcloneConfig extends AbstractConfig {
     public static final String PROGRESS_TOPIC_CONFIG = "snapshot.progress.topic";
     private static final String PROGRESS_TOPIC_DOC = "Topic that announces each finished chunk. Empty: "
             + "<topic.prefix>.snapclone.progress.";
-    private static final String PROGRESS_TOPIC_SUFFIX = ".snapclone.progress";
+    static final String PROGRESS_TOPIC_SUFFIX = ".snapclone.progress";
 
     public static final String PROGRESS_INTERVAL_CONFIG = "snapshot.progress.interval.ms";
     private static final String PROGRESS_INTERVAL_DOC = "How often the connector logs snapshot progress.";
@@ -265,13 +264,13 @@ public class SnapcloneConfig extends AbstractConfig {
 
     static final Pattern TOPIC_PREFIX = Pattern.compile("[A-Za-z0-9._-]+");
     /** Kafka's limit on topic names. */
-    private static final int MAX_TOPIC_LENGTH = 249;
+    static final int MAX_TOPIC_LENGTH = 249;
     /** Leaves room for the default progress topic, the longest suffix we add ourselves. */
-    private static final int MAX_TOPIC_PREFIX_LENGTH = MAX_TOPIC_LENGTH - PROGRESS_TOPIC_SUFFIX.length();
+    static final int MAX_TOPIC_PREFIX_LENGTH = MAX_TOPIC_LENGTH - PROGRESS_TOPIC_SUFFIX.length();
     static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
     private static final int CONNECT_TIMEOUT_SECONDS = 10;
     /** NAMEDATALEN - 1: PostgreSQL truncates longer identifiers. */
-    private static final int MAX_NAME_BYTES = 63;
+    static final int MAX_NAME_BYTES = 63;
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -302,17 +301,17 @@ public class SnapcloneConfig extends AbstractConfig {
                 .define(SSLMODE_CONFIG, Type.STRING, SSLMODE_DEFAULT,
                         ConfigDef.ValidString.in(SSL_MODES.toArray(String[]::new)),
                         Importance.MEDIUM, SSLMODE_DOC, DATABASE_GROUP, ++db, Width.SHORT, "SSL mode")
-                .define(TOPIC_PREFIX_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, topicPrefixValidator(),
+                .define(TOPIC_PREFIX_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, ConfigValidators.topicPrefixValidator(),
                         Importance.HIGH, TOPIC_PREFIX_DOC, TABLES_GROUP, ++tables, Width.MEDIUM, "Topic prefix")
-                .define(TABLE_INCLUDE_LIST_CONFIG, Type.LIST, "", regexListValidator(),
+                .define(TABLE_INCLUDE_LIST_CONFIG, Type.LIST, "", ConfigValidators.regexListValidator(),
                         Importance.HIGH, TABLE_INCLUDE_LIST_DOC, TABLES_GROUP, ++tables, Width.LONG, "Include tables")
-                .define(TABLE_EXCLUDE_LIST_CONFIG, Type.LIST, "", regexListValidator(),
+                .define(TABLE_EXCLUDE_LIST_CONFIG, Type.LIST, "", ConfigValidators.regexListValidator(),
                         Importance.MEDIUM, TABLE_EXCLUDE_LIST_DOC, TABLES_GROUP, ++tables, Width.LONG, "Exclude tables")
-                .define(COLUMN_INCLUDE_LIST_CONFIG, Type.LIST, "", regexListValidator("schema.table.column"),
+                .define(COLUMN_INCLUDE_LIST_CONFIG, Type.LIST, "", ConfigValidators.regexListValidator("schema.table.column"),
                         Importance.MEDIUM, COLUMN_INCLUDE_LIST_DOC, TABLES_GROUP, ++tables, Width.LONG, "Include columns")
-                .define(COLUMN_EXCLUDE_LIST_CONFIG, Type.LIST, "", regexListValidator("schema.table.column"),
+                .define(COLUMN_EXCLUDE_LIST_CONFIG, Type.LIST, "", ConfigValidators.regexListValidator("schema.table.column"),
                         Importance.MEDIUM, COLUMN_EXCLUDE_LIST_DOC, TABLES_GROUP, ++tables, Width.LONG, "Exclude columns")
-                .define(MESSAGE_KEY_COLUMNS_CONFIG, Type.STRING, "", keyColumnsValidator(),
+                .define(MESSAGE_KEY_COLUMNS_CONFIG, Type.STRING, "", ConfigValidators.keyColumnsValidator(),
                         Importance.MEDIUM, MESSAGE_KEY_COLUMNS_DOC, TABLES_GROUP, ++tables, Width.LONG, "Key columns")
                 .define(PUBLISH_VIA_PARTITION_ROOT_CONFIG, Type.BOOLEAN, PUBLISH_VIA_PARTITION_ROOT_DEFAULT,
                         Importance.MEDIUM, PUBLISH_VIA_PARTITION_ROOT_DOC, TABLES_GROUP, ++tables, Width.SHORT,
@@ -324,13 +323,13 @@ public class SnapcloneConfig extends AbstractConfig {
                         Importance.MEDIUM, CHUNK_SIZE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Chunk size (bytes)")
                 .define(MAX_BATCH_SIZE_CONFIG, Type.INT, MAX_BATCH_SIZE_DEFAULT, ConfigDef.Range.between(1, 1_000_000),
                         Importance.LOW, MAX_BATCH_SIZE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Max batch size")
-                .define(PROGRESS_TOPIC_CONFIG, Type.STRING, "", progressTopicValidator(), Importance.LOW,
+                .define(PROGRESS_TOPIC_CONFIG, Type.STRING, "", ConfigValidators.progressTopicValidator(), Importance.LOW,
                         PROGRESS_TOPIC_DOC, SNAPSHOT_GROUP, ++snapshot, Width.MEDIUM, "Progress topic")
                 .define(PROGRESS_INTERVAL_CONFIG, Type.LONG, PROGRESS_INTERVAL_DEFAULT, ConfigDef.Range.atLeast(100),
                         Importance.LOW, PROGRESS_INTERVAL_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Progress interval")
-                .define(SLOT_NAME_CONFIG, Type.STRING, SLOT_NAME_DEFAULT, slotNameValidator(), Importance.HIGH,
+                .define(SLOT_NAME_CONFIG, Type.STRING, SLOT_NAME_DEFAULT, ConfigValidators.slotNameValidator(), Importance.HIGH,
                         SLOT_NAME_DOC, STREAMING_GROUP, 1, Width.MEDIUM, "Slot")
-                .define(PUBLICATION_NAME_CONFIG, Type.STRING, PUBLICATION_NAME_DEFAULT, publicationNameValidator(),
+                .define(PUBLICATION_NAME_CONFIG, Type.STRING, PUBLICATION_NAME_DEFAULT, ConfigValidators.publicationNameValidator(),
                         Importance.HIGH, PUBLICATION_NAME_DOC, STREAMING_GROUP, 2, Width.MEDIUM, "Publication")
                 .define(PUBLICATION_AUTOCREATE_CONFIG, Type.STRING, PUBLICATION_AUTOCREATE_DEFAULT,
                         ConfigDef.ValidString.in("disabled", "all_tables", "filtered"), Importance.MEDIUM,
@@ -348,25 +347,25 @@ public class SnapcloneConfig extends AbstractConfig {
                         Importance.LOW, HEARTBEAT_INTERVAL_DOC, STREAMING_GROUP, 6, Width.SHORT, "Heartbeat interval")
                 .define(HEARTBEAT_ACTION_QUERY_CONFIG, Type.STRING, "", Importance.LOW, HEARTBEAT_ACTION_QUERY_DOC,
                         STREAMING_GROUP, 7, Width.LONG, "Heartbeat query")
-                .define(RECORD_VALUE_FORMAT_CONFIG, Type.STRING, RECORD_VALUE_FORMAT_DEFAULT, oneOf(ValueFormat.class),
+                .define(RECORD_VALUE_FORMAT_CONFIG, Type.STRING, RECORD_VALUE_FORMAT_DEFAULT, ConfigValidators.oneOf(ValueFormat.class),
                         Importance.MEDIUM, RECORD_VALUE_FORMAT_DOC, RECORDS_GROUP, ++records, Width.SHORT, "Value format")
-                .define(DECIMAL_HANDLING_MODE_CONFIG, Type.STRING, DECIMAL_HANDLING_MODE_DEFAULT, oneOf(DecimalMode.class),
+                .define(DECIMAL_HANDLING_MODE_CONFIG, Type.STRING, DECIMAL_HANDLING_MODE_DEFAULT, ConfigValidators.oneOf(DecimalMode.class),
                         Importance.MEDIUM, DECIMAL_HANDLING_MODE_DOC, RECORDS_GROUP, ++records, Width.SHORT, "Decimals")
                 .define(TIME_PRECISION_MODE_CONFIG, Type.STRING, TIME_PRECISION_MODE_DEFAULT,
-                        oneOf(TimePrecisionMode.class), Importance.MEDIUM, TIME_PRECISION_MODE_DOC, RECORDS_GROUP,
+                        ConfigValidators.oneOf(TimePrecisionMode.class), Importance.MEDIUM, TIME_PRECISION_MODE_DOC, RECORDS_GROUP,
                         ++records, Width.MEDIUM, "Time precision")
-                .define(BINARY_HANDLING_MODE_CONFIG, Type.STRING, BINARY_HANDLING_MODE_DEFAULT, oneOf(BinaryMode.class),
+                .define(BINARY_HANDLING_MODE_CONFIG, Type.STRING, BINARY_HANDLING_MODE_DEFAULT, ConfigValidators.oneOf(BinaryMode.class),
                         Importance.LOW, BINARY_HANDLING_MODE_DOC, RECORDS_GROUP, ++records, Width.SHORT, "Binary")
                 .define(INTERVAL_HANDLING_MODE_CONFIG, Type.STRING, INTERVAL_HANDLING_MODE_DEFAULT,
-                        oneOf(IntervalMode.class), Importance.LOW, INTERVAL_HANDLING_MODE_DOC, RECORDS_GROUP, ++records,
+                        ConfigValidators.oneOf(IntervalMode.class), Importance.LOW, INTERVAL_HANDLING_MODE_DOC, RECORDS_GROUP, ++records,
                         Width.SHORT, "Intervals")
-                .define(HSTORE_HANDLING_MODE_CONFIG, Type.STRING, HSTORE_HANDLING_MODE_DEFAULT, oneOf(HstoreMode.class),
+                .define(HSTORE_HANDLING_MODE_CONFIG, Type.STRING, HSTORE_HANDLING_MODE_DEFAULT, ConfigValidators.oneOf(HstoreMode.class),
                         Importance.LOW, HSTORE_HANDLING_MODE_DOC, RECORDS_GROUP, ++records, Width.SHORT, "hstore")
                 .define(FIELD_NAME_ADJUSTMENT_MODE_CONFIG, Type.STRING, FIELD_NAME_ADJUSTMENT_MODE_DEFAULT,
-                        oneOf(FieldNameMode.class), Importance.LOW, FIELD_NAME_ADJUSTMENT_MODE_DOC, RECORDS_GROUP,
+                        ConfigValidators.oneOf(FieldNameMode.class), Importance.LOW, FIELD_NAME_ADJUSTMENT_MODE_DOC, RECORDS_GROUP,
                         ++records, Width.SHORT, "Field names")
                 .define(UNAVAILABLE_VALUE_PLACEHOLDER_CONFIG, Type.STRING, UNAVAILABLE_VALUE_PLACEHOLDER_DEFAULT,
-                        unavailableValueValidator(), Importance.LOW, UNAVAILABLE_VALUE_PLACEHOLDER_DOC, RECORDS_GROUP,
+                        ConfigValidators.unavailableValueValidator(), Importance.LOW, UNAVAILABLE_VALUE_PLACEHOLDER_DOC, RECORDS_GROUP,
                         ++records, Width.MEDIUM, "Unavailable value placeholder")
                 .define(ERRORS_MAX_RETRIES_CONFIG, Type.INT, ERRORS_MAX_RETRIES_DEFAULT, ConfigDef.Range.atLeast(-1),
                         Importance.LOW, ERRORS_MAX_RETRIES_DOC, DATABASE_GROUP, ++db, Width.SHORT, "Reconnect attempts")
@@ -376,123 +375,6 @@ public class SnapcloneConfig extends AbstractConfig {
                         Importance.LOW, HOLDER_GRACE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Holder grace")
                 .define(SLOT_FAILOVER_CONFIG, Type.BOOLEAN, false, Importance.LOW, SLOT_FAILOVER_DOC,
                         STREAMING_GROUP, 7, Width.SHORT, "Failover slot");
-    }
-
-    private static <E extends Enum<E> & RecordOptions.Mode> ConfigDef.Validator oneOf(Class<E> mode) {
-        return ConfigDef.ValidString.in(RecordOptions.values(mode).toArray(String[]::new));
-    }
-
-    private static ConfigDef.Validator unavailableValueValidator() {
-        return new ConfigDef.Validator() {
-            @Override
-            public void ensureValid(String name, Object value) {
-                try {
-                    UnavailableValue.parse(value == null ? "" : (String) value);
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigException(name, value, "Give a non-empty placeholder, or hex: followed by an even "
-                            + "number of hex digits (" + e.getMessage() + ")");
-                }
-            }
-
-            @Override
-            public String toString() {
-                return "non-empty text, or hex:<hex digits>";
-            }
-        };
-    }
-
-    private static ConfigDef.Validator keyColumnsValidator() {
-        return new ConfigDef.Validator() {
-            @Override
-            public void ensureValid(String name, Object value) {
-                try {
-                    ColumnSelection.parseKeyColumns(value == null ? "" : (String) value);
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigException(name, value, e.getMessage()
-                            + "; expected entries '<schema.table regex>:<column>[,<column>...]' separated by ';'");
-                }
-            }
-
-            @Override
-            public String toString() {
-                return "<schema.table regex>:<column>,...;...";
-            }
-        };
-    }
-
-    private static ConfigDef.Validator topicPrefixValidator() {
-        return new ConfigDef.Validator() {
-            @Override
-            public void ensureValid(String name, Object value) {
-                if (value == null) {
-                    return; // missing: ConfigDef says so, naming the key
-                }
-                if (!TOPIC_PREFIX.matcher((String) value).matches()) {
-                    throw new ConfigException(name, value, "Use only letters, digits, '.', '_' and '-', e.g. 'shop'");
-                }
-                if (((String) value).length() > MAX_TOPIC_PREFIX_LENGTH) {
-                    throw new ConfigException(name, value, "Use at most " + MAX_TOPIC_PREFIX_LENGTH + " characters: "
-                            + "topic names (<topic.prefix>.<schema>.<table>, <topic.prefix>" + PROGRESS_TOPIC_SUFFIX
-                            + ") must fit in Kafka's " + MAX_TOPIC_LENGTH);
-                }
-            }
-
-            @Override
-            public String toString() {
-                return "[A-Za-z0-9._-]{1," + MAX_TOPIC_PREFIX_LENGTH + "}";
-            }
-        };
-    }
-
-    private static ConfigDef.Validator progressTopicValidator() {
-        return new ConfigDef.Validator() {
-            @Override
-            public void ensureValid(String name, Object value) {
-                String topic = value == null ? "" : (String) value;
-                if (topic.isEmpty()) {
-                    return;
-                }
-                if (!TOPIC_PREFIX.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
-                    throw new ConfigException(name, value, "Use only letters, digits, '.', '_' and '-' (Kafka's topic "
-                            + "names), e.g. 'shop.progress', or leave it empty for <topic.prefix>" + PROGRESS_TOPIC_SUFFIX);
-                }
-                if (topic.length() > MAX_TOPIC_LENGTH) {
-                    throw new ConfigException(name, value, "Use at most " + MAX_TOPIC_LENGTH + " characters (Kafka's "
-                            + "limit on topic names)");
-                }
-            }
-
-            @Override
-            public String toString() {
-                return "empty, or a topic name: [A-Za-z0-9._-]{1," + MAX_TOPIC_LENGTH + "}";
-            }
-        };
-    }
-
-    private static ConfigDef.Validator regexListValidator() {
-        return regexListValidator("schema.table");
-    }
-
-    private static ConfigDef.Validator regexListValidator(String matched) {
-        return new ConfigDef.Validator() {
-            @Override
-            @SuppressWarnings("unchecked")
-            public void ensureValid(String name, Object value) {
-                for (String regex : (List<String>) value) {
-                    try {
-                        Pattern.compile(regex);
-                    } catch (PatternSyntaxException e) {
-                        throw new ConfigException(name, regex, "Not a valid regular expression ("
-                                + e.getDescription() + " near index " + e.getIndex() + "); fix or escape it");
-                    }
-                }
-            }
-
-            @Override
-            public String toString() {
-                return "comma-separated regular expressions on " + matched;
-            }
-        };
     }
 
     public boolean slotFailover() {
@@ -647,43 +529,6 @@ public class SnapcloneConfig extends AbstractConfig {
 
     public boolean tombstonesOnDelete() {
         return getBoolean(TOMBSTONES_ON_DELETE_CONFIG);
-    }
-
-    private static ConfigDef.Validator slotNameValidator() {
-        return new ConfigDef.Validator() {
-            @Override
-            public void ensureValid(String name, Object value) {
-                if (value == null || !io.snapclone.pg.replication.ReplicationSlots.NAME.matcher((String) value).matches()) {
-                    throw new ConfigException(name, value, "A slot name is 1 to 63 characters of a-z, 0-9 and _, "
-                            + "e.g. 'snapclone_shop'");
-                }
-            }
-
-            @Override
-            public String toString() {
-                return "[a-z0-9_]{1,63}";
-            }
-        };
-    }
-
-    private static ConfigDef.Validator publicationNameValidator() {
-        return new ConfigDef.Validator() {
-            @Override
-            public void ensureValid(String name, Object value) {
-                String text = (String) value;
-                if (text == null || text.isEmpty() || text.indexOf('\0') >= 0
-                        || text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-                    throw new ConfigException(name, value, "A publication name is 1 to " + MAX_NAME_BYTES + " bytes "
-                            + "(UTF-8) without NUL: PostgreSQL cuts longer names, and the publication it created would "
-                            + "not be the one looked up");
-                }
-            }
-
-            @Override
-            public String toString() {
-                return "1 to 63 bytes, any characters";
-            }
-        };
     }
 
     public java.time.Duration progressInterval() {

@@ -66,12 +66,6 @@ final class DebeziumSnapshotMetrics implements DebeziumSnapshotMetricsMXBean {
         return 0;
     }
 
-    /** A row that cannot be converted fails the task; none is skipped. */
-    @Override
-    public long getNumberOfErroneousEvents() {
-        return 0;
-    }
-
     /** The tables this task reads: with several tasks, each bean lists its own share. */
     @Override
     public String[] getCapturedTables() {

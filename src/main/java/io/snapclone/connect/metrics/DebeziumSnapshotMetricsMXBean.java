@@ -8,30 +8,8 @@ import java.util.Map;
  * JMX exporter rules written for Debezium read our snapshot. Operations ({@code reset()}) are left
  * out. docs/snapshots.md says which attributes are real and which are constant.
  */
-public interface DebeziumSnapshotMetricsMXBean extends DebeziumQueueAttributes {
-    // CommonEventMetricsMXBean
-    String getLastEvent();
-
-    long getMilliSecondsSinceLastEvent();
-
-    long getTotalNumberOfEventsSeen();
-
-    long getTotalNumberOfCreateEventsSeen();
-
-    long getTotalNumberOfUpdateEventsSeen();
-
-    long getTotalNumberOfDeleteEventsSeen();
-
-    long getTotalNumberOfReadEventsSeen();
-
-    long getNumberOfEventsFiltered();
-
-    long getNumberOfErroneousEvents();
-
-    // QueueMetricsMXBean: DebeziumQueueAttributes
-
-    // SchemaMetricsMXBean
-    String[] getCapturedTables();
+public interface DebeziumSnapshotMetricsMXBean extends DebeziumEventAttributes {
+    // CommonEventMetricsMXBean, QueueMetricsMXBean, SchemaMetricsMXBean: DebeziumEventAttributes
 
     // SnapshotMetricsMXBean
     int getTotalTableCount();

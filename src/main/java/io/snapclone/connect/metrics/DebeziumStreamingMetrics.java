@@ -65,12 +65,6 @@ final class DebeziumStreamingMetrics implements DebeziumStreamingMetricsMXBean {
         return 0;
     }
 
-    /** A change that cannot be converted fails the task; none is skipped. */
-    @Override
-    public long getNumberOfErroneousEvents() {
-        return 0;
-    }
-
     @Override
     public String[] getCapturedTables() {
         return metrics.capturedTables().toArray(String[]::new);

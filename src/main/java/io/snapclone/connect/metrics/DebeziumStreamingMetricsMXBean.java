@@ -9,30 +9,8 @@ import java.util.Map;
  * {@code pause()}, {@code resume()}) are left out. docs/streaming.md says which attributes are real
  * and which are constant.
  */
-public interface DebeziumStreamingMetricsMXBean extends DebeziumQueueAttributes {
-    // CommonEventMetricsMXBean
-    String getLastEvent();
-
-    long getMilliSecondsSinceLastEvent();
-
-    long getTotalNumberOfEventsSeen();
-
-    long getTotalNumberOfCreateEventsSeen();
-
-    long getTotalNumberOfUpdateEventsSeen();
-
-    long getTotalNumberOfDeleteEventsSeen();
-
-    long getTotalNumberOfReadEventsSeen();
-
-    long getNumberOfEventsFiltered();
-
-    long getNumberOfErroneousEvents();
-
-    // QueueMetricsMXBean: DebeziumQueueAttributes
-
-    // SchemaMetricsMXBean
-    String[] getCapturedTables();
+public interface DebeziumStreamingMetricsMXBean extends DebeziumEventAttributes {
+    // CommonEventMetricsMXBean, QueueMetricsMXBean, SchemaMetricsMXBean: DebeziumEventAttributes
 
     // ConnectionMetricsMXBean (Debezium declares isConnected(); the attribute is Connected either way)
     boolean isConnected();

@@ -1,0 +1,175 @@
+package io.snapclone.connect.config;
+
+import io.snapclone.connect.record.ColumnSelection;
+import io.snapclone.connect.record.RecordOptions;
+import io.snapclone.connect.record.UnavailableValue;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The value checks of {@link SnapcloneConfig}'s keys: each rejects a bad value naming the key and
+ * the fix, and says in toString() what it accepts (shown in docs/configuration.md). Stateless.
+ */
+final class ConfigValidators {
+    private ConfigValidators() {
+    }
+
+    static <E extends Enum<E> & RecordOptions.Mode> ConfigDef.Validator oneOf(Class<E> mode) {
+        return ConfigDef.ValidString.in(RecordOptions.values(mode).toArray(String[]::new));
+    }
+
+    static ConfigDef.Validator unavailableValueValidator() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                try {
+                    UnavailableValue.parse(value == null ? "" : (String) value);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name, value, "Give a non-empty placeholder, or hex: followed by an even "
+                            + "number of hex digits (" + e.getMessage() + ")");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "non-empty text, or hex:<hex digits>";
+            }
+        };
+    }
+
+    static ConfigDef.Validator keyColumnsValidator() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                try {
+                    ColumnSelection.parseKeyColumns(value == null ? "" : (String) value);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name, value, e.getMessage()
+                            + "; expected entries '<schema.table regex>:<column>[,<column>...]' separated by ';'");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "<schema.table regex>:<column>,...;...";
+            }
+        };
+    }
+
+    static ConfigDef.Validator topicPrefixValidator() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                if (value == null) {
+                    return; // missing: ConfigDef says so, naming the key
+                }
+                if (!SnapcloneConfig.TOPIC_PREFIX.matcher((String) value).matches()) {
+                    throw new ConfigException(name, value, "Use only letters, digits, '.', '_' and '-', e.g. 'shop'");
+                }
+                if (((String) value).length() > SnapcloneConfig.MAX_TOPIC_PREFIX_LENGTH) {
+                    throw new ConfigException(name, value, "Use at most " + SnapcloneConfig.MAX_TOPIC_PREFIX_LENGTH + " characters: "
+                            + "topic names (<topic.prefix>.<schema>.<table>, <topic.prefix>" + SnapcloneConfig.PROGRESS_TOPIC_SUFFIX
+                            + ") must fit in Kafka's " + SnapcloneConfig.MAX_TOPIC_LENGTH);
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "[A-Za-z0-9._-]{1," + SnapcloneConfig.MAX_TOPIC_PREFIX_LENGTH + "}";
+            }
+        };
+    }
+
+    static ConfigDef.Validator progressTopicValidator() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                String topic = value == null ? "" : (String) value;
+                if (topic.isEmpty()) {
+                    return;
+                }
+                if (!SnapcloneConfig.TOPIC_PREFIX.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
+                    throw new ConfigException(name, value, "Use only letters, digits, '.', '_' and '-' (Kafka's topic "
+                            + "names), e.g. 'shop.progress', or leave it empty for <topic.prefix>" + SnapcloneConfig.PROGRESS_TOPIC_SUFFIX);
+                }
+                if (topic.length() > SnapcloneConfig.MAX_TOPIC_LENGTH) {
+                    throw new ConfigException(name, value, "Use at most " + SnapcloneConfig.MAX_TOPIC_LENGTH + " characters (Kafka's "
+                            + "limit on topic names)");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "empty, or a topic name: [A-Za-z0-9._-]{1," + SnapcloneConfig.MAX_TOPIC_LENGTH + "}";
+            }
+        };
+    }
+
+    static ConfigDef.Validator regexListValidator() {
+        return regexListValidator("schema.table");
+    }
+
+    static ConfigDef.Validator regexListValidator(String matched) {
+        return new ConfigDef.Validator() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public void ensureValid(String name, Object value) {
+                for (String regex : (List<String>) value) {
+                    try {
+                        Pattern.compile(regex);
+                    } catch (PatternSyntaxException e) {
+                        throw new ConfigException(name, regex, "Not a valid regular expression ("
+                                + e.getDescription() + " near index " + e.getIndex() + "); fix or escape it");
+                    }
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "comma-separated regular expressions on " + matched;
+            }
+        };
+    }
+
+    static ConfigDef.Validator slotNameValidator() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                if (value == null || !io.snapclone.pg.replication.ReplicationSlots.NAME.matcher((String) value).matches()) {
+                    throw new ConfigException(name, value, "A slot name is 1 to 63 characters of a-z, 0-9 and _, "
+                            + "e.g. 'snapclone_shop'");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "[a-z0-9_]{1,63}";
+            }
+        };
+    }
+
+    static ConfigDef.Validator publicationNameValidator() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                String text = (String) value;
+                if (text == null || text.isEmpty() || text.indexOf('\0') >= 0
+                        || text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > SnapcloneConfig.MAX_NAME_BYTES) {
+                    throw new ConfigException(name, value, "A publication name is 1 to " + SnapcloneConfig.MAX_NAME_BYTES + " bytes "
+                            + "(UTF-8) without NUL: PostgreSQL cuts longer names, and the publication it created would "
+                            + "not be the one looked up");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "1 to 63 bytes, any characters";
+            }
+        };
+    }
+}
