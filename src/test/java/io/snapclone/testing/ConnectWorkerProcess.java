@@ -51,6 +51,12 @@ public final class ConnectWorkerProcess implements AutoCloseable {
      * returns once its REST API reports it healthy (it has joined the group).
      */
     public static ConnectWorkerProcess start(String name, Map<String, String> workerProps, Path dir, String heap) {
+        return start(name, workerProps, dir, heap, List.of());
+    }
+
+    /** As {@link #start(String, Map, Path, String)}, with further options for the worker's JVM. */
+    public static ConnectWorkerProcess start(String name, Map<String, String> workerProps, Path dir, String heap,
+                                             List<String> jvmOptions) {
         try {
             Files.createDirectories(dir);
             int port;
@@ -71,7 +77,9 @@ public final class ConnectWorkerProcess implements AutoCloseable {
             Path log = dir.resolve(name + ".log");
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx" + heap, "-Dlog4j2.configurationFile=" + logConfig.toAbsolutePath(),
+                    "-Xmx" + heap, "-Dlog4j2.configurationFile=" + logConfig.toAbsolutePath()));
+            command.addAll(jvmOptions);
+            command.addAll(List.of(
                     // Under Failsafe this is a manifest-only jar whose Class-Path names every jar; -cp follows it.
                     "-cp", System.getProperty("java.class.path"),
                     ConnectDistributed.class.getName(), propsFile.toAbsolutePath().toString()));

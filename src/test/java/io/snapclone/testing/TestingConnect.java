@@ -41,17 +41,23 @@ public final class TestingConnect {
     }
 
     public static TestingConnect start(int workers) {
-        return start(workers, false, Map.of());
+        return start(workers, false, Map.of(), Map.of());
     }
 
     /** A cluster of its own (stop it) with worker settings of the test's on top of the usual ones. */
     public static TestingConnect start(int workers, Map<String, String> workerOverrides) {
-        return start(workers, false, workerOverrides);
+        return start(workers, false, workerOverrides, Map.of());
+    }
+
+    /** As {@link #start(int, Map)}, with broker settings of the test's on top of the usual ones. */
+    public static TestingConnect start(int workers, Map<String, String> workerOverrides,
+                                       Map<String, String> brokerOverrides) {
+        return start(workers, false, workerOverrides, brokerOverrides);
     }
 
     /** A cluster of its own (stop it) whose worker runs source connectors exactly once (KIP-618). */
     public static TestingConnect startExactlyOnce() {
-        return start(1, true, Map.of());
+        return start(1, true, Map.of(), Map.of());
     }
 
     public void stop() {
@@ -75,7 +81,8 @@ public final class TestingConnect {
         return workerProps;
     }
 
-    private static TestingConnect start(int workers, boolean exactlyOnce, Map<String, String> workerOverrides) {
+    private static TestingConnect start(int workers, boolean exactlyOnce, Map<String, String> workerOverrides,
+                                        Map<String, String> brokerOverrides) {
         Map<String, String> workerProps = workerProps();
         // Named here rather than left to EmbeddedConnectCluster, so that a worker of another process can join.
         workerProps.put("group.id", "snapclone-test");
@@ -98,6 +105,7 @@ public final class TestingConnect {
         brokerProps.put("auto.create.topics.enable", "false");
         // The log cleaner's default 128 MB buffer would take half of a 256 MB test heap.
         brokerProps.put("log.cleaner.dedupe.buffer.size", Integer.toString(4 * 1024 * 1024));
+        brokerProps.putAll(brokerOverrides);
         EmbeddedConnectCluster cluster = new EmbeddedConnectCluster.Builder()
                 .name("snapclone-test")
                 .numWorkers(workers)

@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -261,6 +262,24 @@ public final class TestingPostgres {
     /** Whether a connector's coordinator still holds its exported snapshot (the snapshot phase is on). */
     public boolean coordinatorHoldsSnapshot(String database) throws SQLException {
         return sessions(database, "application_name LIKE 'snapclone-coordinator%'") > 0;
+    }
+
+    /**
+     * Drops every replication slot of {@code database} once no walsender holds it (one that was just
+     * closed may hold it for a moment): slots outlive connectors and keep WAL on the shared server.
+     */
+    public void dropSlotsWhenReleased(String database) throws SQLException {
+        try (Connection connection = superuser(database); Statement statement = connection.createStatement()) {
+            Poll.until(Duration.ofSeconds(60), "the slots of " + database + " released", () -> {
+                try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_replication_slots "
+                        + "WHERE database = current_database() AND active")) {
+                    rs.next();
+                    return rs.getInt(1) == 0;
+                }
+            });
+            statement.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                    + "WHERE database = current_database()");
+        }
     }
 
     /** As {@link #connectorConfig}, as the superuser: for slots, publications and Debezium. */

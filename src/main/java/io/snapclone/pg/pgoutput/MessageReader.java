@@ -6,7 +6,6 @@ import io.snapclone.pg.Lsn;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -133,7 +132,7 @@ final class MessageReader {
         if (end < 0) {
             throw malformed(field + " at offset " + offset + " has no terminating NUL before the end of the message");
         }
-        String text = utf8(readBytes(end - buffer.position(), field), field, offset);
+        String text = utf8(end - buffer.position(), field, offset);
         buffer.get(); // the NUL
         return text;
     }
@@ -141,7 +140,7 @@ final class MessageReader {
     /** A counted text value, decoded as UTF-8. */
     String readText(int count, String field) {
         int offset = offset();
-        return utf8(readBytes(count, field), field, offset);
+        return utf8(count, field, offset);
     }
 
     /** Every message is sent whole, so bytes left over mean the layout was misread. */
@@ -163,14 +162,27 @@ final class MessageReader {
         }
     }
 
-    private String utf8(byte[] bytes, String field, int offset) {
-        try {
-            CharBuffer chars = utf8.reset().decode(ByteBuffer.wrap(bytes));
-            return chars.toString();
-        } catch (CharacterCodingException e) {
-            // Strict: a replacement character would silently change the data.
-            throw new MalformedMessageException("malformed pgoutput " + message + ": " + field + " at offset " + offset
-                    + " is not valid UTF-8", e);
+    /**
+     * The next {@code count} bytes as UTF-8, read in place: a value can be hundreds of megabytes,
+     * and a copy of its bytes or a UTF-16 buffer (twice its size) would multiply that.
+     */
+    private String utf8(int count, String field, int offset) {
+        need(count, field);
+        ByteBuffer bytes = buffer.slice(buffer.position(), count);
+        buffer.position(buffer.position() + count);
+        // String's own decoder is fast (ASCII is a plain copy into a compact string) but replaces
+        // malformed input; text that shows a replacement character is decoded again, strictly.
+        String text = bytes.hasArray()
+                ? new String(bytes.array(), bytes.arrayOffset(), count, StandardCharsets.UTF_8) : null;
+        if (text == null || text.indexOf('\uFFFD') >= 0) {
+            try {
+                text = utf8.reset().decode(bytes).toString();
+            } catch (CharacterCodingException e) {
+                // Strict: a replacement character would silently change the data.
+                throw new MalformedMessageException("malformed pgoutput " + message + ": " + field + " at offset "
+                        + offset + " is not valid UTF-8", e);
+            }
         }
+        return text;
     }
 }

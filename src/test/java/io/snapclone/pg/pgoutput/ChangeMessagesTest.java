@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 
@@ -48,6 +49,19 @@ class ChangeMessagesTest {
     void insertWithNoColumns() {
         byte[] bytes = message('I').int32(16384).int8('N').columns(0).build();
         assertEquals(new Insert(16384, TupleData.of()), decoder.decode(bytes));
+    }
+
+    @Test
+    void textIsReadInPlaceFromHeapAndDirectBuffersAlike() {
+        // A real U+FFFD is valid UTF-8: the strict second look must accept it, not call it malformed.
+        byte[] bytes = message('I').int32(1).int8('N').columns(2).text("a\uFFFDb").text("\\x00ff").build();
+        TupleData expected = TupleData.of(new Text("a\uFFFDb"), new Text("\\x00ff"));
+        assertEquals(expected, ((Insert) decoder.decode(bytes)).newTuple());
+        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+        assertEquals(expected, ((Insert) decoder.decode(direct)).newTuple());
+        // A message that starts inside a larger array (as a reused read buffer would hold it).
+        ByteBuffer offset = ByteBuffer.allocate(bytes.length + 3).position(3).put(bytes).position(3).slice();
+        assertEquals(expected, ((Insert) decoder.decode(offset)).newTuple());
     }
 
     @Test
