@@ -55,7 +55,7 @@ class Quickstart {
                 + " tables, " + rows + " rows");
 
         say("starting an in-process Kafka broker and Connect worker ...");
-        TestingConnect connect = TestingConnect.shared();
+        TestingConnect connect = quietly(TestingConnect::shared);
         say("Connect REST API at " + connect.cluster().endpointForResource("connectors"));
 
         Map<String, String> config = new ObjectMapper().readValue(Path.of("config/quickstart.json").toFile(),
@@ -110,6 +110,23 @@ class Quickstart {
         say(String.format("QUICKSTART COMPLETE: %,d rows from %d tables snapshotted into Kafka in %.1f s "
                 + "(%,.0f rows/s, end to end), then 3 changes streamed from slot 'quickstart'; connector %s",
                 rows, TABLES.size(), seconds, rows / seconds, status));
+        say("next: README.md \"Install on your Connect cluster\", config/README.md for a config that fits your "
+                + "case, docs/operations.md to run it; -Dquickstart.keep=true keeps this stack running to try by hand");
+        if (Boolean.getBoolean("quickstart.keep")) {
+            keepRunning(postgres, db, connect);
+        }
+    }
+
+    /** -Dquickstart.keep=true: what a user needs to poke at the running stack, then wait for Ctrl-C. */
+    private static void keepRunning(TestingPostgres postgres, String db, TestingConnect connect) throws InterruptedException {
+        say("the stack keeps running until Ctrl-C:");
+        say("  Connect REST:      curl " + connect.cluster().endpointForResource("connectors/quickstart/status"));
+        say("  Kafka bootstrap:   " + connect.cluster().kafka().bootstrapServers());
+        say("  PostgreSQL:        PGPASSWORD=" + TestingPostgres.PASSWORD + " psql -h localhost -p " + postgres.port()
+                + " -U " + TestingPostgres.USER + " " + db);
+        say("  records:           kafka-console-consumer.sh --bootstrap-server "
+                + connect.cluster().kafka().bootstrapServers() + " --topic shop.public.orders --from-beginning");
+        new java.util.concurrent.CountDownLatch(1).await();
     }
 
     private static long loadSampleData(TestingPostgres postgres, String db) throws SQLException {
@@ -143,6 +160,17 @@ class Quickstart {
         return total;
     }
 
+
+    /** Kafka's storage formatter prints its bootstrap metadata to standard output; a user needs none of it. */
+    private static <T> T quietly(java.util.function.Supplier<T> start) {
+        java.io.PrintStream out = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            return start.get();
+        } finally {
+            System.setOut(out);
+        }
+    }
 
     private static double seconds(long startedNanos) {
         return (System.nanoTime() - startedNanos) / 1e9;
