@@ -1,6 +1,7 @@
 package io.snapclone.connect;
 
 import io.snapclone.connect.config.DatabaseChecks;
+import io.snapclone.connect.config.DebeziumKeys;
 import io.snapclone.connect.config.SnapcloneConfig;
 
 import org.apache.kafka.common.config.Config;
@@ -11,7 +12,10 @@ import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.ConnectorTransactionBoundaries;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +24,7 @@ import java.util.stream.Collectors;
 
 /** The coordinator: validates, exports the snapshot, plans the work and hands it to tasks. */
 public class SnapcloneSourceConnector extends SourceConnector {
+    private static final Logger log = LoggerFactory.getLogger(SnapcloneSourceConnector.class);
     private static final List<String> DATABASE_KEYS = List.of(SnapcloneConfig.HOSTNAME_CONFIG,
             SnapcloneConfig.PORT_CONFIG, SnapcloneConfig.USER_CONFIG, SnapcloneConfig.PASSWORD_CONFIG,
             SnapcloneConfig.DBNAME_CONFIG, SnapcloneConfig.SSLMODE_CONFIG,
@@ -34,6 +39,12 @@ public class SnapcloneSourceConnector extends SourceConnector {
 
     @Override
     public void start(Map<String, String> props) {
+        for (DebeziumKeys.Finding finding : DebeziumKeys.review(props)) {
+            if (finding.error()) {
+                throw new ConfigException(finding.key(), props.get(finding.key()), finding.message());
+            }
+            log.warn("Connector {}: {}", props.getOrDefault("name", "?"), finding.message());
+        }
         SnapcloneConfig config = new SnapcloneConfig(props);
         config.recordOptions(); // fails now, naming the key, rather than in every task
         for (DatabaseChecks.Problem problem : config.crossKeyProblems()) {
@@ -95,6 +106,17 @@ public class SnapcloneSourceConnector extends SourceConnector {
     @Override
     public Config validate(Map<String, String> props) {
         Config config = super.validate(props);
+        // Debezium's keys that snapclone does not define: an error against the key if ignoring it
+        // would change the records, else a warning (validation has no warnings: they are logged).
+        for (DebeziumKeys.Finding finding : DebeziumKeys.review(props)) {
+            if (finding.error()) {
+                ConfigValue value = new ConfigValue(finding.key(), props.get(finding.key()), List.of(), new ArrayList<>());
+                value.addErrorMessage(finding.message());
+                config.configValues().add(value);
+            } else {
+                log.warn("Validating a config: {}", finding.message());
+            }
+        }
         Map<String, ConfigValue> values = config.configValues().stream()
                 .collect(Collectors.toMap(ConfigValue::name, Function.identity()));
         SnapcloneConfig parsed;

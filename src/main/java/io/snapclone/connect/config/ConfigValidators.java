@@ -8,6 +8,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -106,6 +107,57 @@ final class ConfigValidators {
             @Override
             public String toString() {
                 return "empty, or a topic name: [A-Za-z0-9._-]{1," + SnapcloneConfig.MAX_TOPIC_LENGTH + "}";
+            }
+        };
+    }
+
+    /** Debezium's snapshot modes that snapclone does not offer, with what to use instead. */
+    private static final Map<String, String> DEBEZIUM_SNAPSHOT_MODES = Map.of(
+            "always", "snapclone snapshots only when the connector has no offsets: use initial, or a new "
+                    + "connector name (or DELETE /connectors/<name>/offsets) for a new load",
+            "when_needed", "snapclone never re-snapshots by itself; a slot that lost changes fails with the remedy: "
+                    + "use initial",
+            "configuration_based", "use initial, initial_only or never",
+            "custom", "custom snapshotters are not supported: use initial, initial_only or never",
+            "recovery", "snapclone keeps no schema history to recover: use initial");
+
+    /** snapshot.mode: ours and Debezium's no_data; Debezium's other modes get an explanation. */
+    static ConfigDef.Validator snapshotModeValidator(String... modes) {
+        ConfigDef.ValidString valid = ConfigDef.ValidString.in(modes);
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                String instead = DEBEZIUM_SNAPSHOT_MODES.get(value);
+                if (instead != null) {
+                    throw new ConfigException(name, value, "Debezium's " + value + " mode is not supported: " + instead);
+                }
+                valid.ensureValid(name, value);
+            }
+
+            @Override
+            public String toString() {
+                return valid.toString();
+            }
+        };
+    }
+
+    /** publication.autocreate.mode: Debezium's no_tables gets an explanation. */
+    static ConfigDef.Validator publicationModeValidator() {
+        ConfigDef.ValidString valid = ConfigDef.ValidString.in("disabled", "all_tables", "filtered");
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                if ("no_tables".equals(value)) {
+                    throw new ConfigException(name, value, "Debezium's no_tables (an empty publication you fill "
+                            + "yourself) is not supported: create the publication FOR TABLE the tables and set disabled, "
+                            + "or let snapclone keep it in step with the captured tables (filtered)");
+                }
+                valid.ensureValid(name, value);
+            }
+
+            @Override
+            public String toString() {
+                return valid.toString();
             }
         };
     }

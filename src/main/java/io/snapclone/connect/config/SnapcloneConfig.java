@@ -69,6 +69,15 @@ public class SnapcloneConfig extends AbstractConfig {
     private static final String TABLE_EXCLUDE_LIST_DOC = "Comma-separated regular expressions matched against "
             + "the whole of schema.table; matching tables are not captured, even if included.";
 
+    public static final String SCHEMA_INCLUDE_LIST_CONFIG = "schema.include.list";
+    private static final String SCHEMA_INCLUDE_LIST_DOC = "Comma-separated regular expressions matched against the "
+            + "whole schema name; only tables of matching schemas are captured (and the table lists apply too). "
+            + "Empty: every schema.";
+
+    public static final String SCHEMA_EXCLUDE_LIST_CONFIG = "schema.exclude.list";
+    private static final String SCHEMA_EXCLUDE_LIST_DOC = "Comma-separated regular expressions matched against the "
+            + "whole schema name; tables of matching schemas are not captured.";
+
     public static final String COLUMN_INCLUDE_LIST_CONFIG = ColumnSelection.INCLUDE_KEY;
     private static final String COLUMN_INCLUDE_LIST_DOC = "Comma-separated regular expressions matched against "
             + "the whole of schema.table.column; only matching columns go into records (and are read at all). "
@@ -98,11 +107,14 @@ public class SnapcloneConfig extends AbstractConfig {
     public static final String SNAPSHOT_MODE_CONFIG = "snapshot.mode";
     private static final String SNAPSHOT_MODE_DOC = "initial: create the replication slot (slot.name) with an "
             + "exported snapshot, load that snapshot in parallel, then stream every later change from the slot. "
-            + "initial_only: one consistent snapshot, no slot, then idle. never: no snapshot, stream only.";
+            + "initial_only: one consistent snapshot, no slot, then idle. never (or Debezium's no_data): no "
+            + "snapshot, stream only.";
     public static final String SNAPSHOT_MODE_INITIAL_ONLY = "initial_only";
     public static final String SNAPSHOT_MODE_INITIAL = "initial";
     public static final String SNAPSHOT_MODE_DEFAULT = SNAPSHOT_MODE_INITIAL;
     public static final String SNAPSHOT_MODE_NEVER = "never";
+    /** Debezium 3's name for never. */
+    public static final String SNAPSHOT_MODE_NO_DATA = "no_data";
 
     public static final String SLOT_NAME_CONFIG = "slot.name";
     private static final String SLOT_NAME_DOC = "Logical replication slot (pgoutput) that snapshot.mode=initial "
@@ -303,6 +315,10 @@ public class SnapcloneConfig extends AbstractConfig {
                         Importance.MEDIUM, SSLMODE_DOC, DATABASE_GROUP, ++db, Width.SHORT, "SSL mode")
                 .define(TOPIC_PREFIX_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, ConfigValidators.topicPrefixValidator(),
                         Importance.HIGH, TOPIC_PREFIX_DOC, TABLES_GROUP, ++tables, Width.MEDIUM, "Topic prefix")
+                .define(SCHEMA_INCLUDE_LIST_CONFIG, Type.LIST, "", ConfigValidators.regexListValidator("schema"),
+                        Importance.MEDIUM, SCHEMA_INCLUDE_LIST_DOC, TABLES_GROUP, ++tables, Width.LONG, "Include schemas")
+                .define(SCHEMA_EXCLUDE_LIST_CONFIG, Type.LIST, "", ConfigValidators.regexListValidator("schema"),
+                        Importance.LOW, SCHEMA_EXCLUDE_LIST_DOC, TABLES_GROUP, ++tables, Width.LONG, "Exclude schemas")
                 .define(TABLE_INCLUDE_LIST_CONFIG, Type.LIST, "", ConfigValidators.regexListValidator(),
                         Importance.HIGH, TABLE_INCLUDE_LIST_DOC, TABLES_GROUP, ++tables, Width.LONG, "Include tables")
                 .define(TABLE_EXCLUDE_LIST_CONFIG, Type.LIST, "", ConfigValidators.regexListValidator(),
@@ -317,7 +333,8 @@ public class SnapcloneConfig extends AbstractConfig {
                         Importance.MEDIUM, PUBLISH_VIA_PARTITION_ROOT_DOC, TABLES_GROUP, ++tables, Width.SHORT,
                         "Partitions as their root")
                 .define(SNAPSHOT_MODE_CONFIG, Type.STRING, SNAPSHOT_MODE_DEFAULT,
-                        ConfigDef.ValidString.in(SNAPSHOT_MODE_INITIAL, SNAPSHOT_MODE_INITIAL_ONLY, SNAPSHOT_MODE_NEVER),
+                        ConfigValidators.snapshotModeValidator(SNAPSHOT_MODE_INITIAL, SNAPSHOT_MODE_INITIAL_ONLY,
+                                SNAPSHOT_MODE_NEVER, SNAPSHOT_MODE_NO_DATA),
                         Importance.HIGH, SNAPSHOT_MODE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Snapshot mode")
                 .define(CHUNK_SIZE_CONFIG, Type.LONG, CHUNK_SIZE_DEFAULT, ConfigDef.Range.atLeast(65536),
                         Importance.MEDIUM, CHUNK_SIZE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Chunk size (bytes)")
@@ -332,7 +349,7 @@ public class SnapcloneConfig extends AbstractConfig {
                 .define(PUBLICATION_NAME_CONFIG, Type.STRING, PUBLICATION_NAME_DEFAULT, ConfigValidators.publicationNameValidator(),
                         Importance.HIGH, PUBLICATION_NAME_DOC, STREAMING_GROUP, 2, Width.MEDIUM, "Publication")
                 .define(PUBLICATION_AUTOCREATE_CONFIG, Type.STRING, PUBLICATION_AUTOCREATE_DEFAULT,
-                        ConfigDef.ValidString.in("disabled", "all_tables", "filtered"), Importance.MEDIUM,
+                        ConfigValidators.publicationModeValidator(), Importance.MEDIUM,
                         PUBLICATION_AUTOCREATE_DOC, STREAMING_GROUP, 3, Width.SHORT, "Publication creation")
                 .define(PUBLICATION_KEYLESS_TABLES_CONFIG, Type.STRING, PUBLICATION_KEYLESS_TABLES_DEFAULT,
                         ConfigDef.ValidString.in(KeylessTables.EXCLUDE.value(), KeylessTables.INSERTS_ONLY.value(),
@@ -405,15 +422,19 @@ public class SnapcloneConfig extends AbstractConfig {
         return getString(TOPIC_PREFIX_CONFIG);
     }
 
-    /** Included (or no include list) and not excluded; each regex must match all of schema.table. */
+    /**
+     * Included (or no include list) and not excluded, by the schema lists on the schema name and by
+     * the table lists on all of schema.table.
+     */
     public Predicate<TableId> tableFilter() {
-        List<Pattern> include = patterns(TABLE_INCLUDE_LIST_CONFIG);
-        List<Pattern> exclude = patterns(TABLE_EXCLUDE_LIST_CONFIG);
-        return table -> {
-            String name = table.qualifiedName();
-            boolean included = include.isEmpty() || include.stream().anyMatch(p -> p.matcher(name).matches());
-            return included && exclude.stream().noneMatch(p -> p.matcher(name).matches());
-        };
+        Predicate<String> schemas = listed(patterns(SCHEMA_INCLUDE_LIST_CONFIG), patterns(SCHEMA_EXCLUDE_LIST_CONFIG));
+        Predicate<String> tables = listed(patterns(TABLE_INCLUDE_LIST_CONFIG), patterns(TABLE_EXCLUDE_LIST_CONFIG));
+        return table -> schemas.test(table.schema()) && tables.test(table.qualifiedName());
+    }
+
+    private static Predicate<String> listed(List<Pattern> include, List<Pattern> exclude) {
+        return name -> (include.isEmpty() || include.stream().anyMatch(p -> p.matcher(name).matches()))
+                && exclude.stream().noneMatch(p -> p.matcher(name).matches());
     }
 
     /** Whether partitions are captured as their partitioned table (publish.via.partition.root). */
@@ -445,8 +466,10 @@ public class SnapcloneConfig extends AbstractConfig {
         return configured.isBlank() ? topicPrefix() + PROGRESS_TOPIC_SUFFIX : configured;
     }
 
+    /** initial, initial_only or never (Debezium's no_data read as never). */
     public String snapshotMode() {
-        return getString(SNAPSHOT_MODE_CONFIG);
+        String mode = getString(SNAPSHOT_MODE_CONFIG);
+        return SNAPSHOT_MODE_NO_DATA.equals(mode) ? SNAPSHOT_MODE_NEVER : mode;
     }
 
     /** Whether a replication slot is part of the job (snapshot.mode initial or never). */
@@ -587,6 +610,11 @@ public class SnapcloneConfig extends AbstractConfig {
     /** What is wrong across keys (each key being valid alone), against the key to change. */
     public List<DatabaseChecks.Problem> crossKeyProblems() {
         List<DatabaseChecks.Problem> problems = new java.util.ArrayList<>();
+        if (!patterns(SCHEMA_INCLUDE_LIST_CONFIG).isEmpty() && !patterns(SCHEMA_EXCLUDE_LIST_CONFIG).isEmpty()) {
+            problems.add(new DatabaseChecks.Problem(SCHEMA_EXCLUDE_LIST_CONFIG, "Set " + SCHEMA_INCLUDE_LIST_CONFIG
+                    + " or " + SCHEMA_EXCLUDE_LIST_CONFIG + ", not both (as in Debezium): keep the one that says "
+                    + "what you mean and remove the other."));
+        }
         if (!patterns(COLUMN_INCLUDE_LIST_CONFIG).isEmpty() && !patterns(COLUMN_EXCLUDE_LIST_CONFIG).isEmpty()) {
             problems.add(new DatabaseChecks.Problem(COLUMN_EXCLUDE_LIST_CONFIG, "Set " + COLUMN_INCLUDE_LIST_CONFIG
                     + " or " + COLUMN_EXCLUDE_LIST_CONFIG + ", not both (as in Debezium): keep the one that says "

@@ -71,6 +71,8 @@ class SnapcloneConfigTest {
         keys.put("database.dbname", List.of(Type.STRING, REQUIRED, Importance.HIGH));
         keys.put("database.sslmode", List.of(Type.STRING, "prefer", Importance.MEDIUM));
         keys.put("topic.prefix", List.of(Type.STRING, REQUIRED, Importance.HIGH));
+        keys.put("schema.include.list", List.of(Type.LIST, List.of(), Importance.MEDIUM));
+        keys.put("schema.exclude.list", List.of(Type.LIST, List.of(), Importance.LOW));
         keys.put("table.include.list", List.of(Type.LIST, List.of(), Importance.HIGH));
         keys.put("table.exclude.list", List.of(Type.LIST, List.of(), Importance.MEDIUM));
         keys.put("column.include.list", List.of(Type.LIST, List.of(), Importance.MEDIUM));
@@ -127,7 +129,8 @@ class SnapcloneConfigTest {
     @Test
     void constantsMatchTheKeys() {
         assertEquals(List.of("database.hostname", "database.port", "database.user", "database.password",
-                        "database.dbname", "database.sslmode", "topic.prefix", "table.include.list",
+                        "database.dbname", "database.sslmode", "topic.prefix", "schema.include.list",
+                        "schema.exclude.list", "table.include.list",
                         "table.exclude.list", "column.include.list", "column.exclude.list", "message.key.columns",
                         "publish.via.partition.root", "snapshot.mode", "snapshot.chunk.size", "max.batch.size",
                         "snapshot.progress.topic", "snapshot.progress.interval.ms", "slot.name", "publication.name",
@@ -140,7 +143,8 @@ class SnapcloneConfigTest {
                         "snapshot.holder.grace.ms", "slot.failover"),
                 List.of(SnapcloneConfig.HOSTNAME_CONFIG, SnapcloneConfig.PORT_CONFIG, SnapcloneConfig.USER_CONFIG,
                         SnapcloneConfig.PASSWORD_CONFIG, SnapcloneConfig.DBNAME_CONFIG, SnapcloneConfig.SSLMODE_CONFIG,
-                        SnapcloneConfig.TOPIC_PREFIX_CONFIG, SnapcloneConfig.TABLE_INCLUDE_LIST_CONFIG,
+                        SnapcloneConfig.TOPIC_PREFIX_CONFIG, SnapcloneConfig.SCHEMA_INCLUDE_LIST_CONFIG,
+                        SnapcloneConfig.SCHEMA_EXCLUDE_LIST_CONFIG, SnapcloneConfig.TABLE_INCLUDE_LIST_CONFIG,
                         SnapcloneConfig.TABLE_EXCLUDE_LIST_CONFIG, SnapcloneConfig.COLUMN_INCLUDE_LIST_CONFIG,
                         SnapcloneConfig.COLUMN_EXCLUDE_LIST_CONFIG, SnapcloneConfig.MESSAGE_KEY_COLUMNS_CONFIG,
                         SnapcloneConfig.PUBLISH_VIA_PARTITION_ROOT_CONFIG, SnapcloneConfig.SNAPSHOT_MODE_CONFIG,
@@ -183,6 +187,9 @@ class SnapcloneConfigTest {
         props.put("database.dbname", "my db");
         props.put("database.sslmode", "verify-full");
         props.put("topic.prefix", "my-shop.v1_2");
+        props.put("schema.include.list", "public");
+        // schema.exclude.list may not be set with schema.include.list (as the column lists below).
+        props.put("schema.exclude.list", "");
         props.put("table.include.list", "public\\.a");
         props.put("table.exclude.list", "public\\.b");
         props.put("snapshot.mode", "initial_only");
@@ -447,6 +454,36 @@ class SnapcloneConfigTest {
         assertFalse(filter.test(new TableId("public", "secret_keys")));
         assertFalse(filter.test(new TableId("public", "tmp")));
         assertFalse(filter.test(new TableId("sales", "orders")));
+    }
+
+    @Test
+    void schemaListsSelectBySchemaNameAndTheTableListsStillApply() {
+        Predicate<TableId> included = config(Map.of("schema.include.list", "sales|inventory",
+                "table.exclude.list", "inventory\\.tmp")).tableFilter();
+        assertTrue(included.test(new TableId("sales", "orders")));
+        assertTrue(included.test(new TableId("inventory", "items")));
+        assertFalse(included.test(new TableId("inventory", "tmp")));
+        assertFalse(included.test(new TableId("public", "orders")));
+        assertFalse(included.test(new TableId("sales_archive", "orders")), "the whole schema name must match");
+        Predicate<TableId> excluded = config(Map.of("schema.exclude.list", "audit")).tableFilter();
+        assertTrue(excluded.test(new TableId("public", "orders")));
+        assertFalse(excluded.test(new TableId("audit", "log")));
+        assertEquals(List.of("schema.exclude.list"), config(Map.of("schema.include.list", "a", "schema.exclude.list", "b"))
+                .crossKeyProblems().stream().map(DatabaseChecks.Problem::key).toList());
+    }
+
+    @Test
+    void debeziumSnapshotModesNoDataIsNeverAndTheOthersSayWhatToUse() {
+        assertEquals("never", config(Map.of("snapshot.mode", "no_data")).snapshotMode());
+        assertTrue(config(Map.of("snapshot.mode", "no_data")).streams());
+        ConfigException whenNeeded = assertThrows(ConfigException.class,
+                () -> config(Map.of("snapshot.mode", "when_needed")));
+        assertTrue(whenNeeded.getMessage().contains("snapshot.mode") && whenNeeded.getMessage().contains("use initial"),
+                whenNeeded.getMessage());
+        ConfigException noTables = assertThrows(ConfigException.class,
+                () -> config(Map.of("publication.autocreate.mode", "no_tables")));
+        assertTrue(noTables.getMessage().contains("set disabled"), noTables.getMessage());
+        assertThrows(ConfigException.class, () -> config(Map.of("snapshot.mode", "sometimes")));
     }
 
     @Test
