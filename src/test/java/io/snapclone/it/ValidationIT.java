@@ -163,6 +163,22 @@ class ValidationIT {
                 "an error on " + key + " contains '" + fragment + "': " + errors);
     }
 
+    @Test
+    void aDebeziumConfigValidatesAndOnlyKeysThatWouldChangeRecordsFail() {
+        Map<String, String> debezium = new HashMap<>(Map.of("plugin.name", "pgoutput", "snapshot.mode", "no_data",
+                "schema.include.list", "public", "slot.drop.on.stop", "false", "poll.interval.ms", "100",
+                "max.queue.size", "8192", "provide.transaction.metadata", "false",
+                "signal.data.collection", "public.debezium_signal", "heartbeat.topics.prefix", "__debezium-heartbeat"));
+        debezium.putAll(Map.of("table.include.list", "public.orders", "decimal.handling.mode", "precise",
+                "notification.enabled.channels", "sink", "snapshot.max.threads", "4"));
+        debezium.putAll(postgres.superuserConnectorConfig(db)); // streaming needs REPLICATION
+        assertEquals(Map.of(), errors(config(debezium)));
+        assertOnlyKey(errors(config(Map.of("table.include.list", "public\\.orders", "column.mask.with.4.chars",
+                "public.orders.note"))), "column.mask.with.4.chars", "values are never masked");
+        assertOnlyKey(errors(config(Map.of("table.include.list", "public\\.orders", "snapshot.mode", "when_needed"))),
+                "snapshot.mode", "use initial");
+    }
+
     private static Map<String, String> config(Map<String, String> overrides) {
         Map<String, String> config = new HashMap<>(TestingConnect.baseConnectorConfig("valid", 1));
         config.putAll(postgres.connectorConfig(db));
