@@ -29,7 +29,7 @@ public final class TcpProxy implements AutoCloseable {
     private enum Mode { FORWARD, CUT, BLACKHOLE, CLOSED }
 
     private final String targetHost;
-    private final int targetPort;
+    private volatile int targetPort;
     private final ServerSocket listener;
     // Guards mode and links together, so that cut() cannot miss a connection being set up.
     private final Object monitor = new Object();
@@ -115,6 +115,14 @@ public final class TcpProxy implements AutoCloseable {
      */
     public void strand() {
         links.forEach(link -> link.stranded = true);
+    }
+
+    /**
+     * New connections go to {@code port} on the same host from now on (a virtual IP that moved to
+     * a promoted standby); open ones keep their old target until they end.
+     */
+    public void retarget(int port) {
+        targetPort = port;
     }
 
     /** Forwards again: held connections resume, new ones reach the target. */

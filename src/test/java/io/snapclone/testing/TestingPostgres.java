@@ -144,6 +144,10 @@ public final class TestingPostgres {
     }
 
     private void pgCtl(List<String> arguments) {
+        pgCtl(binDir, dataDir, arguments);
+    }
+
+    private static void pgCtl(Path binDir, Path dataDir, List<String> arguments) {
         List<String> command = new ArrayList<>();
         // As zonky does: pg_ctl refuses to run as root, and in a user namespace it is not root.
         if (LinuxUtils.isUnshareAvailable()) {
@@ -172,6 +176,99 @@ public final class TestingPostgres {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted running pg_ctl " + arguments, e);
+        }
+    }
+
+    /**
+     * A hot standby of this server with PostgreSQL 17's slot synchronisation on, so that failover
+     * slots follow it: a physical slot for it here ({@code synchronized_standby_slots} names it, so
+     * no logical slot gets ahead of the standby), then this server is stopped cleanly, its data
+     * directory copied (the embedded binaries have no pg_basebackup) and both started. Call on a
+     * server of its own before any logical slot exists (a copied slot would block the sync).
+     */
+    public Standby startStandby() {
+        try {
+            try (Connection connection = superuser("postgres"); Statement statement = connection.createStatement()) {
+                statement.execute("SELECT pg_create_physical_replication_slot('standby')");
+                statement.execute("ALTER SYSTEM SET synchronized_standby_slots = 'standby'");
+                String hbaFile = queryString(statement, "SHOW hba_file");
+                Files.writeString(Path.of(hbaFile), "host replication postgres 127.0.0.1/32 trust\n"
+                        + "host replication postgres ::1/128 trust\n" + Files.readString(Path.of(hbaFile)));
+            }
+            pgCtl(List.of("stop", "-m", "fast", "-w", "-t", "60"));
+            Path standbyDir = Files.createTempDirectory("snapclone-pg-standby").resolve("data");
+            try (var files = Files.walk(dataDir)) {
+                for (Path source : (Iterable<Path>) files::iterator) {
+                    Path relative = dataDir.relativize(source);
+                    // Slots are the primary's own; the standby gets its failover slots by synchronisation.
+                    boolean slot = relative.getNameCount() > 1 && relative.getName(0).toString().equals("pg_replslot");
+                    Path target = standbyDir.resolve(relative.toString());
+                    if (Files.isDirectory(source) && !slot) {
+                        Files.createDirectories(target);
+                    } else if (!slot && !relative.toString().equals("postmaster.pid")) {
+                        Files.copy(source, target);
+                    }
+                }
+            }
+            Files.setPosixFilePermissions(standbyDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Files.writeString(standbyDir.resolve("standby.signal"), "");
+            Files.writeString(standbyDir.resolve("postgresql.auto.conf"), String.join("\n",
+                    "primary_conninfo = 'host=localhost port=" + port() + " user=postgres dbname=postgres'",
+                    "primary_slot_name = 'standby'", "hot_standby_feedback = on", "sync_replication_slots = on",
+                    ""));
+            startAgain();
+            int standbyPort;
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                standbyPort = socket.getLocalPort();
+            }
+            List<String> options = new ArrayList<>(List.of("-p", Integer.toString(standbyPort), "-F"));
+            settings.forEach((key, value) -> options.addAll(List.of("-c", key + '=' + value)));
+            pgCtl(binDir, standbyDir, List.of("start", "-w", "-t", "60", "-l", standbyDir.resolve("standby.log").toString(),
+                    "-o", String.join(" ", options)));
+            return new Standby(binDir, standbyDir, standbyPort);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not set up a standby", e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not set up a standby", e);
+        }
+    }
+
+    /** A standby made by {@link #startStandby()}: promote it, connect to it, stop it. */
+    public static final class Standby implements AutoCloseable {
+        private final Path binDir;
+        private final Path dataDir;
+        private final int port;
+
+        private Standby(Path binDir, Path dataDir, int port) {
+            this.binDir = binDir;
+            this.dataDir = dataDir;
+            this.port = port;
+        }
+
+        public int port() {
+            return port;
+        }
+
+        public Connection superuser(String database) throws SQLException {
+            return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/" + database, "postgres", "");
+        }
+
+        /** Makes it the primary ({@code pg_ctl promote}); returns once it accepts writes. */
+        public void promote() {
+            pgCtl(binDir, dataDir, List.of("promote", "-w", "-t", "60"));
+        }
+
+        /** Stops it and removes its data directory. */
+        @Override
+        public void close() {
+            pgCtl(binDir, dataDir, List.of("stop", "-m", "immediate", "-w", "-t", "60"));
+            try (var files = Files.walk(dataDir.getParent())) {
+                for (Path file : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                    Files.delete(file);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not remove the standby's data directory", e);
+            }
         }
     }
 
