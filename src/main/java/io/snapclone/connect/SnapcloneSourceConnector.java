@@ -47,6 +47,10 @@ public class SnapcloneSourceConnector extends SourceConnector {
         }
         SnapcloneConfig config = new SnapcloneConfig(props);
         config.recordOptions(); // fails now, naming the key, rather than in every task
+        if (config.notificationChannels().contains("jmx")) {
+            log.warn("Connector {}: notification.enabled.channels=jmx is not offered: ignored (sink and log are)",
+                    props.getOrDefault("name", "?"));
+        }
         for (DatabaseChecks.Problem problem : config.crossKeyProblems()) {
             throw new ConfigException(problem.key(), props.get(problem.key()), problem.message());
         }

@@ -7,6 +7,7 @@ import io.snapclone.connect.metrics.TaskBeanNames;
 import io.snapclone.connect.offset.CompletedRanges;
 import io.snapclone.connect.offset.SnapshotOffsets;
 import io.snapclone.connect.record.ProgressEvents;
+import io.snapclone.connect.record.SnapshotNotifications;
 import io.snapclone.connect.stream.StreamReader;
 import io.snapclone.pg.TableId;
 
@@ -133,12 +134,17 @@ public class SnapcloneSourceTask extends SourceTask {
                 partitions -> new HashMap<>(context.offsetStorageReader().offsets(partitions)));
         long now = System.currentTimeMillis();
         List<SourceRecord> batch = new ArrayList<>();
+        SnapshotNotifications notifications = config.notifications();
+        List<String> names = tables.stream().map(TableId::qualifiedName).toList();
         long rows = 0;
         for (TableId table : tables) {
             long tableRows = states.get(table).rowsSent();
             rows += tableRows;
             batch.add(ProgressEvents.tableCompleted(config.progressTopic(), table, tableRows, now));
+            notifications.tableScanCompleted(batch, table.qualifiedName(), names, tableRows, now);
         }
+        notifications.completed(batch, now);
+        // Last: its offset marks the announcement done, so a restart does not repeat any of it.
         batch.add(ProgressEvents.snapshotCompleted(config.progressTopic(), tables.size(), rows, announcement,
                 SnapshotOffsets.announced(), now));
         log.info("Task {}: announced the completed snapshot ({} tables, {} rows) on {}", name, tables.size(), rows,

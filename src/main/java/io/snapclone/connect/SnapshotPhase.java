@@ -6,6 +6,7 @@ import io.snapclone.connect.config.TaskConfig;
 import io.snapclone.connect.metrics.SnapshotMetrics;
 import io.snapclone.connect.offset.SnapshotOffsets;
 import io.snapclone.connect.record.ProgressEvents;
+import io.snapclone.connect.record.SnapshotNotifications;
 import io.snapclone.connect.record.TableRecordBuilder;
 import io.snapclone.pg.ConnectionLoss;
 import io.snapclone.pg.TableId;
@@ -55,6 +56,7 @@ final class SnapshotPhase implements AutoCloseable {
     private final TaskConfig config;
     private final OffsetStorageReader offsets;
     private final SnapshotMetrics metrics;
+    private final SnapshotNotifications notifications;
     private final String connector;
     private final String name;
     private final Backoff backoff;
@@ -82,6 +84,7 @@ final class SnapshotPhase implements AutoCloseable {
         this.config = requireNonNull(config, "config is null");
         this.offsets = requireNonNull(offsets, "offsets is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
+        this.notifications = config.notifications();
         this.connector = requireNonNull(connector, "connector is null");
         this.name = requireNonNull(name, "name is null");
         this.backoff = new Backoff(FIRST_RETRY, config.maxRetryWait(), config.maxRetries());
@@ -186,6 +189,9 @@ final class SnapshotPhase implements AutoCloseable {
                 SnapshotOffsets.holding(held, config.fingerprint(), config.chunkBytes()), System.currentTimeMillis()));
         if (!announcedHeld) {
             announcedHeld = true;
+            if (config.taskIndex() == 0) {
+                notifications.started(pending, System.currentTimeMillis());
+            }
             log.info("Task {}: imported snapshot {} (fingerprint {}), holding it as {}; {} of {} chunks to read", name,
                     config.snapshotId(), config.fingerprint(), held, todo.size(), config.chunks().size());
         }
@@ -245,6 +251,9 @@ final class SnapshotPhase implements AutoCloseable {
         }
         partition = SnapshotOffsets.partition(config.topicPrefix(), chunk);
         reader = ChunkReader.open(session.connection(), builder.table(), chunk, work.resumeAfter());
+        if (chunk.startBlock() == 0 && work.resumeAfter() == null) {
+            notifications.tableInProgress(pending, chunk.table().qualifiedName(), System.currentTimeMillis());
+        }
         rowsSent = work.rowsBefore();
         lastCtid = null;
         chunkStartedNanos = System.nanoTime();

@@ -104,12 +104,15 @@ class DebeziumCompatibilityIT {
                 "tasks.max", "1", "topic.prefix", "dbz", "plugin.name", "pgoutput", "slot.name", "compat_dbz",
                 "publication.name", "compat_dbz", "publication.autocreate.mode", "filtered",
                 "table.include.list", "public.items,public.typed", "snapshot.mode", "initial"));
+        debezium.put("notification.enabled.channels", "sink");
+        debezium.put("notification.sink.topic.name", "dbz.notifications");
         debezium.put("topic.creation.default.replication.factor", "1");
         debezium.put("topic.creation.default.partitions", "1");
         // Debezium's config with connector.class changed (and what two connectors side by side cannot share).
         Map<String, String> snapclone = new HashMap<>(debezium);
         snapclone.putAll(Map.of("connector.class", TestingConnect.CONNECTOR_CLASS, "topic.prefix", "snc",
-                "slot.name", "compat_snc", "publication.name", "compat_snc"));
+                "slot.name", "compat_snc", "publication.name", "compat_snc",
+                "notification.sink.topic.name", "snc.notifications"));
         connect.deploy("compat-dbz", debezium);
         connect.deploy("compat-snc", snapclone);
         try {
@@ -129,6 +132,7 @@ class DebeziumCompatibilityIT {
                         differences);
             }
             assertSameAvroSchemas(both, 7);
+            assertSameNotifications();
             List<ConsumerRecord<byte[], byte[]>>[] typed = awaitRecords("typed", TYPED_ROW_COUNT);
             for (int i = 0; i < TYPED_ROW_COUNT; i++) {
                 compare("typed value", json(typed[0].get(i).value()).get("schema"),
@@ -170,6 +174,49 @@ class DebeziumCompatibilityIT {
                         "the Avro " + (key ? "key" : "value") + " schema of record " + i);
             }
         }
+    }
+
+    /**
+     * notification.enabled.channels=sink: the same key and value schemas as Debezium's, and the same
+     * notifications with the same additional data, except what a parallel load cannot say at that
+     * point (docs/migrating-from-debezium.md): no DATA_COLLECTIONS_RESOLVED, and IN_PROGRESS without
+     * data_collections.
+     */
+    private void assertSameNotifications() throws Exception {
+        List<JsonNode> dbz = new ArrayList<>();
+        List<JsonNode> snc = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : connect.readAll("dbz.notifications")) {
+            dbz.add(json(record.value()));
+        }
+        for (ConsumerRecord<byte[], byte[]> record : connect.readAll("snc.notifications")) {
+            snc.add(json(record.value()));
+            assertEquals(json(connect.readAll("dbz.notifications").get(0).key()).get("schema"),
+                    json(record.key()).get("schema"), "the key schema");
+        }
+        assertEquals(dbz.get(0).get("schema"), snc.get(0).get("schema"), "the value schema");
+        assertEquals(notifications(dbz).entrySet().stream()
+                        .filter(n -> !n.getKey().startsWith("DATA_COLLECTIONS_RESOLVED")).map(n -> {
+                            if (n.getKey().startsWith("IN_PROGRESS")) {
+                                n.getValue().remove("data_collections");
+                            }
+                            return n;
+                        }).collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)),
+                notifications(snc));
+    }
+
+    /** Each notification by its type and table, with its additional data but the connector's name. */
+    private static Map<String, Map<String, String>> notifications(List<JsonNode> values) {
+        Map<String, Map<String, String>> byType = new java.util.TreeMap<>();
+        for (JsonNode value : values) {
+            JsonNode payload = value.get("payload");
+            assertEquals("Initial Snapshot", payload.get("aggregate_type").asText());
+            Map<String, String> data = new java.util.TreeMap<>();
+            payload.get("additional_data").fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText()));
+            data.remove("connector_name");
+            String table = data.getOrDefault("scanned_collection", data.getOrDefault("current_collection_in_progress", ""));
+            byType.put(payload.get("type").asText() + " " + table, data);
+        }
+        return byType;
     }
 
     /** Slots outlive connectors and keep WAL: gone once their reader has let go. */

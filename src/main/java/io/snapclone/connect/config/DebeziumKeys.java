@@ -108,8 +108,7 @@ public final class DebeziumKeys {
             ignored("incremental.snapshot.allow.schema.changes", NO_SIGNALS),
             ignored("incremental.snapshot.watermarking.strategy", NO_SIGNALS),
             prefix("signal.", NO_SIGNALS),
-            prefix("notification.", "no notifications: the progress topic <topic.prefix>.snapclone.progress carries "
-                    + "snapshot.held, chunk.completed, table.completed and snapshot.completed events"),
+            prefix("notification.http.", "no HTTP notification channel: use sink or log"),
             prefix("openlineage.", "no OpenLineage events"),
             prefix("internal.", "a Debezium internal"),
             ignored("legacy.snapshot.max.threads", PARALLEL),

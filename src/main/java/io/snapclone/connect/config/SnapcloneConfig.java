@@ -255,6 +255,14 @@ public class SnapcloneConfig extends AbstractConfig {
             + "start at 500 ms and double up to this.";
     public static final long RETRY_WAIT_DEFAULT = 10_000;
 
+    public static final String NOTIFICATION_CHANNELS_CONFIG = "notification.enabled.channels";
+    private static final String NOTIFICATION_CHANNELS_DOC = "Debezium's initial-snapshot notifications (STARTED, "
+            + "IN_PROGRESS per table, TABLE_SCAN_COMPLETED per table, COMPLETED), as Debezium sends them. sink: records "
+            + "on notification.sink.topic.name; log: INFO lines; jmx: not offered (ignored, with a warning). Empty: none.";
+    public static final String NOTIFICATION_TOPIC_CONFIG = "notification.sink.topic.name";
+    private static final String NOTIFICATION_TOPIC_DOC = "The topic of the notifications; needed when "
+            + NOTIFICATION_CHANNELS_CONFIG + " has sink.";
+
     public static final String HOLDER_GRACE_CONFIG = "snapshot.holder.grace.ms";
     private static final String HOLDER_GRACE_DOC = "After a graceful stop (REST restart, rebalance, config update, "
             + "a worker leaving) the sessions that hold the snapshot stay open this long, so that the coordinator and "
@@ -390,6 +398,11 @@ public class SnapcloneConfig extends AbstractConfig {
                         Importance.LOW, RETRY_WAIT_DOC, DATABASE_GROUP, ++db, Width.SHORT, "Reconnect wait")
                 .define(HOLDER_GRACE_CONFIG, Type.LONG, HOLDER_GRACE_DEFAULT, ConfigDef.Range.atLeast(0),
                         Importance.LOW, HOLDER_GRACE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Holder grace")
+                .define(NOTIFICATION_CHANNELS_CONFIG, Type.LIST, "", ConfigDef.ValidList.in("sink", "log", "jmx"),
+                        Importance.LOW, NOTIFICATION_CHANNELS_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT,
+                        "Notification channels")
+                .define(NOTIFICATION_TOPIC_CONFIG, Type.STRING, "", Importance.LOW, NOTIFICATION_TOPIC_DOC,
+                        SNAPSHOT_GROUP, ++snapshot, Width.MEDIUM, "Notification topic")
                 .define(SLOT_FAILOVER_CONFIG, Type.BOOLEAN, false, Importance.LOW, SLOT_FAILOVER_DOC,
                         STREAMING_GROUP, 7, Width.SHORT, "Failover slot");
     }
@@ -607,9 +620,27 @@ public class SnapcloneConfig extends AbstractConfig {
                 fieldNameAdjustmentMode(), UnavailableValue.parse(getString(UNAVAILABLE_VALUE_PLACEHOLDER_CONFIG)));
     }
 
+    /** The notification channels asked for: sink, log (jmx is not offered). */
+    public List<String> notificationChannels() {
+        return getList(NOTIFICATION_CHANNELS_CONFIG).stream().map(String::trim).filter(c -> !c.isEmpty()).toList();
+    }
+
+    public String notificationTopic() {
+        return getString(NOTIFICATION_TOPIC_CONFIG);
+    }
+
+    public io.snapclone.connect.record.SnapshotNotifications notifications() {
+        return new io.snapclone.connect.record.SnapshotNotifications(topicPrefix(), notificationChannels(),
+                notificationTopic());
+    }
+
     /** What is wrong across keys (each key being valid alone), against the key to change. */
     public List<DatabaseChecks.Problem> crossKeyProblems() {
         List<DatabaseChecks.Problem> problems = new java.util.ArrayList<>();
+        if (notificationChannels().contains("sink") && notificationTopic().isBlank()) {
+            problems.add(new DatabaseChecks.Problem(NOTIFICATION_TOPIC_CONFIG, NOTIFICATION_CHANNELS_CONFIG + " has sink: "
+                    + "set " + NOTIFICATION_TOPIC_CONFIG + " to the topic the notifications go to."));
+        }
         if (!patterns(SCHEMA_INCLUDE_LIST_CONFIG).isEmpty() && !patterns(SCHEMA_EXCLUDE_LIST_CONFIG).isEmpty()) {
             problems.add(new DatabaseChecks.Problem(SCHEMA_EXCLUDE_LIST_CONFIG, "Set " + SCHEMA_INCLUDE_LIST_CONFIG
                     + " or " + SCHEMA_EXCLUDE_LIST_CONFIG + ", not both (as in Debezium): keep the one that says "

@@ -58,12 +58,12 @@ class DebeziumKeysTest {
         props.put("provide.transaction.metadata", "false");
         props.put("poll.interval.ms", "100");
         props.put("signal.data.collection", "public.debezium_signal");
-        props.put("notification.enabled.channels", "sink");
+        props.put("notification.http.url", "http://example.com/notes");
         props.put("table.include.list", "public.orders"); // ours: not reviewed
         props.put("unrelated.key", "x"); // not Debezium's: not reviewed
         List<DebeziumKeys.Finding> findings = DebeziumKeys.review(props);
         assertEquals(List.of("plugin.name", "slot.drop.on.stop", "provide.transaction.metadata", "poll.interval.ms",
-                "signal.data.collection", "notification.enabled.channels"),
+                "signal.data.collection", "notification.http.url"),
                 findings.stream().map(DebeziumKeys.Finding::key).toList());
         assertTrue(findings.stream().noneMatch(DebeziumKeys.Finding::error), findings.toString());
         assertEquals("Debezium's poll.interval.ms is ignored by snapclone: records are handed to Connect as soon as "
@@ -144,6 +144,9 @@ class DebeziumKeysTest {
             "slot.failover", "PostgreSQL 17+",
             "publish.via.partition.root", "default `true` (Debezium's: `false`): a partitioned table is captured as "
                     + "itself, not as its partitions",
+            "notification.enabled.channels", "sink and log; jmx is ignored with a warning. The initial snapshot's "
+                    + "STARTED, IN_PROGRESS, TABLE_SCAN_COMPLETED, COMPLETED, in Debezium's schemas; no "
+                    + "DATA_COLLECTIONS_RESOLVED (docs/migrating-from-debezium.md)",
             "heartbeat.interval.ms", "heartbeats confirm the slot's position and run heartbeat.action.query; no "
                     + "heartbeat records are written");
 

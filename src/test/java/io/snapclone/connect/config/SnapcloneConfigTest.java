@@ -103,6 +103,8 @@ class SnapcloneConfigTest {
         keys.put("errors.max.retries", List.of(Type.INT, -1, Importance.LOW));
         keys.put("retriable.restart.connector.wait.ms", List.of(Type.LONG, 10000L, Importance.LOW));
         keys.put("snapshot.holder.grace.ms", List.of(Type.LONG, 120000L, Importance.LOW));
+        keys.put("notification.enabled.channels", List.of(Type.LIST, List.of(), Importance.LOW));
+        keys.put("notification.sink.topic.name", List.of(Type.STRING, "", Importance.LOW));
         keys.put("slot.failover", List.of(Type.BOOLEAN, false, Importance.LOW));
         return keys;
     }
@@ -140,7 +142,8 @@ class SnapcloneConfigTest {
                         "decimal.handling.mode", "time.precision.mode", "binary.handling.mode",
                         "interval.handling.mode", "hstore.handling.mode", "field.name.adjustment.mode",
                         "unavailable.value.placeholder", "errors.max.retries", "retriable.restart.connector.wait.ms",
-                        "snapshot.holder.grace.ms", "slot.failover"),
+                        "snapshot.holder.grace.ms", "notification.enabled.channels", "notification.sink.topic.name",
+                        "slot.failover"),
                 List.of(SnapcloneConfig.HOSTNAME_CONFIG, SnapcloneConfig.PORT_CONFIG, SnapcloneConfig.USER_CONFIG,
                         SnapcloneConfig.PASSWORD_CONFIG, SnapcloneConfig.DBNAME_CONFIG, SnapcloneConfig.SSLMODE_CONFIG,
                         SnapcloneConfig.TOPIC_PREFIX_CONFIG, SnapcloneConfig.SCHEMA_INCLUDE_LIST_CONFIG,
@@ -160,6 +163,7 @@ class SnapcloneConfigTest {
                         SnapcloneConfig.FIELD_NAME_ADJUSTMENT_MODE_CONFIG,
                         SnapcloneConfig.UNAVAILABLE_VALUE_PLACEHOLDER_CONFIG, SnapcloneConfig.ERRORS_MAX_RETRIES_CONFIG,
                         SnapcloneConfig.RETRY_WAIT_CONFIG, SnapcloneConfig.HOLDER_GRACE_CONFIG,
+                        SnapcloneConfig.NOTIFICATION_CHANNELS_CONFIG, SnapcloneConfig.NOTIFICATION_TOPIC_CONFIG,
                         SnapcloneConfig.SLOT_FAILOVER_CONFIG));
     }
 
@@ -220,6 +224,8 @@ class SnapcloneConfigTest {
         props.put("retriable.restart.connector.wait.ms", "3000");
         props.put("snapshot.holder.grace.ms", "0");
         props.put("slot.failover", "true");
+        props.put("notification.enabled.channels", "sink,log");
+        props.put("notification.sink.topic.name", "shop.notifications");
         // column.exclude.list may not be set with column.include.list: its own test below.
         props.put("column.exclude.list", "");
         assertEquals(expectedKeys().keySet(), props.keySet(), "every key is set here");
@@ -470,6 +476,14 @@ class SnapcloneConfigTest {
         assertFalse(excluded.test(new TableId("audit", "log")));
         assertEquals(List.of("schema.exclude.list"), config(Map.of("schema.include.list", "a", "schema.exclude.list", "b"))
                 .crossKeyProblems().stream().map(DatabaseChecks.Problem::key).toList());
+    }
+
+    @Test
+    void theSinkChannelNeedsATopic() {
+        assertEquals(List.of("notification.sink.topic.name"), config(Map.of("notification.enabled.channels", "sink"))
+                .crossKeyProblems().stream().map(DatabaseChecks.Problem::key).toList());
+        assertEquals(List.of(), config(Map.of("notification.enabled.channels", "log")).crossKeyProblems());
+        assertThrows(ConfigException.class, () -> config(Map.of("notification.enabled.channels", "http")));
     }
 
     @Test
