@@ -9,6 +9,7 @@ import io.snapclone.connect.offset.CompletedRanges;
 import io.snapclone.connect.offset.CompletedRanges.TableState;
 import io.snapclone.connect.offset.SnapshotOffsets;
 import io.snapclone.pg.ConnectionSettings;
+import io.snapclone.pg.Lsn;
 import io.snapclone.pg.TableId;
 import io.snapclone.pg.catalog.CapturedTables;
 import io.snapclone.pg.catalog.Catalog;
@@ -69,6 +70,8 @@ final class SnapshotCoordinator implements AutoCloseable {
     private boolean monitoring;
     private boolean replanning;
     private SnapshotExport export;
+    /** The slot's consistent point (where streaming takes over), or invalid without a slot. */
+    private Lsn consistentPoint = Lsn.INVALID;
     private long lastProgressLogNanos = System.nanoTime();
 
     SnapshotCoordinator(String connectorName, SnapcloneConfig config, OffsetStorageReader offsets,
@@ -157,6 +160,7 @@ final class SnapshotCoordinator implements AutoCloseable {
             task.put(TaskConfig.TASK_COUNT_CONFIG, Integer.toString(assignment.size()));
             task.put(TaskConfig.RETAKEN_CONFIG, Boolean.toString(retaken));
             task.put(TaskConfig.CHUNK_BYTES_CONFIG, Long.toString(planner.chunkSizeBytes()));
+            task.put(TaskConfig.SNAPSHOT_LSN_CONFIG, Long.toString(consistentPoint.value()));
             TaskConfig.putRecordTables(task, captured.recordTables());
             configs.add(task);
         }
@@ -192,6 +196,8 @@ final class SnapshotCoordinator implements AutoCloseable {
                 }
                 log.info("Connector {}: using existing slot {} (confirmed up to {})", connectorName, slot,
                         info.confirmedFlush());
+                // Nothing is confirmed before the stream starts: in the snapshot phase this is the consistent point.
+                consistentPoint = info.confirmedFlush() == null ? Lsn.INVALID : info.confirmedFlush();
                 return null;
             }
             boolean streamedBefore = SnapshotOffsets.streamPosition(offsets.offset(
@@ -213,6 +219,7 @@ final class SnapshotCoordinator implements AutoCloseable {
                 config.slotFailover(), SLOT_CREATION_TIMEOUT, SLOT_WAIT_REPORT_INTERVAL, message -> log.warn("Connector {}: {}", connectorName, message))) {
             log.info("Connector {}: created replication slot {} at consistent point {}", connectorName, slot,
                     created.consistentPoint());
+            consistentPoint = created.consistentPoint();
             if (SnapcloneConfig.SNAPSHOT_MODE_NEVER.equals(config.snapshotMode())) {
                 return null;
             }

@@ -73,6 +73,16 @@ final class SnapshotPhase implements AutoCloseable {
     private long chunkStartedNanos;
     private long rowsSent;
     private String lastCtid;
+    /** The table's first row is next (its first chunk, read from the start): Debezium's first_in_data_collection. */
+    private boolean firstOfTable;
+    /**
+     * In a table's last (open-ended) chunk, the row after the one being built, read ahead to know
+     * whether that one is the table's last (Debezium's last_in_data_collection); null when none is
+     * read ahead, and {@code exhausted} once COPY has ended.
+     */
+    private String[] lookahead;
+    private boolean exhausted;
+    private long bytesRead;
     private long lastLockWarningNanos = System.nanoTime() - LOCK_WARNING_INTERVAL_NANOS;
     private long lastProgressLogNanos = System.nanoTime();
     private boolean allRead;
@@ -237,7 +247,7 @@ final class SnapshotPhase implements AutoCloseable {
         builder = builders.get(chunk.table());
         if (builder == null) {
             builder = new TableRecordBuilder(catalog.describe(config.recordTable(chunk.table())), config.topicPrefix(),
-                    config.connectionSettings().database(), config.recordOptions());
+                    config.connectionSettings().database(), config.recordOptions(), config.snapshotLsn());
             builders.put(chunk.table(), builder);
         }
         if (!TableLock.tryAcquire(session.connection(), chunk.table())) {
@@ -256,6 +266,9 @@ final class SnapshotPhase implements AutoCloseable {
         }
         rowsSent = work.rowsBefore();
         lastCtid = null;
+        firstOfTable = chunk.startBlock() == 0 && work.resumeAfter() == null;
+        lookahead = null;
+        exhausted = false;
         chunkStartedNanos = System.nanoTime();
         if (work.resumeAfter() != null) {
             log.info("Task {}: resuming {} after row {} ({} rows sent before)", name, chunk, work.resumeAfter(),
@@ -270,21 +283,34 @@ final class SnapshotPhase implements AutoCloseable {
         long now = System.currentTimeMillis();
         Chunk chunk = work.chunk();
         long rowsBefore = rowsSent;
-        long bytes = 0;
+        long bytesBefore = bytesRead;
         boolean chunkDone = false;
+        boolean lastChunkOfTable = chunk.isOpenEnded();
         while (batch.size() < max) {
-            String[] fields = reader.next();
+            String[] fields = lookahead != null ? lookahead : nextRow();
+            lookahead = null;
             if (fields == null) {
                 chunkDone = true;
                 break;
             }
+            String marker = TableRecordBuilder.SNAPSHOT;
+            if (firstOfTable) {
+                firstOfTable = false;
+                marker = TableRecordBuilder.FIRST_IN_TABLE;
+            }
+            if (lastChunkOfTable) {
+                lookahead = nextRow();
+                if (lookahead == null) {
+                    marker = TableRecordBuilder.LAST_IN_TABLE;
+                }
+            }
             rowsSent++;
-            bytes += reader.lastRowBytes();
             // fields[0] is the row's ctid: where a restart resumes.
             lastCtid = fields[0];
-            batch.add(builder.snapshotRecord(fields, 1, partition, SnapshotOffsets.rowsSent(rowsSent, fields[0]), now));
+            batch.add(builder.snapshotRecord(fields, 1, partition, SnapshotOffsets.rowsSent(rowsSent, fields[0]), now,
+                    marker));
         }
-        metrics.rowsSent(chunk.table(), (int) (rowsSent - rowsBefore), bytes);
+        metrics.rowsSent(chunk.table(), (int) (rowsSent - rowsBefore), bytesRead - bytesBefore);
         if (chunkDone) {
             batch.add(ProgressEvents.chunkCompleted(config.progressTopic(), chunk, rowsSent,
                     config.fingerprint().value(), partition, SnapshotOffsets.finished(chunk, rowsSent), now));
@@ -294,6 +320,20 @@ final class SnapshotPhase implements AutoCloseable {
             reader = null;
         }
         return batch;
+    }
+
+    /** The chunk's next row from COPY, or null once it has ended (and from then on). */
+    private String[] nextRow() throws SQLException {
+        if (exhausted) {
+            return null;
+        }
+        String[] fields = reader.next();
+        if (fields == null) {
+            exhausted = true;
+        } else {
+            bytesRead += reader.lastRowBytes();
+        }
+        return fields;
     }
 
     /** Task 0 says once, on the progress topic, that this snapshot replaced the original. */
@@ -313,6 +353,9 @@ final class SnapshotPhase implements AutoCloseable {
     }
 
     private void closeReader() {
+        // A row read ahead was not sent: a resumed chunk reads it again after lastCtid.
+        lookahead = null;
+        exhausted = false;
         if (reader != null) {
             try {
                 reader.close();

@@ -59,6 +59,7 @@ class StreamingOracleIT {
         connect.deploy("oracle", config);
         Poll.until(Duration.ofSeconds(180), "the snapshot to complete",
                 () -> connect.progressEvents("orc").contains("snapshot.completed"));
+        assertSnapshotMarkers();
         truncate.set(true);
         connect.cluster().restartTask("oracle", 0);
         Poll.until(Duration.ofSeconds(30), "more changes", () -> !truncate.get());
@@ -90,6 +91,30 @@ class StreamingOracleIT {
         });
         try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
             statement.execute("SELECT pg_drop_replication_slot('oracle')");
+        }
+    }
+
+    /**
+     * Every table, however many chunks and tasks read it, has exactly one row marked
+     * first_in_data_collection and one last_in_data_collection, and every snapshot row carries the
+     * slot's consistent point as source.lsn.
+     */
+    private void assertSnapshotMarkers() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String table : TABLES.keySet()) {
+            Map<String, Integer> markers = new TreeMap<>();
+            java.util.Set<Long> lsns = new java.util.HashSet<>();
+            for (var record : connect.readAll("orc.public." + table)) {
+                var value = record.value() == null ? null : json.readTree(record.value());
+                if (value != null && "r".equals(value.get("op").asText())) {
+                    markers.merge(value.get("source").get("snapshot").asText(), 1, Integer::sum);
+                    lsns.add(value.get("source").get("lsn").asLong());
+                }
+            }
+            assertEquals(1, markers.get("first_in_data_collection"), table + ": " + markers);
+            assertEquals(1, markers.get("last_in_data_collection"), table + ": " + markers);
+            assertEquals(1, lsns.size(), table + ": one consistent point " + lsns);
+            assertTrue(lsns.iterator().next() > 0, table + ": the consistent point " + lsns);
         }
     }
 

@@ -170,7 +170,8 @@ class ValidationIT {
                 "max.queue.size", "8192", "provide.transaction.metadata", "false",
                 "signal.data.collection", "public.debezium_signal", "heartbeat.topics.prefix", "__debezium-heartbeat"));
         debezium.putAll(Map.of("table.include.list", "public.orders", "decimal.handling.mode", "precise",
-                "notification.enabled.channels", "sink", "snapshot.max.threads", "4"));
+                "notification.enabled.channels", "sink", "notification.sink.topic.name", "valid.notifications",
+                "snapshot.max.threads", "4"));
         debezium.putAll(postgres.superuserConnectorConfig(db)); // streaming needs REPLICATION
         assertEquals(Map.of(), errors(config(debezium)));
         assertOnlyKey(errors(config(Map.of("table.include.list", "public\\.orders", "column.mask.with.4.chars",

@@ -26,6 +26,7 @@ public final class TaskConfig extends SnapcloneConfig {
     public static final String RECORD_TABLES_CONFIG = "task.record.tables";
     public static final String PARTITIONS_CONFIG = "task.captured.partitions";
     public static final String CHUNK_BYTES_CONFIG = "task.chunk.bytes";
+    public static final String SNAPSHOT_LSN_CONFIG = "task.snapshot.lsn";
 
     private static final ConfigDef TASK_CONFIG_DEF = new ConfigDef(CONFIG_DEF)
             .define(TASK_INDEX_CONFIG, Type.INT, Importance.HIGH, "Index of this task, for logs and metrics.")
@@ -40,6 +41,9 @@ public final class TaskConfig extends SnapcloneConfig {
             .define(CHUNK_BYTES_CONFIG, Type.LONG, 0L, Importance.LOW,
                     "The chunk size of the snapshot's plan: a coordinator that re-imports the snapshot plans the rest "
                     + "with it, so that chunks line up with what was read.")
+            .define(SNAPSHOT_LSN_CONFIG, Type.LONG, 0L, Importance.LOW,
+                    "The slot's consistent point, where the stream takes over from the snapshot: snapshot records' "
+                    + "source.lsn (0: none, without a slot).")
             .define(RETAKEN_CONFIG, Type.BOOLEAN, false, Importance.LOW,
                     "Whether the snapshot was taken anew because no session held the original any more.")
             .define(ANNOUNCE_CONFIG, Type.STRING, "", Importance.LOW,
@@ -148,6 +152,12 @@ public final class TaskConfig extends SnapcloneConfig {
 
     public long chunkBytes() {
         return getLong(CHUNK_BYTES_CONFIG);
+    }
+
+    /** The slot's consistent point, or null without a slot (snapshot.mode=initial_only). */
+    public Long snapshotLsn() {
+        long lsn = getLong(SNAPSHOT_LSN_CONFIG);
+        return lsn == 0 ? null : lsn;
     }
 
     public boolean snapshotRetaken() {

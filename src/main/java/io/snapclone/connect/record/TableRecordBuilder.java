@@ -54,6 +54,9 @@ public final class TableRecordBuilder {
     private final Field[] rowFields;
     private final Field[] keyFields;
     private final Field[] envelopeFields;
+    /** Snapshot records' source.lsn and source.sequence: where the stream takes over (null without a slot). */
+    private final Long snapshotLsn;
+    private final String snapshotSequence;
     /** Every snapshot record built at one instant has the same source block: built once, shared. */
     private Struct snapshotSource;
     private long snapshotSourceMs;
@@ -66,7 +69,18 @@ public final class TableRecordBuilder {
      * @throws ColumnSelection.Rejected when the column selection or key override cannot apply to the table
      */
     public TableRecordBuilder(TableSchema described, String topicPrefix, String database, RecordOptions options) {
+        this(described, topicPrefix, database, options, null);
+    }
+
+    /**
+     * @param snapshotLsn the slot's consistent point, which snapshot records carry as source.lsn and
+     *                    in source.sequence as Debezium's do; null without a slot
+     */
+    public TableRecordBuilder(TableSchema described, String topicPrefix, String database, RecordOptions options,
+                              Long snapshotLsn) {
         requireNonNull(described, "described is null");
+        this.snapshotLsn = snapshotLsn;
+        this.snapshotSequence = snapshotLsn == null ? null : "[null,\"" + snapshotLsn + "\"]";
         requireNonNull(options, "options is null");
         this.table = options.columns().apply(described);
         this.serverName = requireNonNull(topicPrefix, "topicPrefix is null");
@@ -122,11 +136,24 @@ public final class TableRecordBuilder {
         return topic;
     }
 
+    /** source.snapshot of a snapshot row: Debezium's markers that a parallel load can know (no first or last). */
+    public static final String SNAPSHOT = "true";
+    public static final String FIRST_IN_TABLE = "first_in_data_collection";
+    public static final String LAST_IN_TABLE = "last_in_data_collection";
+
     /** @param fields the selected columns' text from index {@code first} on, in table order */
     public SourceRecord snapshotRecord(String[] fields, int first, Map<String, ?> partition, Map<String, ?> offset,
                                        long nowMs) {
+        return snapshotRecord(fields, first, partition, offset, nowMs, SNAPSHOT);
+    }
+
+    /** @param marker source.snapshot: {@link #SNAPSHOT}, {@link #FIRST_IN_TABLE} or {@link #LAST_IN_TABLE} */
+    public SourceRecord snapshotRecord(String[] fields, int first, Map<String, ?> partition, Map<String, ?> offset,
+                                       long nowMs, String marker) {
         Struct row = row(fields, first);
-        return record("r", null, row, key(row), partition, offset, snapshotSource(nowMs), nowMs);
+        Struct source = SNAPSHOT.equals(marker) ? snapshotSource(nowMs)
+                : format == ValueFormat.ROW ? null : source(marker, snapshotSequence, snapshotLsn, null, nowMs * 1_000);
+        return record("r", null, row, key(row), partition, offset, source, nowMs);
     }
 
     /** Whether records of this table have a key (a primary key, or {@code message.key.columns}). */
@@ -261,7 +288,7 @@ public final class TableRecordBuilder {
 
     private Struct snapshotSource(long nowMs) {
         if (snapshotSource == null || snapshotSourceMs != nowMs) {
-            snapshotSource = source("true", null, null, null, nowMs * 1_000);
+            snapshotSource = source("true", snapshotSequence, snapshotLsn, null, nowMs * 1_000);
             snapshotSourceMs = nowMs;
         }
         return snapshotSource;

@@ -52,6 +52,28 @@ class TableRecordBuilderShapeTest {
     }
 
     @Test
+    void snapshotRowsCarryTheConsistentPointAndDebeziumsPerTableMarkers() {
+        TableRecordBuilder builder = new TableRecordBuilder(TABLE, "srv", "db", RecordOptions.DEFAULTS, 23_456_789L);
+        String[] fields = {"1", "a", "s", "c"};
+        Struct first = ((Struct) builder.snapshotRecord(fields, 0, Map.of(), Map.of(), 7L,
+                TableRecordBuilder.FIRST_IN_TABLE).value()).getStruct("source");
+        Struct middle = ((Struct) builder.snapshotRecord(fields, 0, Map.of(), Map.of(), 7L).value()).getStruct("source");
+        Struct last = ((Struct) builder.snapshotRecord(fields, 0, Map.of(), Map.of(), 7L,
+                TableRecordBuilder.LAST_IN_TABLE).value()).getStruct("source");
+        assertEquals(List.of("first_in_data_collection", "true", "last_in_data_collection"),
+                List.of(first.get("snapshot"), middle.get("snapshot"), last.get("snapshot")));
+        for (Struct source : List.of(first, middle, last)) {
+            source.validate();
+            assertEquals(23_456_789L, source.get("lsn"));
+            assertEquals("[null,\"23456789\"]", source.get("sequence"));
+        }
+        Struct withoutSlot = ((Struct) record(new TableRecordBuilder(TABLE, "srv", "db", RecordOptions.DEFAULTS),
+                "1", "a", "s", "c").value()).getStruct("source");
+        assertEquals(null, withoutSlot.get("lsn"));
+        assertEquals(null, withoutSlot.get("sequence"));
+    }
+
+    @Test
     void envelopeIsTheDefault() {
         SourceRecord record = record(new TableRecordBuilder(TABLE, "srv", "db", RecordOptions.DEFAULTS),
                 "1", "a", "s", "c");
