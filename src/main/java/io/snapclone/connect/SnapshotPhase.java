@@ -261,12 +261,12 @@ final class SnapshotPhase implements AutoCloseable {
         }
         partition = SnapshotOffsets.partition(config.topicPrefix(), chunk);
         reader = ChunkReader.open(session.connection(), builder.table(), chunk, work.resumeAfter());
-        if (chunk.startBlock() == 0 && work.resumeAfter() == null) {
-            notifications.tableInProgress(pending, chunk.table().qualifiedName(), System.currentTimeMillis());
-        }
         rowsSent = work.rowsBefore();
         lastCtid = null;
         firstOfTable = chunk.startBlock() == 0 && work.resumeAfter() == null;
+        if (firstOfTable) {
+            notifications.tableInProgress(pending, chunk.table().qualifiedName(), System.currentTimeMillis());
+        }
         lookahead = null;
         exhausted = false;
         chunkStartedNanos = System.nanoTime();

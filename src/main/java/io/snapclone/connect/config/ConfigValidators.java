@@ -123,41 +123,32 @@ final class ConfigValidators {
 
     /** snapshot.mode: ours and Debezium's no_data; Debezium's other modes get an explanation. */
     static ConfigDef.Validator snapshotModeValidator(String... modes) {
-        ConfigDef.ValidString valid = ConfigDef.ValidString.in(modes);
-        return new ConfigDef.Validator() {
-            @Override
-            public void ensureValid(String name, Object value) {
-                String instead = DEBEZIUM_SNAPSHOT_MODES.get(value);
-                if (instead != null) {
-                    throw new ConfigException(name, value, "Debezium's " + value + " mode is not supported: " + instead);
-                }
-                valid.ensureValid(name, value);
-            }
-
-            @Override
-            public String toString() {
-                return valid.toString();
-            }
-        };
+        return choices(DEBEZIUM_SNAPSHOT_MODES, modes);
     }
 
     /** publication.autocreate.mode: Debezium's no_tables gets an explanation. */
     static ConfigDef.Validator publicationModeValidator() {
-        ConfigDef.ValidString valid = ConfigDef.ValidString.in("disabled", "all_tables", "filtered");
+        return choices(Map.of("no_tables", "an empty publication you fill yourself is not supported: create the "
+                + "publication FOR TABLE the tables and set disabled, or let snapclone keep it in step with the "
+                + "captured tables (filtered)"), "disabled", "all_tables", "filtered");
+    }
+
+    /** One of {@code valid}; Debezium's values that snapclone does not offer are refused with what to use instead. */
+    private static ConfigDef.Validator choices(Map<String, String> debeziumOnly, String... valid) {
+        ConfigDef.ValidString validString = ConfigDef.ValidString.in(valid);
         return new ConfigDef.Validator() {
             @Override
             public void ensureValid(String name, Object value) {
-                if ("no_tables".equals(value)) {
-                    throw new ConfigException(name, value, "Debezium's no_tables (an empty publication you fill "
-                            + "yourself) is not supported: create the publication FOR TABLE the tables and set disabled, "
-                            + "or let snapclone keep it in step with the captured tables (filtered)");
+                String instead = debeziumOnly.get(value);
+                if (instead != null) {
+                    throw new ConfigException(name, value, "Debezium's " + value + " is not supported: " + instead);
                 }
-                valid.ensureValid(name, value);
+                validString.ensureValid(name, value);
             }
 
             @Override
             public String toString() {
-                return valid.toString();
+                return validString.toString();
             }
         };
     }
