@@ -2,8 +2,10 @@ package io.snapclone.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.snapclone.testing.InMemorySchemaResolver;
 import io.snapclone.testing.Poll;
 import io.snapclone.testing.TestingConnect;
+import io.snapclone.testing.TestingAvro;
 import io.snapclone.testing.TestingPostgres;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -158,6 +160,67 @@ class DebeziumCompatibilityIT {
                 dropSlotOnceReleased(db, slot);
             }
         }
+    }
+
+    /**
+     * The same connectors with the Avro converter (Apicurio's port of Confluent's, Confluent's wire
+     * format, an in-memory registry): every record of both carries a schema id, and the registered
+     * key and value schemas are the same Avro schemas but for the topic prefix.
+     */
+    @Test
+    void withTheAvroConverterBothRegisterTheSameSchemas() throws Exception {
+        String db = postgres.createDatabase();
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL, note varchar(20), "
+                    + "price numeric(10,2), at timestamptz, tags text[])");
+            statement.execute("INSERT INTO items VALUES (1, 'one', 'a', 1.50, '2024-01-01 00:00:00+00', '{x}'), "
+                    + "(2, 'two', null, null, null, null), (3, 'three', 'c', 0, now(), '{}')");
+        }
+        Map<String, String> debezium = new HashMap<>(postgres.superuserConnectorConfig(db));
+        for (String converter : List.of("key.converter", "value.converter")) {
+            debezium.put(converter, "io.apicurio.registry.utils.converter.AvroConverter");
+            debezium.put(converter + ".apicurio.registry.schema-resolver", InMemorySchemaResolver.class.getName());
+            debezium.put(converter + ".apicurio.registry.headers.enabled", "false");
+            debezium.put(converter + ".apicurio.registry.as-confluent", "true");
+        }
+        debezium.putAll(Map.of("connector.class", "io.debezium.connector.postgresql.PostgresConnector",
+                "tasks.max", "1", "topic.prefix", "dbza", "plugin.name", "pgoutput", "slot.name", "compat_dbza",
+                "publication.name", "compat_dbza", "publication.autocreate.mode", "filtered",
+                "table.include.list", "public.items", "snapshot.mode", "initial_only"));
+        debezium.put("topic.creation.default.replication.factor", "1");
+        debezium.put("topic.creation.default.partitions", "1");
+        Map<String, String> snapclone = new HashMap<>(debezium);
+        snapclone.putAll(Map.of("connector.class", TestingConnect.CONNECTOR_CLASS, "topic.prefix", "snca",
+                "slot.name", "compat_snca", "publication.name", "compat_snca"));
+        connect.deploy("compat-dbza", debezium);
+        connect.deploy("compat-snca", snapclone);
+        try {
+            List<ConsumerRecord<byte[], byte[]>>[] both = Poll.until(Duration.ofSeconds(90), "3 Avro records each", () -> {
+                List<ConsumerRecord<byte[], byte[]>> dbz = connect.readAll("dbza.public.items");
+                List<ConsumerRecord<byte[], byte[]>> snc = connect.readAll("snca.public.items");
+                @SuppressWarnings("unchecked")
+                List<ConsumerRecord<byte[], byte[]>>[] pair = new List[] {dbz, snc};
+                return dbz.size() >= 3 && snc.size() >= 3 ? pair : null;
+            });
+            for (int i = 0; i < 3; i++) {
+                for (boolean key : new boolean[] {true, false}) {
+                    String debeziums = registered(key ? both[0].get(i).key() : both[0].get(i).value());
+                    String ours = registered(key ? both[1].get(i).key() : both[1].get(i).value());
+                    assertEquals(debeziums.replace("dbza.public.", "snca.public."), ours,
+                            "the registered Avro " + (key ? "key" : "value") + " schema of record " + i);
+                }
+            }
+        } finally {
+            connect.delete("compat-dbza");
+            connect.delete("compat-snca");
+            postgres.dropSlotsWhenReleased(db);
+        }
+    }
+
+    /** The Avro schema a Confluent-framed record (magic byte, 4-byte schema id, data) was written with. */
+    private static String registered(byte[] framed) {
+        assertEquals(TestingAvro.MAGIC_BYTE, framed[0], "Confluent's magic byte");
+        return InMemorySchemaResolver.schema(java.nio.ByteBuffer.wrap(framed, 1, 4).getInt()).toString();
     }
 
     /**

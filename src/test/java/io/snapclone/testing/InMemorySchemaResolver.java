@@ -85,6 +85,15 @@ public final class InMemorySchemaResolver implements SchemaResolver<Schema, Obje
     public void close() {
     }
 
+    /** The schema registered under {@code id} (the id in a Confluent-framed record). */
+    public static Schema schema(long id) {
+        SchemaLookupResult<Schema> result = BY_ID.get(id);
+        if (result == null) {
+            throw new IllegalStateException("no schema registered with id " + id);
+        }
+        return result.getParsedSchema().getParsedSchema();
+    }
+
     /** How many distinct schemas have been registered in this JVM. */
     public static int size() {
         return BY_ID.size();
