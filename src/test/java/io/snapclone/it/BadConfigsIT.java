@@ -147,10 +147,12 @@ class BadConfigsIT {
                 bad("tasks.max zero", with("tasks.max", "0"), "tasks.max", "at least 1"),
 
                 // A value every mode key rejects, with the values it takes.
-                bad("snapshot.mode unknown", with("snapshot.mode", "when_needed"), "snapshot.mode",
-                        "String must be one of: initial, initial_only, never"),
+                bad("snapshot.mode unknown", with("snapshot.mode", "sometimes"), "snapshot.mode",
+                        "String must be one of: initial, initial_only, never, no_data"),
+                bad("snapshot.mode of Debezium's we do not offer", with("snapshot.mode", "when_needed"), "snapshot.mode",
+                        "Debezium's when_needed is not supported: snapclone never re-snapshots by itself"),
                 bad("snapshot.mode upper case", with("snapshot.mode", "INITIAL"), "snapshot.mode",
-                        "String must be one of: initial, initial_only, never"),
+                        "String must be one of: initial, initial_only, never, no_data"),
                 bad("decimal.handling.mode unknown", with("decimal.handling.mode", "exact"), "decimal.handling.mode",
                         "String must be one of: precise, double, string"),
                 bad("time.precision.mode unknown", with("time.precision.mode", "nanoseconds"), "time.precision.mode",

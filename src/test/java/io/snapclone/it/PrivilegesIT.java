@@ -39,6 +39,9 @@ class PrivilegesIT {
         connect.deploy("revoked", TestingConnect.connectorConfig(database, "rvk", 1, Map.of("snapshot.mode", "initial",
                 "slot.name", "revoked_slot", "publication.name", "priv_pub", "publication.autocreate.mode", "disabled",
                 "retriable.restart.connector.wait.ms", "1000")));
+        // The slot is active while the coordinator creates it too: wait for the stream proper.
+        Poll.until(Duration.ofSeconds(90), "the snapshot to complete",
+                () -> connect.progressEvents("rvk").contains("snapshot.completed"));
         try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
             Poll.until(Duration.ofSeconds(60), "streaming", () -> slotActive(statement, "revoked_slot"));
             statement.execute("ALTER ROLE " + role + " NOREPLICATION");
