@@ -15,9 +15,6 @@ import io.snapclone.pg.TableId;
 
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
@@ -28,74 +25,69 @@ import java.util.regex.Pattern;
 
 /** The connector's configuration. Key names follow Debezium's where the meaning is the same. */
 public class SnapcloneConfig extends AbstractConfig {
-    private static final String DATABASE_GROUP = "Database";
-    private static final String TABLES_GROUP = "Tables and topics";
-    private static final String SNAPSHOT_GROUP = "Snapshot";
-    private static final String STREAMING_GROUP = "Streaming";
-    private static final String RECORDS_GROUP = "Records";
 
     public static final String HOSTNAME_CONFIG = "database.hostname";
-    private static final String HOSTNAME_DOC = "Host name or address of the PostgreSQL server.";
+    static final String HOSTNAME_DOC = "Host name or address of the PostgreSQL server.";
 
     public static final String PORT_CONFIG = "database.port";
-    private static final String PORT_DOC = "Port of the PostgreSQL server.";
+    static final String PORT_DOC = "Port of the PostgreSQL server.";
     public static final int PORT_DEFAULT = 5432;
 
     public static final String USER_CONFIG = "database.user";
-    private static final String USER_DOC = "User to connect as. It needs SELECT on every captured table.";
+    static final String USER_DOC = "User to connect as. It needs SELECT on every captured table.";
 
     public static final String PASSWORD_CONFIG = "database.password";
-    private static final String PASSWORD_DOC = "Password of database.user. Prefer a config provider "
+    static final String PASSWORD_DOC = "Password of database.user. Prefer a config provider "
             + "reference such as ${file:/secrets/pg.properties:password}: it stays a reference in task configs.";
 
     public static final String DBNAME_CONFIG = "database.dbname";
-    private static final String DBNAME_DOC = "Name of the database to capture.";
+    static final String DBNAME_DOC = "Name of the database to capture.";
 
     public static final String SSLMODE_CONFIG = "database.sslmode";
-    private static final String SSLMODE_DOC = "PgJDBC sslmode: disable, allow, prefer, require, verify-ca or verify-full.";
+    static final String SSLMODE_DOC = "PgJDBC sslmode: disable, allow, prefer, require, verify-ca or verify-full.";
     public static final String SSLMODE_DEFAULT = "prefer";
 
     public static final String TOPIC_PREFIX_CONFIG = "topic.prefix";
-    private static final String TOPIC_PREFIX_DOC = "Prefix of every topic name: rows of schema.table go to "
+    static final String TOPIC_PREFIX_DOC = "Prefix of every topic name: rows of schema.table go to "
             + "<topic.prefix>.<schema>.<table>. Letters, digits, '.', '_' and '-' only; at most "
             + "230 characters, so that topic names fit Kafka's 249.";
 
     public static final String TABLE_INCLUDE_LIST_CONFIG = "table.include.list";
-    private static final String TABLE_INCLUDE_LIST_DOC = "Comma-separated regular expressions matched against "
+    static final String TABLE_INCLUDE_LIST_DOC = "Comma-separated regular expressions matched against "
             + "the whole of schema.table; only matching tables are captured. Empty: every table the "
             + "catalog shows outside pg_catalog and information_schema.";
 
     public static final String TABLE_EXCLUDE_LIST_CONFIG = "table.exclude.list";
-    private static final String TABLE_EXCLUDE_LIST_DOC = "Comma-separated regular expressions matched against "
+    static final String TABLE_EXCLUDE_LIST_DOC = "Comma-separated regular expressions matched against "
             + "the whole of schema.table; matching tables are not captured, even if included.";
 
     public static final String SCHEMA_INCLUDE_LIST_CONFIG = "schema.include.list";
-    private static final String SCHEMA_INCLUDE_LIST_DOC = "Comma-separated regular expressions matched against the "
+    static final String SCHEMA_INCLUDE_LIST_DOC = "Comma-separated regular expressions matched against the "
             + "whole schema name; only tables of matching schemas are captured (and the table lists apply too). "
             + "Empty: every schema.";
 
     public static final String SCHEMA_EXCLUDE_LIST_CONFIG = "schema.exclude.list";
-    private static final String SCHEMA_EXCLUDE_LIST_DOC = "Comma-separated regular expressions matched against the "
+    static final String SCHEMA_EXCLUDE_LIST_DOC = "Comma-separated regular expressions matched against the "
             + "whole schema name; tables of matching schemas are not captured.";
 
     public static final String COLUMN_INCLUDE_LIST_CONFIG = ColumnSelection.INCLUDE_KEY;
-    private static final String COLUMN_INCLUDE_LIST_DOC = "Comma-separated regular expressions matched against "
+    static final String COLUMN_INCLUDE_LIST_DOC = "Comma-separated regular expressions matched against "
             + "the whole of schema.table.column; only matching columns go into records (and are read at all). "
             + "Key columns must match. Empty: every column. Do not set together with column.exclude.list.";
 
     public static final String COLUMN_EXCLUDE_LIST_CONFIG = ColumnSelection.EXCLUDE_KEY;
-    private static final String COLUMN_EXCLUDE_LIST_DOC = "Comma-separated regular expressions matched against "
+    static final String COLUMN_EXCLUDE_LIST_DOC = "Comma-separated regular expressions matched against "
             + "the whole of schema.table.column; matching columns are left out of records (and not read). "
             + "Key columns must not match. Do not set together with column.include.list.";
 
     public static final String MESSAGE_KEY_COLUMNS_CONFIG = ColumnSelection.KEY_COLUMNS_KEY;
-    private static final String MESSAGE_KEY_COLUMNS_DOC = "Record keys for tables without a primary key, or "
+    static final String MESSAGE_KEY_COLUMNS_DOC = "Record keys for tables without a primary key, or "
             + "instead of it: entries '<schema.table regex>:<column>,<column>' separated by ';', e.g. "
             + "'public.orders:tenant,id;shop\\..*:uuid'. The regex must match the whole of schema.table; the first "
             + "matching entry wins. Empty: the primary key (no key without one).";
 
     public static final String PUBLISH_VIA_PARTITION_ROOT_CONFIG = "publish.via.partition.root";
-    private static final String PUBLISH_VIA_PARTITION_ROOT_DOC = "Partitioned tables. true: a partitioned table "
+    static final String PUBLISH_VIA_PARTITION_ROOT_DOC = "Partitioned tables. true: a partitioned table "
             + "that table.include.list selects is captured as one table: the rows of all its partitions go to its "
             + "topic and records name it (partitions it selects too are not captured twice); the publication is "
             + "made WITH (publish_via_partition_root = true), so partitions attached later are streamed as well. "
@@ -105,7 +97,7 @@ public class SnapcloneConfig extends AbstractConfig {
     public static final boolean PUBLISH_VIA_PARTITION_ROOT_DEFAULT = true;
 
     public static final String SNAPSHOT_MODE_CONFIG = "snapshot.mode";
-    private static final String SNAPSHOT_MODE_DOC = "initial: create the replication slot (slot.name) with an "
+    static final String SNAPSHOT_MODE_DOC = "initial: create the replication slot (slot.name) with an "
             + "exported snapshot, load that snapshot in parallel, then stream every later change from the slot. "
             + "initial_only: one consistent snapshot, no slot, then idle. never (or Debezium's no_data): no "
             + "snapshot, stream only.";
@@ -117,23 +109,23 @@ public class SnapcloneConfig extends AbstractConfig {
     public static final String SNAPSHOT_MODE_NO_DATA = "no_data";
 
     public static final String SLOT_NAME_CONFIG = "slot.name";
-    private static final String SLOT_NAME_DOC = "Logical replication slot (pgoutput) that snapshot.mode=initial "
+    static final String SLOT_NAME_DOC = "Logical replication slot (pgoutput) that snapshot.mode=initial "
             + "creates and the stream reads: 1 to 63 of a-z, 0-9 and _; one per connector. Drop it "
             + "(pg_drop_replication_slot) when you delete the connector for good, or it keeps WAL.";
     public static final String SLOT_NAME_DEFAULT = "snapclone";
 
     public static final String PUBLICATION_NAME_CONFIG = "publication.name";
-    private static final String PUBLICATION_NAME_DOC = "Publication the slot streams: any PostgreSQL name of at "
+    static final String PUBLICATION_NAME_DOC = "Publication the slot streams: any PostgreSQL name of at "
             + "most 63 bytes (it is quoted everywhere, so upper case, spaces and commas are kept as they are).";
     public static final String PUBLICATION_NAME_DEFAULT = "snapclone";
 
     public static final String PUBLICATION_AUTOCREATE_CONFIG = "publication.autocreate.mode";
-    private static final String PUBLICATION_AUTOCREATE_DOC = "disabled: the publication must exist. all_tables: "
+    static final String PUBLICATION_AUTOCREATE_DOC = "disabled: the publication must exist. all_tables: "
             + "create it FOR ALL TABLES (superuser). filtered: create it (or set it) FOR TABLE the captured tables.";
     public static final String PUBLICATION_AUTOCREATE_DEFAULT = "filtered";
 
     public static final String PUBLICATION_KEYLESS_TABLES_CONFIG = "publication.keyless.tables";
-    private static final String PUBLICATION_KEYLESS_TABLES_DOC = "Captured tables without a replica identity "
+    static final String PUBLICATION_KEYLESS_TABLES_DOC = "Captured tables without a replica identity "
             + "(no primary key under REPLICA IDENTITY DEFAULT, REPLICA IDENTITY NOTHING, or USING INDEX of a dropped "
             + "index): in a publication of updates and deletes, PostgreSQL would reject the application's own UPDATE "
             + "and DELETE on them. exclude: publication.autocreate.mode=filtered leaves them out of the publication; "
@@ -160,53 +152,53 @@ public class SnapcloneConfig extends AbstractConfig {
     }
 
     public static final String HEARTBEAT_INTERVAL_CONFIG = "heartbeat.interval.ms";
-    private static final String HEARTBEAT_INTERVAL_DOC = "How often the stream runs heartbeat.action.query "
+    static final String HEARTBEAT_INTERVAL_DOC = "How often the stream runs heartbeat.action.query "
             + "(0: never). The slot advances on an idle database without it; the query helps when WAL comes "
             + "only from other databases and you want changes of your own in the stream.";
     public static final long HEARTBEAT_INTERVAL_DEFAULT = 0;
 
     public static final String HEARTBEAT_ACTION_QUERY_CONFIG = "heartbeat.action.query";
-    private static final String HEARTBEAT_ACTION_QUERY_DOC = "SQL the stream runs every heartbeat.interval.ms, "
+    static final String HEARTBEAT_ACTION_QUERY_DOC = "SQL the stream runs every heartbeat.interval.ms, "
             + "e.g. an INSERT into a heartbeat table that the publication includes.";
 
     public static final String TOMBSTONES_ON_DELETE_CONFIG = "tombstones.on.delete";
-    private static final String TOMBSTONES_ON_DELETE_DOC = "Follow each delete with a null-valued record for its key, "
+    static final String TOMBSTONES_ON_DELETE_DOC = "Follow each delete with a null-valued record for its key, "
             + "so that compacted topics drop the key.";
 
     public static final String SKIPPED_OPERATIONS_CONFIG = "skipped.operations";
-    private static final String SKIPPED_OPERATIONS_DOC = "Streamed operations not sent, as Debezium: c (inserts), "
+    static final String SKIPPED_OPERATIONS_DOC = "Streamed operations not sent, as Debezium: c (inserts), "
             + "u (updates, including those that move a row to another key), d (deletes and their tombstones), "
             + "t (truncates), or none. Debezium's default skips truncates.";
 
     public static final String CHUNK_SIZE_CONFIG = "snapshot.chunk.size";
-    private static final String CHUNK_SIZE_DOC = "Tables larger than this many bytes on disk are split "
+    static final String CHUNK_SIZE_DOC = "Tables larger than this many bytes on disk are split "
             + "into ctid block ranges of about this size, read in parallel by the tasks. Unless this key is set, "
             + "chunks are made smaller (down to 8 MB) where that is needed to give every task at least 4. Chunks "
             + "are made larger where there would be more than 64 per task.";
     public static final long CHUNK_SIZE_DEFAULT = 256L * 1024 * 1024;
 
     public static final String MAX_BATCH_SIZE_CONFIG = "max.batch.size";
-    private static final String MAX_BATCH_SIZE_DOC = "Most records a task returns from one poll.";
+    static final String MAX_BATCH_SIZE_DOC = "Most records a task returns from one poll.";
     public static final int MAX_BATCH_SIZE_DEFAULT = 2048;
 
     public static final String PROGRESS_TOPIC_CONFIG = "snapshot.progress.topic";
-    private static final String PROGRESS_TOPIC_DOC = "Topic that announces each finished chunk. Empty: "
+    static final String PROGRESS_TOPIC_DOC = "Topic that announces each finished chunk. Empty: "
             + "<topic.prefix>.snapclone.progress.";
     static final String PROGRESS_TOPIC_SUFFIX = ".snapclone.progress";
 
     public static final String PROGRESS_INTERVAL_CONFIG = "snapshot.progress.interval.ms";
-    private static final String PROGRESS_INTERVAL_DOC = "How often the connector logs snapshot progress.";
+    static final String PROGRESS_INTERVAL_DOC = "How often the connector logs snapshot progress.";
     public static final long PROGRESS_INTERVAL_DEFAULT = 5000;
 
     public static final String DECIMAL_HANDLING_MODE_CONFIG = "decimal.handling.mode";
-    private static final String DECIMAL_HANDLING_MODE_DOC = "numeric and money columns: precise (Connect "
+    static final String DECIMAL_HANDLING_MODE_DOC = "numeric and money columns: precise (Connect "
             + "Decimal, or io.debezium.data.VariableScaleDecimal for numeric without a scale; NaN and infinities "
             + "become null), double (FLOAT64, may lose precision; NaN and infinities kept) or string (STRING; NaN "
             + "and infinities as NAN, POSITIVE_INFINITY, NEGATIVE_INFINITY).";
     public static final String DECIMAL_HANDLING_MODE_DEFAULT = DecimalMode.PRECISE.value();
 
     public static final String TIME_PRECISION_MODE_CONFIG = "time.precision.mode";
-    private static final String TIME_PRECISION_MODE_DOC = "date, time and timestamp columns: adaptive "
+    static final String TIME_PRECISION_MODE_DOC = "date, time and timestamp columns: adaptive "
             + "(milliseconds for a declared precision of 0-3, else microseconds; io.debezium.time types), "
             + "adaptive_time_microseconds (the same, but time always in microseconds) or connect (Kafka Connect's "
             + "Date, Time and Timestamp: milliseconds, so finer digits are lost). timetz and timestamptz are "
@@ -214,30 +206,30 @@ public class SnapcloneConfig extends AbstractConfig {
     public static final String TIME_PRECISION_MODE_DEFAULT = TimePrecisionMode.ADAPTIVE.value();
 
     public static final String BINARY_HANDLING_MODE_CONFIG = "binary.handling.mode";
-    private static final String BINARY_HANDLING_MODE_DOC = "bytea columns: bytes (BYTES), base64, base64-url-safe "
+    static final String BINARY_HANDLING_MODE_DOC = "bytea columns: bytes (BYTES), base64, base64-url-safe "
             + "or hex (lower case) strings.";
     public static final String BINARY_HANDLING_MODE_DEFAULT = BinaryMode.BYTES.value();
 
     public static final String INTERVAL_HANDLING_MODE_CONFIG = "interval.handling.mode";
-    private static final String INTERVAL_HANDLING_MODE_DOC = "interval columns: numeric (microseconds, a month "
+    static final String INTERVAL_HANDLING_MODE_DOC = "interval columns: numeric (microseconds, a month "
             + "counted as 30.4375 days; io.debezium.time.MicroDuration) or string (exact ISO-8601 duration with "
             + "every field, e.g. P1Y2M3DT4H5M6.78S; io.debezium.time.Interval).";
     public static final String INTERVAL_HANDLING_MODE_DEFAULT = IntervalMode.NUMERIC.value();
 
     public static final String HSTORE_HANDLING_MODE_CONFIG = "hstore.handling.mode";
-    private static final String HSTORE_HANDLING_MODE_DOC = "hstore columns: json (a JSON object string, "
+    static final String HSTORE_HANDLING_MODE_DOC = "hstore columns: json (a JSON object string, "
             + "io.debezium.data.Json) or map (MAP of string to optional string).";
     public static final String HSTORE_HANDLING_MODE_DEFAULT = HstoreMode.JSON.value();
 
     public static final String FIELD_NAME_ADJUSTMENT_MODE_CONFIG = "field.name.adjustment.mode";
-    private static final String FIELD_NAME_ADJUSTMENT_MODE_DOC = "avro: column names become valid Avro field "
+    static final String FIELD_NAME_ADJUSTMENT_MODE_DOC = "avro: column names become valid Avro field "
             + "names (every character outside [A-Za-z0-9_] becomes _, a leading digit gets a _ prefix), so that "
             + "records serialize with Avro; two columns that would clash fail the task with a clear message. "
             + "none: field names are the column names as they are (Debezium's default; JSON only).";
     public static final String FIELD_NAME_ADJUSTMENT_MODE_DEFAULT = FieldNameMode.AVRO.value();
 
     public static final String UNAVAILABLE_VALUE_PLACEHOLDER_CONFIG = "unavailable.value.placeholder";
-    private static final String UNAVAILABLE_VALUE_PLACEHOLDER_DOC = "What a streamed update carries for a "
+    static final String UNAVAILABLE_VALUE_PLACEHOLDER_DOC = "What a streamed update carries for a "
             + "TOASTed value it left unchanged (PostgreSQL does not send it again, except under REPLICA IDENTITY "
             + "FULL, where the old row's value is used instead). Strings get this text, bytes its UTF-8 bytes, "
             + "arrays and maps a shape that holds it (docs/streaming.md). Prefix hex: to give the bytes in hex, "
@@ -245,26 +237,26 @@ public class SnapcloneConfig extends AbstractConfig {
     public static final String UNAVAILABLE_VALUE_PLACEHOLDER_DEFAULT = UnavailableValue.DEFAULT;
 
     public static final String ERRORS_MAX_RETRIES_CONFIG = "errors.max.retries";
-    private static final String ERRORS_MAX_RETRIES_DOC = "How many times in a row a task tries again after losing "
+    static final String ERRORS_MAX_RETRIES_DOC = "How many times in a row a task tries again after losing "
             + "its connection to PostgreSQL (server restart, failover, network cut) before it fails and waits for a "
             + "person; -1: without limit (as in Debezium), 0: never. Other errors fail at once.";
     public static final int ERRORS_MAX_RETRIES_DEFAULT = -1;
 
     public static final String RETRY_WAIT_CONFIG = "retriable.restart.connector.wait.ms";
-    private static final String RETRY_WAIT_DOC = "The longest wait between two attempts to reconnect; the waits "
+    static final String RETRY_WAIT_DOC = "The longest wait between two attempts to reconnect; the waits "
             + "start at 500 ms and double up to this.";
     public static final long RETRY_WAIT_DEFAULT = 10_000;
 
     public static final String NOTIFICATION_CHANNELS_CONFIG = "notification.enabled.channels";
-    private static final String NOTIFICATION_CHANNELS_DOC = "Debezium's initial-snapshot notifications (STARTED, "
+    static final String NOTIFICATION_CHANNELS_DOC = "Debezium's initial-snapshot notifications (STARTED, "
             + "IN_PROGRESS per table, TABLE_SCAN_COMPLETED per table, COMPLETED), as Debezium sends them. sink: records "
             + "on notification.sink.topic.name; log: INFO lines; jmx: not offered (ignored, with a warning). Empty: none.";
     public static final String NOTIFICATION_TOPIC_CONFIG = "notification.sink.topic.name";
-    private static final String NOTIFICATION_TOPIC_DOC = "The topic of the notifications; needed when "
+    static final String NOTIFICATION_TOPIC_DOC = "The topic of the notifications; needed when "
             + NOTIFICATION_CHANNELS_CONFIG + " has sink.";
 
     public static final String HOLDER_GRACE_CONFIG = "snapshot.holder.grace.ms";
-    private static final String HOLDER_GRACE_DOC = "After a graceful stop (REST restart, rebalance, config update, "
+    static final String HOLDER_GRACE_DOC = "After a graceful stop (REST restart, rebalance, config update, "
             + "a worker leaving) the sessions that hold the snapshot stay open this long, so that the coordinator and "
             + "tasks that start next re-import the same snapshot instead of taking a new one. They close at once when "
             + "the snapshot phase ends on their worker, else when the time is up; a deleted connector's too (Connect stops "
@@ -272,12 +264,12 @@ public class SnapcloneConfig extends AbstractConfig {
     public static final long HOLDER_GRACE_DEFAULT = 120_000;
 
     public static final String SLOT_FAILOVER_CONFIG = "slot.failover";
-    private static final String SLOT_FAILOVER_DOC = "Create the slot as a failover slot (PostgreSQL 17+), as in "
+    static final String SLOT_FAILOVER_DOC = "Create the slot as a failover slot (PostgreSQL 17+), as in "
             + "Debezium: standbys with sync_replication_slots = on keep a copy, so after a failover the connector "
             + "streams on from the promoted standby without losing changes. Applies when the slot is created.";
 
     public static final String RECORD_VALUE_FORMAT_CONFIG = "record.value.format";
-    private static final String RECORD_VALUE_FORMAT_DOC = "The record value: envelope (Debezium's before/after/"
+    static final String RECORD_VALUE_FORMAT_DOC = "The record value: envelope (Debezium's before/after/"
             + "source/op/ts_ms envelope) or row (the row struct alone, as Debezium's ExtractNewRecordState "
             + "would leave it, without metadata; deletes will be tombstones). Not a Debezium key.";
     public static final String RECORD_VALUE_FORMAT_DEFAULT = ValueFormat.ENVELOPE.value();
@@ -292,7 +284,7 @@ public class SnapcloneConfig extends AbstractConfig {
     /** NAMEDATALEN - 1: PostgreSQL truncates longer identifiers. */
     static final int MAX_NAME_BYTES = 63;
 
-    public static final ConfigDef CONFIG_DEF = configDef();
+    public static final ConfigDef CONFIG_DEF = SnapcloneConfigDef.build();
 
     public SnapcloneConfig(Map<String, String> props) {
         this(CONFIG_DEF, props);
@@ -300,111 +292,6 @@ public class SnapcloneConfig extends AbstractConfig {
 
     protected SnapcloneConfig(ConfigDef definition, Map<String, String> props) {
         super(definition, props, false);
-    }
-
-    private static ConfigDef configDef() {
-        int db = 0;
-        int tables = 0;
-        int snapshot = 0;
-        int records = 0;
-        return new ConfigDef()
-                .define(HOSTNAME_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
-                        Importance.HIGH, HOSTNAME_DOC, DATABASE_GROUP, ++db, Width.MEDIUM, "Host")
-                .define(PORT_CONFIG, Type.INT, PORT_DEFAULT, ConfigDef.Range.between(1, 65535),
-                        Importance.HIGH, PORT_DOC, DATABASE_GROUP, ++db, Width.SHORT, "Port")
-                .define(USER_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
-                        Importance.HIGH, USER_DOC, DATABASE_GROUP, ++db, Width.MEDIUM, "User")
-                .define(PASSWORD_CONFIG, Type.PASSWORD, null, Importance.HIGH, PASSWORD_DOC,
-                        DATABASE_GROUP, ++db, Width.MEDIUM, "Password")
-                .define(DBNAME_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
-                        Importance.HIGH, DBNAME_DOC, DATABASE_GROUP, ++db, Width.MEDIUM, "Database")
-                .define(SSLMODE_CONFIG, Type.STRING, SSLMODE_DEFAULT,
-                        ConfigDef.ValidString.in(SSL_MODES.toArray(String[]::new)),
-                        Importance.MEDIUM, SSLMODE_DOC, DATABASE_GROUP, ++db, Width.SHORT, "SSL mode")
-                .define(TOPIC_PREFIX_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, ConfigValidators.topicPrefixValidator(),
-                        Importance.HIGH, TOPIC_PREFIX_DOC, TABLES_GROUP, ++tables, Width.MEDIUM, "Topic prefix")
-                .define(SCHEMA_INCLUDE_LIST_CONFIG, Type.LIST, "", ConfigValidators.regexListValidator("schema"),
-                        Importance.MEDIUM, SCHEMA_INCLUDE_LIST_DOC, TABLES_GROUP, ++tables, Width.LONG, "Include schemas")
-                .define(SCHEMA_EXCLUDE_LIST_CONFIG, Type.LIST, "", ConfigValidators.regexListValidator("schema"),
-                        Importance.LOW, SCHEMA_EXCLUDE_LIST_DOC, TABLES_GROUP, ++tables, Width.LONG, "Exclude schemas")
-                .define(TABLE_INCLUDE_LIST_CONFIG, Type.LIST, "", ConfigValidators.regexListValidator(),
-                        Importance.HIGH, TABLE_INCLUDE_LIST_DOC, TABLES_GROUP, ++tables, Width.LONG, "Include tables")
-                .define(TABLE_EXCLUDE_LIST_CONFIG, Type.LIST, "", ConfigValidators.regexListValidator(),
-                        Importance.MEDIUM, TABLE_EXCLUDE_LIST_DOC, TABLES_GROUP, ++tables, Width.LONG, "Exclude tables")
-                .define(COLUMN_INCLUDE_LIST_CONFIG, Type.LIST, "", ConfigValidators.regexListValidator("schema.table.column"),
-                        Importance.MEDIUM, COLUMN_INCLUDE_LIST_DOC, TABLES_GROUP, ++tables, Width.LONG, "Include columns")
-                .define(COLUMN_EXCLUDE_LIST_CONFIG, Type.LIST, "", ConfigValidators.regexListValidator("schema.table.column"),
-                        Importance.MEDIUM, COLUMN_EXCLUDE_LIST_DOC, TABLES_GROUP, ++tables, Width.LONG, "Exclude columns")
-                .define(MESSAGE_KEY_COLUMNS_CONFIG, Type.STRING, "", ConfigValidators.keyColumnsValidator(),
-                        Importance.MEDIUM, MESSAGE_KEY_COLUMNS_DOC, TABLES_GROUP, ++tables, Width.LONG, "Key columns")
-                .define(PUBLISH_VIA_PARTITION_ROOT_CONFIG, Type.BOOLEAN, PUBLISH_VIA_PARTITION_ROOT_DEFAULT,
-                        Importance.MEDIUM, PUBLISH_VIA_PARTITION_ROOT_DOC, TABLES_GROUP, ++tables, Width.SHORT,
-                        "Partitions as their root")
-                .define(SNAPSHOT_MODE_CONFIG, Type.STRING, SNAPSHOT_MODE_DEFAULT,
-                        ConfigValidators.snapshotModeValidator(SNAPSHOT_MODE_INITIAL, SNAPSHOT_MODE_INITIAL_ONLY,
-                                SNAPSHOT_MODE_NEVER, SNAPSHOT_MODE_NO_DATA),
-                        Importance.HIGH, SNAPSHOT_MODE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Snapshot mode")
-                .define(CHUNK_SIZE_CONFIG, Type.LONG, CHUNK_SIZE_DEFAULT, ConfigDef.Range.atLeast(65536),
-                        Importance.MEDIUM, CHUNK_SIZE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Chunk size (bytes)")
-                .define(MAX_BATCH_SIZE_CONFIG, Type.INT, MAX_BATCH_SIZE_DEFAULT, ConfigDef.Range.between(1, 1_000_000),
-                        Importance.LOW, MAX_BATCH_SIZE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Max batch size")
-                .define(PROGRESS_TOPIC_CONFIG, Type.STRING, "", ConfigValidators.progressTopicValidator(), Importance.LOW,
-                        PROGRESS_TOPIC_DOC, SNAPSHOT_GROUP, ++snapshot, Width.MEDIUM, "Progress topic")
-                .define(PROGRESS_INTERVAL_CONFIG, Type.LONG, PROGRESS_INTERVAL_DEFAULT, ConfigDef.Range.atLeast(100),
-                        Importance.LOW, PROGRESS_INTERVAL_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Progress interval")
-                .define(SLOT_NAME_CONFIG, Type.STRING, SLOT_NAME_DEFAULT, ConfigValidators.slotNameValidator(), Importance.HIGH,
-                        SLOT_NAME_DOC, STREAMING_GROUP, 1, Width.MEDIUM, "Slot")
-                .define(PUBLICATION_NAME_CONFIG, Type.STRING, PUBLICATION_NAME_DEFAULT, ConfigValidators.publicationNameValidator(),
-                        Importance.HIGH, PUBLICATION_NAME_DOC, STREAMING_GROUP, 2, Width.MEDIUM, "Publication")
-                .define(PUBLICATION_AUTOCREATE_CONFIG, Type.STRING, PUBLICATION_AUTOCREATE_DEFAULT,
-                        ConfigValidators.publicationModeValidator(), Importance.MEDIUM,
-                        PUBLICATION_AUTOCREATE_DOC, STREAMING_GROUP, 3, Width.SHORT, "Publication creation")
-                .define(PUBLICATION_KEYLESS_TABLES_CONFIG, Type.STRING, PUBLICATION_KEYLESS_TABLES_DEFAULT,
-                        ConfigDef.ValidString.in(KeylessTables.EXCLUDE.value(), KeylessTables.INSERTS_ONLY.value(),
-                                KeylessTables.FAIL.value()),
-                        Importance.MEDIUM, PUBLICATION_KEYLESS_TABLES_DOC, STREAMING_GROUP, 4, Width.SHORT,
-                        "Tables without replica identity")
-                .define(TOMBSTONES_ON_DELETE_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, TOMBSTONES_ON_DELETE_DOC,
-                        STREAMING_GROUP, 5, Width.SHORT, "Tombstones")
-                .define(SKIPPED_OPERATIONS_CONFIG, Type.LIST, "t", ConfigDef.ValidList.in("c", "u", "d", "t", "none"),
-                        Importance.LOW, SKIPPED_OPERATIONS_DOC, STREAMING_GROUP, 5, Width.SHORT, "Skipped operations")
-                .define(HEARTBEAT_INTERVAL_CONFIG, Type.LONG, HEARTBEAT_INTERVAL_DEFAULT, ConfigDef.Range.atLeast(0),
-                        Importance.LOW, HEARTBEAT_INTERVAL_DOC, STREAMING_GROUP, 6, Width.SHORT, "Heartbeat interval")
-                .define(HEARTBEAT_ACTION_QUERY_CONFIG, Type.STRING, "", Importance.LOW, HEARTBEAT_ACTION_QUERY_DOC,
-                        STREAMING_GROUP, 7, Width.LONG, "Heartbeat query")
-                .define(RECORD_VALUE_FORMAT_CONFIG, Type.STRING, RECORD_VALUE_FORMAT_DEFAULT, ConfigValidators.oneOf(ValueFormat.class),
-                        Importance.MEDIUM, RECORD_VALUE_FORMAT_DOC, RECORDS_GROUP, ++records, Width.SHORT, "Value format")
-                .define(DECIMAL_HANDLING_MODE_CONFIG, Type.STRING, DECIMAL_HANDLING_MODE_DEFAULT, ConfigValidators.oneOf(DecimalMode.class),
-                        Importance.MEDIUM, DECIMAL_HANDLING_MODE_DOC, RECORDS_GROUP, ++records, Width.SHORT, "Decimals")
-                .define(TIME_PRECISION_MODE_CONFIG, Type.STRING, TIME_PRECISION_MODE_DEFAULT,
-                        ConfigValidators.oneOf(TimePrecisionMode.class), Importance.MEDIUM, TIME_PRECISION_MODE_DOC, RECORDS_GROUP,
-                        ++records, Width.MEDIUM, "Time precision")
-                .define(BINARY_HANDLING_MODE_CONFIG, Type.STRING, BINARY_HANDLING_MODE_DEFAULT, ConfigValidators.oneOf(BinaryMode.class),
-                        Importance.LOW, BINARY_HANDLING_MODE_DOC, RECORDS_GROUP, ++records, Width.SHORT, "Binary")
-                .define(INTERVAL_HANDLING_MODE_CONFIG, Type.STRING, INTERVAL_HANDLING_MODE_DEFAULT,
-                        ConfigValidators.oneOf(IntervalMode.class), Importance.LOW, INTERVAL_HANDLING_MODE_DOC, RECORDS_GROUP, ++records,
-                        Width.SHORT, "Intervals")
-                .define(HSTORE_HANDLING_MODE_CONFIG, Type.STRING, HSTORE_HANDLING_MODE_DEFAULT, ConfigValidators.oneOf(HstoreMode.class),
-                        Importance.LOW, HSTORE_HANDLING_MODE_DOC, RECORDS_GROUP, ++records, Width.SHORT, "hstore")
-                .define(FIELD_NAME_ADJUSTMENT_MODE_CONFIG, Type.STRING, FIELD_NAME_ADJUSTMENT_MODE_DEFAULT,
-                        ConfigValidators.oneOf(FieldNameMode.class), Importance.LOW, FIELD_NAME_ADJUSTMENT_MODE_DOC, RECORDS_GROUP,
-                        ++records, Width.SHORT, "Field names")
-                .define(UNAVAILABLE_VALUE_PLACEHOLDER_CONFIG, Type.STRING, UNAVAILABLE_VALUE_PLACEHOLDER_DEFAULT,
-                        ConfigValidators.unavailableValueValidator(), Importance.LOW, UNAVAILABLE_VALUE_PLACEHOLDER_DOC, RECORDS_GROUP,
-                        ++records, Width.MEDIUM, "Unavailable value placeholder")
-                .define(ERRORS_MAX_RETRIES_CONFIG, Type.INT, ERRORS_MAX_RETRIES_DEFAULT, ConfigDef.Range.atLeast(-1),
-                        Importance.LOW, ERRORS_MAX_RETRIES_DOC, DATABASE_GROUP, ++db, Width.SHORT, "Reconnect attempts")
-                .define(RETRY_WAIT_CONFIG, Type.LONG, RETRY_WAIT_DEFAULT, ConfigDef.Range.atLeast(500),
-                        Importance.LOW, RETRY_WAIT_DOC, DATABASE_GROUP, ++db, Width.SHORT, "Reconnect wait")
-                .define(HOLDER_GRACE_CONFIG, Type.LONG, HOLDER_GRACE_DEFAULT, ConfigDef.Range.atLeast(0),
-                        Importance.LOW, HOLDER_GRACE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Holder grace")
-                .define(NOTIFICATION_CHANNELS_CONFIG, Type.LIST, "", ConfigDef.ValidList.in("sink", "log", "jmx"),
-                        Importance.LOW, NOTIFICATION_CHANNELS_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT,
-                        "Notification channels")
-                .define(NOTIFICATION_TOPIC_CONFIG, Type.STRING, "", Importance.LOW, NOTIFICATION_TOPIC_DOC,
-                        SNAPSHOT_GROUP, ++snapshot, Width.MEDIUM, "Notification topic")
-                .define(SLOT_FAILOVER_CONFIG, Type.BOOLEAN, false, Importance.LOW, SLOT_FAILOVER_DOC,
-                        STREAMING_GROUP, 7, Width.SHORT, "Failover slot");
     }
 
     public boolean slotFailover() {
