@@ -108,16 +108,11 @@ class DebeziumCompatibilityIT {
                 "key.converter", "org.apache.kafka.connect.json.JsonConverter", "key.converter.schemas.enable", "true",
                 "value.converter", "org.apache.kafka.connect.json.JsonConverter",
                 "value.converter.schemas.enable", "true");
-        Map<String, String> debezium = new HashMap<>(postgres.superuserConnectorConfig(db));
+        Map<String, String> debezium = debeziumConfig(postgres, db, "dbz", "compat_dbz", "public.items,public.typed",
+                "initial");
         debezium.putAll(converters);
-        debezium.putAll(Map.of("connector.class", "io.debezium.connector.postgresql.PostgresConnector",
-                "tasks.max", "1", "topic.prefix", "dbz", "plugin.name", "pgoutput", "slot.name", "compat_dbz",
-                "publication.name", "compat_dbz", "publication.autocreate.mode", "filtered",
-                "table.include.list", "public.items,public.typed", "snapshot.mode", "initial"));
         debezium.put("notification.enabled.channels", "sink");
         debezium.put("notification.sink.topic.name", "dbz.notifications");
-        debezium.put("topic.creation.default.replication.factor", "1");
-        debezium.put("topic.creation.default.partitions", "1");
         // Debezium's config with connector.class changed (and what two connectors side by side cannot share).
         Map<String, String> snapclone = new HashMap<>(debezium);
         snapclone.putAll(Map.of("connector.class", TestingConnect.CONNECTOR_CLASS, "topic.prefix", "snc",
@@ -156,9 +151,7 @@ class DebeziumCompatibilityIT {
         } finally {
             connect.delete("compat-dbz");
             connect.delete("compat-snc");
-            for (String slot : List.of("compat_dbz", "compat_snc")) {
-                dropSlotOnceReleased(db, slot);
-            }
+            postgres.dropSlotsWhenReleased(db);
         }
     }
 
@@ -176,19 +169,13 @@ class DebeziumCompatibilityIT {
             statement.execute("INSERT INTO items VALUES (1, 'one', 'a', 1.50, '2024-01-01 00:00:00+00', '{x}'), "
                     + "(2, 'two', null, null, null, null), (3, 'three', 'c', 0, now(), '{}')");
         }
-        Map<String, String> debezium = new HashMap<>(postgres.superuserConnectorConfig(db));
+        Map<String, String> debezium = debeziumConfig(postgres, db, "dbza", "compat_dbza", "public.items", "initial_only");
         for (String converter : List.of("key.converter", "value.converter")) {
             debezium.put(converter, "io.apicurio.registry.utils.converter.AvroConverter");
             debezium.put(converter + ".apicurio.registry.schema-resolver", InMemorySchemaResolver.class.getName());
             debezium.put(converter + ".apicurio.registry.headers.enabled", "false");
             debezium.put(converter + ".apicurio.registry.as-confluent", "true");
         }
-        debezium.putAll(Map.of("connector.class", "io.debezium.connector.postgresql.PostgresConnector",
-                "tasks.max", "1", "topic.prefix", "dbza", "plugin.name", "pgoutput", "slot.name", "compat_dbza",
-                "publication.name", "compat_dbza", "publication.autocreate.mode", "filtered",
-                "table.include.list", "public.items", "snapshot.mode", "initial_only"));
-        debezium.put("topic.creation.default.replication.factor", "1");
-        debezium.put("topic.creation.default.partitions", "1");
         Map<String, String> snapclone = new HashMap<>(debezium);
         snapclone.putAll(Map.of("connector.class", TestingConnect.CONNECTOR_CLASS, "topic.prefix", "snca",
                 "slot.name", "compat_snca", "publication.name", "compat_snca"));
@@ -290,18 +277,17 @@ class DebeziumCompatibilityIT {
         return byType;
     }
 
-    /** Slots outlive connectors and keep WAL: gone once their reader has let go. */
-    private void dropSlotOnceReleased(String db, String slot) {
-        Poll.until(Duration.ofSeconds(30), "slot " + slot + " to be released", () -> {
-            try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
-                statement.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
-                        + "WHERE slot_name = '" + slot + "' AND NOT active");
-                try (var rs = statement.executeQuery("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '"
-                        + slot + "'")) {
-                    return rs.next() && rs.getInt(1) == 0;
-                }
-            }
-        });
+    /** Debezium's PostgreSQL connector on {@code db}: pgoutput, one task, a filtered publication named as the slot. */
+    static Map<String, String> debeziumConfig(TestingPostgres postgres, String db, String prefix, String slot,
+                                              String tables, String snapshotMode) {
+        Map<String, String> config = new HashMap<>(postgres.superuserConnectorConfig(db));
+        config.putAll(Map.of("connector.class", "io.debezium.connector.postgresql.PostgresConnector",
+                "tasks.max", "1", "topic.prefix", prefix, "plugin.name", "pgoutput", "slot.name", slot,
+                "publication.name", slot, "publication.autocreate.mode", "filtered",
+                "table.include.list", tables, "snapshot.mode", snapshotMode));
+        config.put("topic.creation.default.replication.factor", "1");
+        config.put("topic.creation.default.partitions", "1");
+        return config;
     }
 
     private List<ConsumerRecord<byte[], byte[]>>[] awaitRecords(int count) {

@@ -38,13 +38,8 @@ class DebeziumSwitchIT {
         String db = postgres.createDatabase();
         write(db, "CREATE TABLE items (id bigint PRIMARY KEY, v int NOT NULL, note text)",
                 "INSERT INTO items SELECT g, 0, 'loaded' FROM generate_series(1, 500) g");
-        Map<String, String> debezium = new HashMap<>(postgres.superuserConnectorConfig(db));
-        debezium.putAll(Map.of("connector.class", "io.debezium.connector.postgresql.PostgresConnector",
-                "tasks.max", "1", "topic.prefix", "sw", "plugin.name", "pgoutput", "slot.name", "switch_slot",
-                "publication.name", "switch_pub", "publication.autocreate.mode", "filtered",
-                "table.include.list", "public.items", "snapshot.mode", "initial"));
-        debezium.put("topic.creation.default.replication.factor", "1");
-        debezium.put("topic.creation.default.partitions", "1");
+        Map<String, String> debezium = DebeziumCompatibilityIT.debeziumConfig(postgres, db, "sw", "switch_slot",
+                "public.items", "initial");
         try {
             connect.deploy("switch-dbz", debezium);
             Poll.until(Duration.ofSeconds(120), "Debezium's initial load", () -> loaded() == 500);
