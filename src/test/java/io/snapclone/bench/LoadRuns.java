@@ -127,7 +127,7 @@ final class LoadRuns {
         connect.delete(prefix);
         for (TopicPartition topic : topics) {
             if (exists(topic.topic())) {
-                connect.cluster().kafka().deleteTopic(topic.topic());
+                connect.deleteTopic(topic.topic());
             }
         }
         return result;
@@ -137,7 +137,7 @@ final class LoadRuns {
     private Map<String, Integer> tasksPerWorker(String connector) {
         Map<String, Integer> perWorker = new TreeMap<>();
         try {
-            for (ConnectorStateInfo.TaskState task : connect.cluster().connectorStatus(connector).tasks()) {
+            for (ConnectorStateInfo.TaskState task : connect.connectorStatus(connector).tasks()) {
                 if ("RUNNING".equals(task.state())) {
                     perWorker.merge(task.workerId(), 1, Integer::sum);
                 }
@@ -154,7 +154,7 @@ final class LoadRuns {
 
     /** Size of the topics' logs on the broker: what the records weigh in Kafka. */
     private long logBytes(List<TopicPartition> topics) throws Exception {
-        try (Admin admin = connect.cluster().kafka().createAdminClient()) {
+        try (Admin admin = connect.admin()) {
             List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(Node::id).toList();
             return admin.describeLogDirs(brokers).allDescriptions().get().values().stream()
                     .flatMap(dirs -> dirs.values().stream())
@@ -168,13 +168,13 @@ final class LoadRuns {
         long total = 0;
         for (TopicPartition topic : topics) {
             if (exists(topic.topic())) {
-                total += connect.cluster().kafka().endOffset(topic);
+                total += connect.endOffset(topic);
             }
         }
         return total;
     }
 
     private boolean exists(String topic) {
-        return connect.cluster().kafka().describeTopics(topic).get(topic).isPresent();
+        return connect.topicExists(topic);
     }
 }

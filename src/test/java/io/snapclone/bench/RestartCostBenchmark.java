@@ -19,7 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.connect.util.clusters.WorkerHandle;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -142,7 +141,7 @@ class RestartCostBenchmark {
         List<ConnectWorkerProcess> processes = new ArrayList<>();
         SideWriter writer = null;
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(connect);
-             Admin admin = connect.cluster().kafka().createAdminClient()) {
+             Admin admin = connect.admin()) {
             for (int i = 0; i < kind.processWorkers; i++) {
                 processes.add(startProcess(connect, kind, i));
             }
@@ -210,9 +209,7 @@ class RestartCostBenchmark {
             case TASK -> rest.restartTask(name, 0);
             case CONNECTOR -> rest.restartConnectorAndTasks(name);
             case STOP -> {
-                WorkerHandle leaving = connect.cluster().workers().stream()
-                        .filter(w -> connectorWorker.endsWith(":" + w.url().getPort())).findFirst().orElseThrow();
-                connect.cluster().removeWorker(leaving);
+                connect.stopWorker(connectorWorker);
             }
             case KILL_ONE -> {
                 ConnectWorkerProcess dying = processes.stream().filter(p -> p.workerId().equals(connectorWorker))
@@ -239,7 +236,7 @@ class RestartCostBenchmark {
         if (!processes.isEmpty()) {
             return processes.get(0).rest();
         }
-        return new ConnectRest(connect.cluster().workers().iterator().next().url());
+        return connect.rest();
     }
 
     /** Where the connector and its tasks run, e.g. {@code connector on :4711, task 0 on :4711, task 1 on :4712}. */
@@ -327,7 +324,7 @@ class RestartCostBenchmark {
 
     private static KafkaConsumer<byte[], byte[]> consumer(TestingConnect connect) {
         return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.cluster().kafka().bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.bootstrapServers(),
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000",

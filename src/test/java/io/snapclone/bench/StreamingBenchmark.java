@@ -100,7 +100,7 @@ class StreamingBenchmark {
         Configurator.setLevel("io.debezium.metrics.stats.MeasurementCollector", Level.ERROR);
         db = postgres.createDatabase("stream");
         load();
-        admin = connect.cluster().kafka().createAdminClient();
+        admin = connect.admin();
         long started = System.nanoTime();
         String loadBefore = loadAverage();
         say(String.format("streaming: backlog %,d events; load %d tx/s (%d writers, %d events per tx) for %d s after %d s "
@@ -155,7 +155,7 @@ class StreamingBenchmark {
         vacuum();
         // Created up front so the consumer can be assigned before the first change; Connect reuses them.
         for (TopicPartition topic : topics) {
-            connect.cluster().kafka().createTopic(topic.topic(), 1);
+            connect.createTopic(topic.topic(), 1);
         }
         Poll.until(Duration.ofSeconds(30), "topics of " + name, () -> inKafka(topics) == 0);
         try {
@@ -222,11 +222,11 @@ class StreamingBenchmark {
     private Result backlog(String name, List<TopicPartition> topics, long events) throws Exception {
         long total = events(events);
         long before = inKafka(topics);
-        connect.cluster().pauseConnector(name);
+        connect.rest().pause(name);
         Poll.until(Duration.ofSeconds(60), name + " to pause", () -> tasksIn(name, "PAUSED"));
         writeBacklog(events);
         long start = System.nanoTime();
-        connect.cluster().resumeConnector(name);
+        connect.rest().resume(name);
         long deadline = start + Duration.ofMinutes(5).toNanos();
         while (inKafka(topics) - before < total) {
             if (System.nanoTime() > deadline || failed(name)) {
@@ -239,7 +239,7 @@ class StreamingBenchmark {
     }
 
     private boolean tasksIn(String name, String state) {
-        var tasks = connect.cluster().connectorStatus(name).tasks();
+        var tasks = connect.connectorStatus(name).tasks();
         return !tasks.isEmpty() && tasks.stream().allMatch(task -> state.equals(task.state()));
     }
 
@@ -389,7 +389,7 @@ class StreamingBenchmark {
 
     private KafkaConsumer<byte[], byte[]> consumer() {
         return new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", connect.cluster().kafka().bootstrapServers(),
+                "bootstrap.servers", connect.bootstrapServers(),
                 // The broker answers a fetch at once when data is there; this bounds the wait when it is not.
                 "fetch.max.wait.ms", 10,
                 "enable.auto.commit", false),
@@ -429,7 +429,7 @@ class StreamingBenchmark {
 
     /** Throws with the trace if the connector or its task failed (a failed run must not just time out). */
     private boolean failed(String name) {
-        var status = connect.cluster().connectorStatus(name);
+        var status = connect.connectorStatus(name);
         for (var state : status.tasks().isEmpty() ? List.of(status.connector()) : status.tasks()) {
             if ("FAILED".equals(state.state())) {
                 throw new AssertionError(name + " failed: " + state.trace());
@@ -451,7 +451,7 @@ class StreamingBenchmark {
             statement.execute("DROP PUBLICATION IF EXISTS \"" + name + "\"");
         }
         for (TopicPartition topic : topics) {
-            connect.cluster().kafka().deleteTopic(topic.topic());
+            connect.deleteTopic(topic.topic());
         }
     }
 

@@ -481,7 +481,7 @@ class BadConfigsIT {
     }
 
     private static ConfigInfos validate(Map<String, String> config) {
-        return connect.cluster().validateConnectorConfig("SnapcloneSourceConnector", config);
+        return connect.validate(config);
     }
 
     private static Map<String, List<String>> errors(Map<String, String> config) {

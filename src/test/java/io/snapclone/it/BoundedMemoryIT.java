@@ -63,9 +63,9 @@ class BoundedMemoryIT {
 
         TopicPartition topic = new TopicPartition("mem.public.wide", 0);
         Poll.until(Duration.ofMinutes(10), "every row in Kafka", () ->
-                connect.cluster().kafka().describeTopics(topic.topic()).get(topic.topic()).isPresent()
-                        && connect.cluster().kafka().endOffset(topic) >= ROWS);
-        assertEquals(ROWS, connect.cluster().kafka().endOffset(topic), "each row once");
+                connect.topicExists(topic.topic())
+                        && connect.endOffset(topic) >= ROWS);
+        assertEquals(ROWS, connect.endOffset(topic), "each row once");
         // What survived collections: the live set, which is what would grow with the table.
         long oldGenPeak = ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(p -> p.getType() == MemoryType.HEAP && p.getName().contains("Old"))
@@ -109,9 +109,9 @@ class BoundedMemoryIT {
         assertTrue(transactionBytes > heap, "transaction " + (transactionBytes >> 20) + " MB vs heap " + (heap >> 20));
         TopicPartition topic = new TopicPartition("memtx.public.big_tx", 0);
         Poll.until(Duration.ofMinutes(10), "every change in Kafka", () ->
-                connect.cluster().kafka().describeTopics(topic.topic()).get(topic.topic()).isPresent()
-                        && connect.cluster().kafka().endOffset(topic) >= rows);
-        assertEquals(rows, connect.cluster().kafka().endOffset(topic), "each change once");
+                connect.topicExists(topic.topic())
+                        && connect.endOffset(topic) >= rows);
+        assertEquals(rows, connect.endOffset(topic), "each change once");
         System.out.printf("BoundedMemoryIT: one transaction of %d MB streamed with a heap of %d MB%n",
                 transactionBytes >> 20, heap >> 20);
         connect.delete("memorytx");

@@ -67,7 +67,7 @@ class ConfigExamplesIT {
         config.putAll(postgres.superuserConnectorConfig(db));
         // PUT /connectors/<name>/config takes the name from the URL.
         config.put("name", example.getFileName().toString().replace(".json", ""));
-        ConfigInfos infos = connect.cluster().validateConnectorConfig("SnapcloneSourceConnector", config);
+        ConfigInfos infos = connect.validate(config);
         Map<String, List<String>> errors = infos.configs().stream()
                 .map(ConfigInfo::configValue)
                 .filter(value -> !value.errors().isEmpty())

@@ -86,7 +86,7 @@ class ExactlyOnceIT {
         Poll.until(Duration.ofSeconds(120), "the snapshot to complete",
                 () -> connect.progressEvents("eos").contains("snapshot.completed"));
         Thread.sleep(1500); // stream for a while
-        connect.cluster().restartTask("eos", 0);
+        connect.restartTask("eos", 0);
         Thread.sleep(1500); // and on after the restart
         stop.set(true);
         assertTrue(writer.get() > 100, "the writer committed throughout");
@@ -151,7 +151,7 @@ class ExactlyOnceIT {
         AtomicBoolean failed = new AtomicBoolean();
         ScheduledExecutorService monitor = Executors.newSingleThreadScheduledExecutor();
         monitor.scheduleWithFixedDelay(() -> {
-            if (connect.cluster().connectorStatus("eoshuge").tasks().stream().anyMatch(t -> "FAILED".equals(t.state()))) {
+            if (connect.connectorStatus("eoshuge").tasks().stream().anyMatch(t -> "FAILED".equals(t.state()))) {
                 failed.set(true);
             }
         }, 0, 200, TimeUnit.MILLISECONDS);
@@ -160,14 +160,14 @@ class ExactlyOnceIT {
             long[] records = new long[1];
             // Large fetches: a poll of 500 records per Poll.until round would take minutes for the whole transaction.
             Map<String, Object> props = Map.of("isolation.level", "read_committed", "max.poll.records", "50000");
-            try (KafkaConsumer<byte[], byte[]> consumer = connect.cluster().kafka().createConsumerAndSubscribeTo(
-                    props, "eoshuge.public.huge")) {
+            try (KafkaConsumer<byte[], byte[]> consumer = connect.consumer(props)) {
+                consumer.subscribe(List.of("eoshuge.public.huge"));
                 Poll.until(Duration.ofSeconds(180), "every row of the transaction, committed", () -> {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                         records[0]++;
                         seen.set((int) JSON.readTree(record.value()).get("after").get("id").asLong());
                     }
-                    assertTrue(!failed.get(), "the task failed: " + connect.cluster().connectorStatus("eoshuge").tasks());
+                    assertTrue(!failed.get(), "the task failed: " + connect.connectorStatus("eoshuge").tasks());
                     return seen.cardinality() == HUGE_ROWS;
                 });
             }

@@ -84,7 +84,7 @@ class FailoverIT {
                 statement.execute("DELETE FROM items WHERE id % 11 = 0");
             }
             assertTopicEqualsTable(connect, () -> promoted.superuser(db));
-            assertEquals("RUNNING", connect.cluster().connectorStatus("failover-it").tasks().get(0).state(),
+            assertEquals("RUNNING", connect.connectorStatus("failover-it").tasks().get(0).state(),
                     "healed without a REST call");
             connect.delete("failover-it");
         } finally {

@@ -379,7 +379,7 @@ class HealIT {
     /** Rows of a table committed so far, summed over its chunks' committed offsets. */
     private long committedRows(String connector, String table) {
         long rows = 0;
-        for (ConnectorOffset offset : connect.cluster().connectorOffsets(connector).offsets()) {
+        for (ConnectorOffset offset : connect.offsets(connector).offsets()) {
             if (offset.offset() != null && table.equals(offset.partition().get("table"))
                     && offset.offset().get("rows") instanceof Number number) {
                 rows += number.longValue();
@@ -447,7 +447,7 @@ class HealIT {
         ConnectorStateInfo[] status = new ConnectorStateInfo[1];
         try {
             Poll.until(Duration.ofSeconds(30), connector + " and its tasks RUNNING", () -> {
-                status[0] = connect.cluster().connectorStatus(connector);
+                status[0] = connect.connectorStatus(connector);
                 return "RUNNING".equals(status[0].connector().state()) && !status[0].tasks().isEmpty()
                         && status[0].tasks().stream().allMatch(task -> "RUNNING".equals(task.state()));
             });
@@ -499,7 +499,7 @@ class HealIT {
             thread = new Thread(() -> {
                 while (!stop) {
                     try {
-                        ConnectorStateInfo status = connect.cluster().connectorStatus(connector);
+                        ConnectorStateInfo status = connect.connectorStatus(connector);
                         if ("FAILED".equals(status.connector().state())) {
                             failures.add("connector: " + firstLine(status.connector().trace()));
                         }

@@ -212,7 +212,7 @@ class KeylessTablesIT {
     private Map<String, List<String>> errors(Map<String, String> config) {
         Map<String, String> named = new HashMap<>(config);
         named.put("name", "keyless");
-        ConfigInfos infos = connect.cluster().validateConnectorConfig("SnapcloneSourceConnector", named);
+        ConfigInfos infos = connect.validate(named);
         return infos.configs().stream()
                 .map(ConfigInfo::configValue)
                 .filter(value -> !value.errors().isEmpty())

@@ -165,7 +165,7 @@ class LargeValueIT {
 
     private static KafkaConsumer<byte[], byte[]> consumer(TestingConnect connect) {
         return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.cluster().kafka().bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.bootstrapServers(),
                 ConsumerConfig.FETCH_MAX_BYTES_CONFIG, LARGE,
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, LARGE),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -61,9 +61,9 @@ class LifecycleIT {
         Poll.until(Duration.ofSeconds(120), "both snapshots to complete", () -> !postgres.coordinatorHoldsSnapshot(db)
                 && connect.readAll("left.public.left_t").size() == 5_000
                 && connect.readAll("right.public.right_t").size() == 7_000);
-        assertEquals(Set.of(), connect.cluster().connectorTopics("left").topics().stream()
+        assertEquals(Set.of(), connect.connectorTopics("left").stream()
                 .filter(t -> t.contains("right")).collect(java.util.stream.Collectors.toSet()));
-        assertEquals("RUNNING", connect.cluster().connectorStatus("left").connector().state(),
+        assertEquals("RUNNING", connect.connectorStatus("left").connector().state(),
                 "the connector stays up, idle, after its snapshot");
         connect.delete("left");
         connect.delete("right");
@@ -82,7 +82,7 @@ class LifecycleIT {
             lock.execute("LOCK TABLE public.small_second IN ACCESS EXCLUSIVE MODE");
             Poll.until(Duration.ofSeconds(60), "big_first's done offset", () -> isDone("restarted", "big_first"));
 
-            connect.cluster().restartTask("restarted", 0);
+            connect.restartTask("restarted", 0);
             locker.rollback();
         }
 

@@ -49,7 +49,7 @@ class PrivilegesIT {
                     + "WHERE slot_name = 'revoked_slot'");
         }
         String trace = Poll.until(Duration.ofSeconds(60), "the task to fail", () -> {
-            var status = connect.cluster().connectorStatus("revoked");
+            var status = connect.connectorStatus("revoked");
             return "FAILED".equals(status.tasks().get(0).state()) ? status.tasks().get(0).trace() : null;
         });
         assertTrue(trace.contains("it needs REPLICATION"), trace);
@@ -75,7 +75,7 @@ class PrivilegesIT {
             statement.execute("INSERT INTO items VALUES (1)");
         }
         String trace = Poll.until(Duration.ofSeconds(60), "the task to fail", () -> {
-            var status = connect.cluster().connectorStatus("nopub");
+            var status = connect.connectorStatus("nopub");
             return "FAILED".equals(status.tasks().get(0).state()) ? status.tasks().get(0).trace() : null;
         });
         assertTrue(trace.contains("nopub_pub") && trace.contains("publication"), trace);

@@ -85,7 +85,7 @@ class RealSchemasOracleIT {
                     () -> connect.progressEvents(PREFIX).contains("snapshot.completed"));
             awaitCommits(STEP, "streaming writes");
             ddl(1);
-            connect.cluster().restartTask(CONNECTOR, 0);
+            connect.restartTask(CONNECTOR, 0);
             Poll.until(Duration.ofSeconds(60), "the restarted task to run", this::running);
             awaitCommits(STEP, "writes into the restarted stream");
             for (int stage = 2; stage <= RealSchemasWriter.DDL.length; stage++) {
@@ -176,7 +176,7 @@ class RealSchemasOracleIT {
         List<String> failures = writer.failures("keyless");
         assertEquals(List.of(), failures.subList(0, Math.min(5, failures.size())),
                 "keyless: failed application writes (" + failures.size() + " in all)");
-        assertTrue(running(), "the connector and its task run: " + connect.cluster().connectorStatus(CONNECTOR));
+        assertTrue(running(), "the connector and its task run: " + connect.connectorStatus(CONNECTOR));
         int snapshotRows = 0;
         for (ConsumerRecord<byte[], byte[]> record : topics.get("keyless")) {
             if (record.value() == null) {
@@ -219,7 +219,7 @@ class RealSchemasOracleIT {
     void evolvingTableFollowsDdl() throws Exception {
         assertEquals(List.of(), writer.failures("evolving"), "failed application writes or DDL on evolving");
         assertEquals(List.of(), failedStates, "FAILED connector or task states seen through REST");
-        assertTrue(running(), "the connector and its task run: " + connect.cluster().connectorStatus(CONNECTOR));
+        assertTrue(running(), "the connector and its task run: " + connect.connectorStatus(CONNECTOR));
         RowReplay.Result replay = RowReplay.replay(topics.get("evolving"), Set.of(), false);
         assertEquals(List.of(), head(replay.orderViolations), "evolving: per-key order");
         assertTrue(replay.afterFieldSets.keySet().stream().anyMatch(fields -> fields.contains("extra")),
@@ -280,14 +280,14 @@ class RealSchemasOracleIT {
     }
 
     private boolean running() {
-        ConnectorStateInfo status = connect.cluster().connectorStatus(CONNECTOR);
+        ConnectorStateInfo status = connect.connectorStatus(CONNECTOR);
         return "RUNNING".equals(status.connector().state()) && !status.tasks().isEmpty()
                 && status.tasks().stream().allMatch(task -> "RUNNING".equals(task.state()));
     }
 
     private void recordFailedStates() {
         try {
-            ConnectorStateInfo status = connect.cluster().connectorStatus(CONNECTOR);
+            ConnectorStateInfo status = connect.connectorStatus(CONNECTOR);
             if ("FAILED".equals(status.connector().state())) {
                 failedStates.add("connector: " + status.connector().trace());
             }

@@ -133,7 +133,7 @@ class ServerTimeoutsIT {
             assertEquals("c", last.get("op").asText());
             assertEquals("after the idle period", last.get("after").get("v").asText());
             assertEquals(51, records.size(), "no record twice");
-            var status = connect.cluster().connectorStatus("timeouts");
+            var status = connect.connectorStatus("timeouts");
             assertEquals("RUNNING", status.tasks().get(0).state(), status.tasks().get(0).trace());
         } finally {
             connect.delete("timeouts");

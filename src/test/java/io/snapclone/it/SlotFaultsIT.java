@@ -38,7 +38,7 @@ class SlotFaultsIT {
             Poll.until(Duration.ofSeconds(60), "streaming", () -> active(statement));
             statement.execute("INSERT INTO items VALUES (2, 'b')");
             Poll.until(Duration.ofSeconds(60), "the change", () -> connect.readAll("drp.public.items").size() == 2);
-            Poll.until(Duration.ofSeconds(60), "an offset commit", () -> !connect.cluster()
+            Poll.until(Duration.ofSeconds(60), "an offset commit", () -> !connect
                     .connectorStatus("dropped").tasks().isEmpty());
             // What someone else's clean-up does: end the reader, drop the slot.
             Poll.until(Duration.ofSeconds(30), "the slot dropped", () -> {
@@ -53,14 +53,14 @@ class SlotFaultsIT {
             });
         }
         String trace = Poll.until(Duration.ofSeconds(60), "the task to fail", () -> {
-            var status = connect.cluster().connectorStatus("dropped");
+            var status = connect.connectorStatus("dropped");
             return "FAILED".equals(status.tasks().get(0).state()) ? status.tasks().get(0).trace() : null;
         });
         assertTrue(trace.contains("changes since the last confirmed position are lost"), trace);
 
-        connect.cluster().restartConnectorAndTasks("dropped", false, true, false);
+        connect.restartConnectorAndTasks("dropped");
         String connectorTrace = Poll.until(Duration.ofSeconds(60), "the connector to fail", () -> {
-            var status = connect.cluster().connectorStatus("dropped");
+            var status = connect.connectorStatus("dropped");
             return "FAILED".equals(status.connector().state()) ? status.connector().trace() : null;
         });
         assertTrue(connectorTrace.contains("is gone") && connectorTrace.contains("changes streamed from it")

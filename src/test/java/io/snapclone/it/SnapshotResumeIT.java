@@ -48,7 +48,7 @@ class SnapshotResumeIT {
         });
         assertTrue(committed < rows, "restarted in the middle of the chunk");
 
-        connect.cluster().restartTask("midchunk", 0);
+        connect.restartTask("midchunk", 0);
 
         Poll.until(Duration.ofSeconds(180), "the snapshot to complete", () -> snapshotCompleted("mid"));
         List<ConsumerRecord<byte[], byte[]>> records = connect.readAll("mid.public.one_chunk");
@@ -85,7 +85,7 @@ class SnapshotResumeIT {
                 insert.execute("INSERT INTO public.big_first VALUES (-1, 'after the snapshot')");
             }
 
-            connect.cluster().restartConnector("reimport");
+            connect.restartConnector("reimport");
 
             Map<String, String> restarted = Poll.until(Duration.ofSeconds(60), "new task configs", () -> {
                 List<Map<String, String>> configs = connect.taskConfigs("reimport");
@@ -125,7 +125,7 @@ class SnapshotResumeIT {
                 insert.execute("INSERT INTO public.big_first VALUES (-1, 'after the snapshot')");
             }
 
-            connect.cluster().restartConnectorAndTasks("restartall", false, true, false);
+            connect.restartConnectorAndTasks("restartall");
 
             Map<String, String> restarted = Poll.until(Duration.ofSeconds(60), "the tasks to run again", () -> {
                 List<Map<String, String>> configs = connect.taskConfigs("restartall");
@@ -164,7 +164,7 @@ class SnapshotResumeIT {
                     + "AND application_name LIKE 'snapclone%'");
             locker.commit();
         }
-        connect.cluster().restartConnectorAndTasks("retaken", false, true, false);
+        connect.restartConnectorAndTasks("retaken");
 
         Poll.until(Duration.ofSeconds(120), "the snapshot to complete", () -> snapshotCompleted("retk"));
         assertTrue(connect.progressEvents("retk").contains("snapshot.retaken"), "the new snapshot is announced: " + connect.progressEvents("retk"));

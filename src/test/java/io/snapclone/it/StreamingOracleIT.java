@@ -61,9 +61,9 @@ class StreamingOracleIT {
                 () -> connect.progressEvents("orc").contains("snapshot.completed"));
         assertSnapshotMarkers();
         truncate.set(true);
-        connect.cluster().restartTask("oracle", 0);
+        connect.restartTask("oracle", 0);
         Poll.until(Duration.ofSeconds(30), "more changes", () -> !truncate.get());
-        connect.cluster().restartConnector("oracle");
+        connect.restartConnector("oracle");
         Thread.sleep(2000); // keep writing into the restarted stream
         stop.set(true);
         long commits = writer.get();

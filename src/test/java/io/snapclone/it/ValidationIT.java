@@ -189,7 +189,7 @@ class ValidationIT {
     }
 
     private static Map<String, List<String>> errors(Map<String, String> config) {
-        ConfigInfos infos = connect.cluster().validateConnectorConfig("SnapcloneSourceConnector", config);
+        ConfigInfos infos = connect.validate(config);
         return infos.configs().stream()
                 .map(ConfigInfo::configValue)
                 .filter(value -> !value.errors().isEmpty())

@@ -56,7 +56,7 @@ class Quickstart {
 
         say("starting an in-process Kafka broker and Connect worker ...");
         TestingConnect connect = quietly(TestingConnect::shared);
-        say("Connect REST API at " + connect.cluster().endpointForResource("connectors"));
+        say("Connect REST API at " + connect.endpoint("connectors"));
 
         Map<String, String> config = new ObjectMapper().readValue(Path.of("config/quickstart.json").toFile(),
                 new TypeReference<Map<String, String>>() { });
@@ -68,7 +68,7 @@ class Quickstart {
         List<String> topics = TABLES.keySet().stream().map(t -> "shop.public." + t).toList();
         long[] lastSaid = {0};
         Poll.until(Duration.ofMinutes(10), "every row in Kafka", () -> {
-            var status = connect.cluster().connectorStatus("quickstart");
+            var status = connect.connectorStatus("quickstart");
             if ("FAILED".equals(status.connector().state())) {
                 throw new IllegalStateException("the connector failed: " + status.connector().trace());
             }
@@ -82,8 +82,7 @@ class Quickstart {
         double seconds = seconds(started);
 
         say("a few records from shop.public.orders:");
-        List<ConsumerRecord<byte[], byte[]>> sample = connect.cluster().kafka()
-                .consume(3, 30_000, "shop.public.orders").records(new TopicPartition("shop.public.orders", 0));
+        List<ConsumerRecord<byte[], byte[]>> sample = connect.readAll("shop.public.orders");
         for (ConsumerRecord<byte[], byte[]> record : sample.subList(0, Math.min(3, sample.size()))) {
             say("  key=" + new String(record.key(), StandardCharsets.UTF_8)
                     + " value=" + new String(record.value(), StandardCharsets.UTF_8));
@@ -106,7 +105,7 @@ class Quickstart {
                 }
             }
         }
-        String status = connect.cluster().connectorStatus("quickstart").connector().state();
+        String status = connect.connectorStatus("quickstart").connector().state();
         say(String.format("QUICKSTART COMPLETE: %,d rows from %d tables snapshotted into Kafka in %.1f s "
                 + "(%,.0f rows/s, end to end), then 3 changes streamed from slot 'quickstart'; connector %s",
                 rows, TABLES.size(), seconds, rows / seconds, status));
@@ -120,12 +119,12 @@ class Quickstart {
     /** -Dquickstart.keep=true: what a user needs to poke at the running stack, then wait for Ctrl-C. */
     private static void keepRunning(TestingPostgres postgres, String db, TestingConnect connect) throws InterruptedException {
         say("the stack keeps running until Ctrl-C:");
-        say("  Connect REST:      curl " + connect.cluster().endpointForResource("connectors/quickstart/status"));
-        say("  Kafka bootstrap:   " + connect.cluster().kafka().bootstrapServers());
+        say("  Connect REST:      curl " + connect.endpoint("connectors/quickstart/status"));
+        say("  Kafka bootstrap:   " + connect.bootstrapServers());
         say("  PostgreSQL:        PGPASSWORD=" + TestingPostgres.PASSWORD + " psql -h localhost -p " + postgres.port()
                 + " -U " + TestingPostgres.USER + " " + db);
         say("  records:           kafka-console-consumer.sh --bootstrap-server "
-                + connect.cluster().kafka().bootstrapServers() + " --topic shop.public.orders --from-beginning");
+                + connect.bootstrapServers() + " --topic shop.public.orders --from-beginning");
         new java.util.concurrent.CountDownLatch(1).await();
     }
 
@@ -153,8 +152,8 @@ class Quickstart {
     private static long recordsIn(TestingConnect connect, List<String> topics) throws Exception {
         long total = 0;
         for (String topic : topics) {
-            if (connect.cluster().kafka().describeTopics(topic).get(topic).isPresent()) {
-                total += connect.cluster().kafka().endOffset(new TopicPartition(topic, 0));
+            if (connect.topicExists(topic)) {
+                total += connect.endOffset(new TopicPartition(topic, 0));
             }
         }
         return total;

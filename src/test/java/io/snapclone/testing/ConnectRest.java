@@ -2,6 +2,9 @@ package io.snapclone.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffsets;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,8 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The few calls of Kafka Connect's REST API that tests make against one worker of any kind
- * (in-process or {@link ConnectWorkerProcess}); a worker forwards what only the leader can do.
+ * The calls of Kafka Connect's REST API that tests make against one worker of any kind (in-process
+ * or {@link ConnectWorkerProcess}); a worker forwards what only the leader can do. Answers are read
+ * into Connect's own REST entities where tests want them typed. Any thread.
  */
 public final class ConnectRest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,6 +45,42 @@ public final class ConnectRest {
     /** {@code POST /connectors/<name>/restart?includeTasks=true}: the connector and every task. */
     public void restartConnectorAndTasks(String connector) {
         call("POST", "connectors/" + connector + "/restart?includeTasks=true&onlyFailed=false", null);
+    }
+
+    /** {@code POST /connectors/<name>/restart}: the connector alone. */
+    public void restartConnector(String connector) {
+        call("POST", "connectors/" + connector + "/restart", null);
+    }
+
+    public void pause(String connector) {
+        call("PUT", "connectors/" + connector + "/pause", null);
+    }
+
+    public void resume(String connector) {
+        call("PUT", "connectors/" + connector + "/resume", null);
+    }
+
+    /** {@code PUT /connector-plugins/<class>/config/validate}. */
+    public ConfigInfos validate(String connectorClass, Map<String, String> config) {
+        return read(call("PUT", "connector-plugins/" + connectorClass + "/config/validate", json(config)), ConfigInfos.class);
+    }
+
+    /** {@code GET /connectors/<name>/status}, typed; fails (IllegalStateException) while it has none. */
+    public ConnectorStateInfo connectorStatus(String connector) {
+        return read(call("GET", "connectors/" + connector + "/status", null), ConnectorStateInfo.class);
+    }
+
+    /** {@code GET /connectors/<name>/offsets}. */
+    public ConnectorOffsets offsets(String connector) {
+        return read(call("GET", "connectors/" + connector + "/offsets", null), ConnectorOffsets.class);
+    }
+
+    /** The topics the connector has written to ({@code GET /connectors/<name>/topics}). */
+    public List<String> topics(String connector) {
+        List<String> topics = new ArrayList<>();
+        read(call("GET", "connectors/" + connector + "/topics", null)).path(connector).path("topics")
+                .forEach(topic -> topics.add(topic.asText()));
+        return topics;
     }
 
     public void delete(String connector) {
@@ -90,18 +130,23 @@ public final class ConnectRest {
         }
     }
 
+    /**
+     * Retried for a minute while Connect asks to try again (409 rebalancing, 5xx no leader yet);
+     * any other failure (e.g. 400 bad config, 404 no status yet) is thrown at once as an
+     * IllegalStateException, which a test's {@link Poll} may retry.
+     */
     private String call(String method, String path, String body) {
-        return Poll.until(Duration.ofSeconds(60), method + " " + base + path, () -> {
-            HttpResponse<String> response = HTTP.send(request(method, path, body), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 409 || response.statusCode() >= 500) {
-                // Rebalancing, or the leader is not known yet: Connect asks to try again.
-                throw new IllegalStateException(response.statusCode() + " " + response.body());
+        HttpResponse<String> response = Poll.until(Duration.ofSeconds(60), method + " " + base + path, () -> {
+            HttpResponse<String> answer = HTTP.send(request(method, path, body), HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() == 409 || answer.statusCode() >= 500) {
+                throw new IllegalStateException(answer.statusCode() + " " + answer.body());
             }
-            if (response.statusCode() >= 300) {
-                throw new AssertionError(method + " " + path + ": " + response.statusCode() + " " + response.body());
-            }
-            return response.body();
+            return answer;
         });
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + path + ": " + response.statusCode() + " " + response.body());
+        }
+        return response.body();
     }
 
     private HttpRequest request(String method, String path, String body) {
@@ -114,6 +159,14 @@ public final class ConnectRest {
     private static String json(Object value) {
         try {
             return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static <T> T read(String body, Class<T> type) {
+        try {
+            return JSON.readValue(body, type);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -55,6 +55,8 @@ class FaultFixturesIT {
                 TestingPostgres.USER, TestingPostgres.PASSWORD)) {
             assertEquals("1000", query(connection, "SELECT count(*) FROM kept"));
         }
+        assertThrows(SQLException.class, () -> DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/" + db,
+                TestingPostgres.USER, "not-the-password").close(), "the password is checked");
     }
 
     @Test

@@ -1,32 +1,24 @@
 package io.snapclone.testing;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import io.zonky.test.db.postgres.util.LinuxUtils;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real PostgreSQL server from zonky's embedded binaries ({@code wal_level=logical}, a free
- * loopback port), shared by every test in the JVM. Tests connect as {@link #USER}, a password-
- * authenticated role without superuser, and each test class works in a database of its own.
- * A server of a test's own ({@link #start(Map)}) can also crash and come back
- * ({@link #crashRestart()}); never crash the shared one, other test classes use it.
+ * A real PostgreSQL server ({@code wal_level=logical}) on localhost, shared by every test in the
+ * JVM: the one PostgreSQL fixture of the tests. It runs from zonky's embedded binaries by default,
+ * or in the official image with {@code -Ptestcontainers} ({@link Fixture}). Tests connect as
+ * {@link #USER}, a password-authenticated role without superuser, and each test class works in a
+ * database of its own. A server of a test's own ({@link #start(Map)}) can also crash and come
+ * back ({@link #crashRestart()}); never crash the shared one, other test classes use it.
  */
 public final class TestingPostgres {
     public static final String USER = "snapclone";
@@ -34,17 +26,10 @@ public final class TestingPostgres {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static TestingPostgres shared;
 
-    private final EmbeddedPostgres server;
-    // What the postmaster needs to start again as zonky started it: same binaries, data, port, settings.
-    private final Path binDir;
-    private final Path dataDir;
-    private final Map<String, String> settings;
+    private final PostgresServer server;
 
-    private TestingPostgres(EmbeddedPostgres server, Path binDir, Path dataDir, Map<String, String> settings) {
+    private TestingPostgres(PostgresServer server) {
         this.server = server;
-        this.binDir = binDir;
-        this.dataDir = dataDir;
-        this.settings = Map.copyOf(settings);
     }
 
     public static synchronized TestingPostgres shared() {
@@ -83,33 +68,15 @@ public final class TestingPostgres {
                 throw new IllegalArgumentException("setting " + key + " needs a value without whitespace: '" + value + "'");
             }
         });
+        TestingPostgres postgres = new TestingPostgres(Fixture.containers()
+                ? ContainerPostgresServer.start(settings) : EmbeddedPostgresServer.start(settings));
         try {
-            Path dir = Files.createTempDirectory("snapclone-pg");
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setOverrideWorkingDirectory(dir.toFile());
-            settings.forEach(builder::setServerConfig);
-            EmbeddedPostgres server = builder.start();
-            Path binDir;
-            Path dataDir;
-            try (Connection connection = server.getPostgresDatabase().getConnection();
-                 Statement statement = connection.createStatement()) {
-                binDir = Path.of(queryString(statement, "SELECT setting FROM pg_catalog.pg_config WHERE name = 'BINDIR'"));
-                dataDir = Path.of(queryString(statement, "SHOW data_directory"));
-            }
-            TestingPostgres postgres = new TestingPostgres(server, binDir, dataDir, settings);
             postgres.requirePasswords();
-            return postgres;
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start embedded PostgreSQL", e);
         } catch (SQLException e) {
-            throw new IllegalStateException("could not set up embedded PostgreSQL", e);
+            postgres.close();
+            throw new IllegalStateException("could not set up the test role of PostgreSQL", e);
         }
-    }
-
-    private static String queryString(Statement statement, String sql) throws SQLException {
-        try (ResultSet rs = statement.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return postgres;
     }
 
     /**
@@ -124,125 +91,33 @@ public final class TestingPostgres {
 
     /** Kills the server as a crash would ({@code pg_ctl stop -m immediate}); returns once it is down. */
     public void stopImmediately() {
-        pgCtl(List.of("stop", "-m", "immediate", "-w", "-t", "60"));
+        server.stopImmediately();
     }
 
-    /**
-     * Starts the server after {@link #stopImmediately()} on the same port, data directory and
-     * settings (wal_level and the others are command-line options, as zonky gives them); returns
-     * once it accepts connections.
-     */
+    /** Starts the server after {@link #stopImmediately()} on the same port, data and settings; returns once it accepts connections. */
     public void startAgain() {
-        List<String> options = new ArrayList<>(List.of("-p", Integer.toString(port()), "-F"));
-        settings.forEach((key, value) -> {
-            options.add("-c");
-            options.add(key + '=' + value);
-        });
-        // The log file, not a pipe: the postmaster outlives pg_ctl and would block on a full pipe.
-        pgCtl(List.of("start", "-w", "-t", "60", "-l", dataDir.resolve("restart.log").toString(),
-                "-o", String.join(" ", options)));
-    }
-
-    private void pgCtl(List<String> arguments) {
-        pgCtl(binDir, dataDir, arguments);
-    }
-
-    private static void pgCtl(Path binDir, Path dataDir, List<String> arguments) {
-        List<String> command = new ArrayList<>();
-        // As zonky does: pg_ctl refuses to run as root, and in a user namespace it is not root.
-        if (LinuxUtils.isUnshareAvailable()) {
-            command.addAll(List.of("unshare", "-U"));
-        }
-        command.addAll(List.of(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString()));
-        command.addAll(arguments);
-        try {
-            Path output = Files.createTempFile("snapclone-pg_ctl", ".log");
-            try {
-                Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(output.toFile()).start();
-                if (!process.waitFor(90, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    throw new IllegalStateException("pg_ctl " + arguments + " did not finish in 90 s");
-                }
-                if (process.exitValue() != 0) {
-                    throw new IllegalStateException("pg_ctl " + arguments + " failed with exit code " + process.exitValue()
-                            + ": " + Files.readString(output));
-                }
-            } finally {
-                Files.deleteIfExists(output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not run pg_ctl " + arguments, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted running pg_ctl " + arguments, e);
-        }
+        server.startAgain();
     }
 
     /**
      * A hot standby of this server with PostgreSQL 17's slot synchronisation on, so that failover
-     * slots follow it: a physical slot for it here ({@code synchronized_standby_slots} names it, so
-     * no logical slot gets ahead of the standby), then this server is stopped cleanly, its data
-     * directory copied (the embedded binaries have no pg_basebackup) and both started. Call on a
-     * server of its own before any logical slot exists (a copied slot would block the sync).
+     * slots follow it. Call on a server of its own before any logical slot exists (a copied slot
+     * would block the sync). On the embedded fixture only: elsewhere the test is skipped.
      */
     public Standby startStandby() {
-        try {
-            try (Connection connection = superuser("postgres"); Statement statement = connection.createStatement()) {
-                statement.execute("SELECT pg_create_physical_replication_slot('standby')");
-                statement.execute("ALTER SYSTEM SET synchronized_standby_slots = 'standby'");
-                String hbaFile = queryString(statement, "SHOW hba_file");
-                Files.writeString(Path.of(hbaFile), "host replication postgres 127.0.0.1/32 trust\n"
-                        + "host replication postgres ::1/128 trust\n" + Files.readString(Path.of(hbaFile)));
-            }
-            pgCtl(List.of("stop", "-m", "fast", "-w", "-t", "60"));
-            Path standbyDir = Files.createTempDirectory("snapclone-pg-standby").resolve("data");
-            try (var files = Files.walk(dataDir)) {
-                for (Path source : (Iterable<Path>) files::iterator) {
-                    Path relative = dataDir.relativize(source);
-                    // Slots are the primary's own; the standby gets its failover slots by synchronisation.
-                    boolean slot = relative.getNameCount() > 1 && relative.getName(0).toString().equals("pg_replslot");
-                    Path target = standbyDir.resolve(relative.toString());
-                    if (Files.isDirectory(source) && !slot) {
-                        Files.createDirectories(target);
-                    } else if (!slot && !relative.toString().equals("postmaster.pid")) {
-                        Files.copy(source, target);
-                    }
-                }
-            }
-            Files.setPosixFilePermissions(standbyDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-            Files.writeString(standbyDir.resolve("standby.signal"), "");
-            Files.writeString(standbyDir.resolve("postgresql.auto.conf"), String.join("\n",
-                    "primary_conninfo = 'host=localhost port=" + port() + " user=postgres dbname=postgres'",
-                    "primary_slot_name = 'standby'", "hot_standby_feedback = on", "sync_replication_slots = on",
-                    ""));
-            startAgain();
-            int standbyPort;
-            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-                standbyPort = socket.getLocalPort();
-            }
-            List<String> options = new ArrayList<>(List.of("-p", Integer.toString(standbyPort), "-F"));
-            settings.forEach((key, value) -> options.addAll(List.of("-c", key + '=' + value)));
-            pgCtl(binDir, standbyDir, List.of("start", "-w", "-t", "60", "-l", standbyDir.resolve("standby.log").toString(),
-                    "-o", String.join(" ", options)));
-            return new Standby(binDir, standbyDir, standbyPort);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not set up a standby", e);
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not set up a standby", e);
-        }
+        return server.startStandby();
     }
 
     /** A standby made by {@link #startStandby()}: promote it, connect to it, stop it. */
     public static final class Standby implements AutoCloseable {
-        private final Path binDir;
-        private final Path dataDir;
         private final int port;
+        private final Runnable promote;
+        private final Runnable stop;
 
-        private Standby(Path binDir, Path dataDir, int port) {
-            this.binDir = binDir;
-            this.dataDir = dataDir;
+        Standby(int port, Runnable promote, Runnable stop) {
             this.port = port;
+            this.promote = promote;
+            this.stop = stop;
         }
 
         public int port() {
@@ -255,25 +130,27 @@ public final class TestingPostgres {
 
         /** Makes it the primary ({@code pg_ctl promote}); returns once it accepts writes. */
         public void promote() {
-            pgCtl(binDir, dataDir, List.of("promote", "-w", "-t", "60"));
+            promote.run();
         }
 
         /** Stops it and removes its data directory. */
         @Override
         public void close() {
-            pgCtl(binDir, dataDir, List.of("stop", "-m", "immediate", "-w", "-t", "60"));
-            try (var files = Files.walk(dataDir.getParent())) {
-                for (Path file : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                    Files.delete(file);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not remove the standby's data directory", e);
-            }
+            stop.run();
         }
     }
 
-    /** The superuser keeps trust; everyone else must give a password, as on a real server. */
-    private void requirePasswords() throws SQLException, IOException {
+    /**
+     * The superuser keeps trust; everyone else must give a password, as on a real server. The
+     * file is written by the server itself (COPY), so this works wherever the server runs; any
+     * address, since a container sees the test's connections come from Docker's bridge.
+     */
+    private void requirePasswords() throws SQLException {
+        List<String> hba = List.of(
+                "local all postgres trust",
+                "host all postgres all trust",
+                "host all all all scram-sha-256",
+                "host replication all all scram-sha-256");
         try (Connection connection = superuser("postgres"); Statement statement = connection.createStatement()) {
             statement.execute("CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'");
             String hbaFile;
@@ -281,14 +158,7 @@ public final class TestingPostgres {
                 rs.next();
                 hbaFile = rs.getString(1);
             }
-            Files.writeString(Path.of(hbaFile), String.join("\n",
-                    "local all postgres trust",
-                    "host all postgres 127.0.0.1/32 trust",
-                    "host all postgres ::1/128 trust",
-                    "host all all 127.0.0.1/32 scram-sha-256",
-                    "host all all ::1/128 scram-sha-256",
-                    "host replication all 127.0.0.1/32 scram-sha-256",
-                    ""));
+            statement.execute("COPY (SELECT unnest(ARRAY['" + String.join("', '", hba) + "'])) TO '" + hbaFile + "'");
             statement.execute("SELECT pg_reload_conf()");
         }
     }
@@ -298,7 +168,7 @@ public final class TestingPostgres {
     }
 
     public int port() {
-        return server.getPort();
+        return server.port();
     }
 
     public Connection superuser(String database) throws SQLException {
@@ -388,10 +258,6 @@ public final class TestingPostgres {
     }
 
     public void close() {
-        try {
-            server.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        server.close();
     }
 }
