@@ -136,7 +136,10 @@ final class SnapshotCoordinator implements AutoCloseable {
             plannedChunkBytes = holder == null ? 0 : holder.chunkBytes();
         }
         boolean retaken = export == null && resumed;
-        if (export == null) {
+        if (export == null && config.streams() && !resumed) {
+            // The slot was there before (e.g. offsets reset, or kept from an earlier load): it stands behind now.
+            export = exportAtLsn(settings);
+        } else if (export == null) {
             export = exportNew(settings);
             if (resumed) {
                 log.warn("Connector {}: NO SESSION HOLDS THE ORIGINAL SNAPSHOT ANY MORE (was the database restarted?). "
@@ -278,6 +281,30 @@ final class SnapshotCoordinator implements AutoCloseable {
         }
     }
 
+    /**
+     * A new snapshot and its exact place in the WAL, from a temporary slot created with it: what
+     * committed before that place is in the snapshot, what committed after is not. The stream
+     * (from the connector's own slot, which stands behind) skips the former ({@link #consistentPoint}).
+     */
+    private SnapshotExport exportAtLsn(ConnectionSettings settings) {
+        String slot = config.slotName();
+        String temporary = slot.substring(0, Math.min(slot.length(), 50)) + "_snapshot";
+        String application = "snapclone-coordinator " + connectorName;
+        try (CreatedSlot created = ReplicationSlots.createTemporary(settings, temporary, application,
+                SLOT_CREATION_TIMEOUT, SLOT_WAIT_REPORT_INTERVAL, message -> log.warn("Connector {}: {}", connectorName, message))) {
+            SnapshotExport taken = SnapshotExport.takeOver(settings, application, created.snapshot());
+            log.info("Connector {}: loading under a new snapshot at {} (through temporary slot {}); slot {} stands at {}: "
+                    + "the changes it holds from before {} are in the snapshot and will not be sent again",
+                    connectorName, created.consistentPoint(), temporary, slot, consistentPoint, created.consistentPoint());
+            consistentPoint = created.consistentPoint();
+            return taken;
+        } catch (SQLException e) {
+            throw new ConnectException("Could not take a snapshot through temporary replication slot " + temporary + ": "
+                    + e.getMessage() + " (a free slot must be left for it while the snapshot is taken: "
+                    + "max_replication_slots)", e);
+        }
+    }
+
     private SnapshotExport exportNew(ConnectionSettings settings) {
         try {
             return SnapshotExport.export(settings, "snapclone-coordinator " + connectorName);
@@ -315,9 +342,15 @@ final class SnapshotCoordinator implements AutoCloseable {
         return null;
     }
 
-    /** The task of the finished snapshot phase, streaming if the connector streams. */
+    /**
+     * The task of the finished snapshot phase, streaming if the connector streams: from where the
+     * tables' snapshots stand (the earliest, as committed offsets say; unknown: from the slot).
+     */
     private Map<String, String> completed(List<TableId> announced) {
         Map<String, String> task = TaskConfig.completed(connectorProps, 0, announced, config.streams());
+        long snapshotLsn = announced.isEmpty() ? 0 : tableStates(announced).values().stream()
+                .mapToLong(TableState::snapshotLsn).reduce(CompletedRanges::earliest).orElse(0);
+        task.put(TaskConfig.SNAPSHOT_LSN_CONFIG, Long.toString(snapshotLsn));
         if (!config.publishViaPartitionRoot()) {
             TaskConfig.putCapturedPartitions(task, captured.partitionsOfSelected());
         }

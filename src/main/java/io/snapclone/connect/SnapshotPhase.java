@@ -313,7 +313,8 @@ final class SnapshotPhase implements AutoCloseable {
         metrics.rowsSent(chunk.table(), (int) (rowsSent - rowsBefore), bytesRead - bytesBefore);
         if (chunkDone) {
             batch.add(ProgressEvents.chunkCompleted(config.progressTopic(), chunk, rowsSent,
-                    config.fingerprint().value(), partition, SnapshotOffsets.finished(chunk, rowsSent), now));
+                    config.fingerprint().value(), partition, SnapshotOffsets.finished(chunk, rowsSent,
+                    config.snapshotLsn() == null ? 0 : config.snapshotLsn()), now));
             long nanos = System.nanoTime() - chunkStartedNanos;
             metrics.chunkRead(chunk, nanos);
             log.info("Task {}: read {}: {} rows in {} s", name, chunk, rowsSent, String.format("%.1f", nanos / 1e9));

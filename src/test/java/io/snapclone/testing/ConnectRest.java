@@ -52,6 +52,21 @@ public final class ConnectRest {
         call("POST", "connectors/" + connector + "/restart", null);
     }
 
+    /** {@code PUT /connectors/<name>/stop}: connector and tasks shut down, config kept (KIP-875). */
+    public void stop(String connector) {
+        call("PUT", "connectors/" + connector + "/stop", null);
+    }
+
+    /** {@code DELETE /connectors/<name>/offsets} (the connector must be stopped); returns Connect's message. */
+    public String resetOffsets(String connector) {
+        return call("DELETE", "connectors/" + connector + "/offsets", null);
+    }
+
+    /** {@code PATCH /connectors/<name>/offsets} with {@code {"offsets": [{"partition":..., "offset":...}]}}. */
+    public String alterOffsets(String connector, List<Map<String, Object>> offsets) {
+        return call("PATCH", "connectors/" + connector + "/offsets", json(Map.of("offsets", offsets)));
+    }
+
     public void pause(String connector) {
         call("PUT", "connectors/" + connector + "/pause", null);
     }

@@ -154,7 +154,11 @@ public final class TaskConfig extends SnapcloneConfig {
         return getLong(CHUNK_BYTES_CONFIG);
     }
 
-    /** The slot's consistent point, or null without a slot (snapshot.mode=initial_only). */
+    /**
+     * Where the snapshot stands in the WAL (the slot's consistent point, or a later snapshot's):
+     * snapshot records carry it, and the stream sends no change committed before it, which the
+     * snapshot has. Null without a slot (snapshot.mode=initial_only) or when not known.
+     */
     public Long snapshotLsn() {
         long lsn = getLong(SNAPSHOT_LSN_CONFIG);
         return lsn == 0 ? null : lsn;

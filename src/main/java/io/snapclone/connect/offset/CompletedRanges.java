@@ -17,9 +17,10 @@ import java.util.function.Function;
 public final class CompletedRanges {
     /**
      * Where a table's snapshot resumes (the start of its first unfinished chunk); {@code complete}
-     * when every block was read; {@code rowsSent}: rows committed so far.
+     * when every block was read; {@code rowsSent}: rows committed so far; {@code snapshotLsn}: the
+     * earliest snapshot LSN of its finished chunks, 0 if one does not say (or none is finished).
      */
-    public record TableState(TableId table, long resumeBlock, boolean complete, long rowsSent) {
+    public record TableState(TableId table, long resumeBlock, boolean complete, long rowsSent, long snapshotLsn) {
     }
 
     private CompletedRanges() {
@@ -34,6 +35,7 @@ public final class CompletedRanges {
         Map<TableId, TableState> states = new HashMap<>();
         Map<TableId, Long> cursor = new HashMap<>();
         Map<TableId, Long> rows = new HashMap<>();
+        Map<TableId, Long> lsns = new HashMap<>();
         for (TableId table : tables) {
             cursor.put(table, 0L);
             rows.put(table, 0L);
@@ -52,8 +54,9 @@ public final class CompletedRanges {
                 boolean advances = progress.endBlock() == Chunk.OPEN || progress.endBlock() > cursor.get(table);
                 if (progress.done() && advances) {
                     long total = rows.merge(table, progress.rows(), Long::sum);
+                    long lsn = lsns.merge(table, progress.snapshotLsn(), CompletedRanges::earliest);
                     if (progress.endBlock() == Chunk.OPEN) {
-                        states.put(table, new TableState(table, block, true, total));
+                        states.put(table, new TableState(table, block, true, total, lsn));
                         settled.add(table);
                     } else {
                         cursor.put(table, progress.endBlock());
@@ -61,12 +64,18 @@ public final class CompletedRanges {
                 } else {
                     // An unfinished chunk resumes after its last committed row, so its rows count too.
                     long partial = progress.done() ? 0 : progress.rows();
-                    states.put(table, new TableState(table, block, false, rows.get(table) + partial));
+                    states.put(table, new TableState(table, block, false, rows.get(table) + partial,
+                            lsns.getOrDefault(table, 0L)));
                     settled.add(table);
                 }
             }
             settled.forEach(cursor::remove);
         }
         return states;
+    }
+
+    /** The earlier of two snapshot LSNs, where 0 (not known) wins: nothing may be skipped then. */
+    public static long earliest(long a, long b) {
+        return a == 0 || b == 0 ? 0 : Long.compareUnsigned(a, b) <= 0 ? a : b;
     }
 }

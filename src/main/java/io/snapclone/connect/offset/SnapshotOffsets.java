@@ -16,7 +16,8 @@ import java.util.Map;
  *
  * <p>A chunk's partition is its table and first block; its offset says how many rows were sent
  * and the ctid of the last one (where a restart resumes) and, once the chunk is finished,
- * {@code done} and the block it ended at ({@code -1}: the table's end). Keying by the first block only lets a restart follow finished chunks from block
+ * {@code done}, the block it ended at ({@code -1}: the table's end) and the LSN of the snapshot it
+ * was read under (the stream sends no change of that table committed before it). Keying by the first block only lets a restart follow finished chunks from block
  * 0 whatever chunk size planned them.
  */
 public final class SnapshotOffsets {
@@ -41,9 +42,12 @@ public final class SnapshotOffsets {
     private SnapshotOffsets() {
     }
 
-    /** What a committed offset says of a chunk; {@code lastRow} is null before the first row. */
-    public record Progress(long rows, boolean done, long endBlock, Ctid lastRow) {
-        public static final Progress NONE = new Progress(0, false, Chunk.OPEN, null);
+    /**
+     * What a committed offset says of a chunk; {@code lastRow} is null before the first row;
+     * {@code snapshotLsn} is that of the snapshot a finished chunk was read under, 0 if not said.
+     */
+    public record Progress(long rows, boolean done, long endBlock, Ctid lastRow, long snapshotLsn) {
+        public static final Progress NONE = new Progress(0, false, Chunk.OPEN, null, 0);
     }
 
     /**
@@ -70,8 +74,10 @@ public final class SnapshotOffsets {
         return Map.of(ROWS, rows, DONE, false, CTID, lastCtid);
     }
 
-    public static Map<String, Object> finished(Chunk chunk, long rows) {
-        return Map.of(ROWS, rows, DONE, true, END, chunk.endBlock());
+    /** @param snapshotLsn where the snapshot the chunk was read under stands in the WAL; 0 if not known */
+    public static Map<String, Object> finished(Chunk chunk, long rows, long snapshotLsn) {
+        return snapshotLsn == 0 ? Map.of(ROWS, rows, DONE, true, END, chunk.endBlock())
+                : Map.of(ROWS, rows, DONE, true, END, chunk.endBlock(), LSN, snapshotLsn);
     }
 
     /** Reads an offset as committed (numbers may come back as Integer or Long); null means none. */
@@ -86,7 +92,8 @@ public final class SnapshotOffsets {
             throw new IllegalArgumentException("offset has an invalid end block: " + offset);
         }
         Object ctid = offset.get(CTID);
-        return new Progress(rows, done, end, ctid instanceof String text ? Ctid.parse(text) : null);
+        return new Progress(rows, done, end, ctid instanceof String text ? Ctid.parse(text) : null,
+                number(offset, LSN, 0));
     }
 
     /** Where task {@code task} publishes the id of the snapshot its open transaction holds. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.snapclone.connect.record.RecordOptions.ValueFormat;
 import io.snapclone.connect.record.TableRecordBuilder;
+import io.snapclone.pg.Lsn;
 import io.snapclone.pg.TableId;
 import io.snapclone.pg.pgoutput.Delete;
 import io.snapclone.pg.pgoutput.Insert;
@@ -29,7 +30,8 @@ import java.util.Set;
  * tombstones. Each record takes the cursor's next position and is skipped if Kafka already has it.
  * Changes whose operation is in {@code skipped.operations} (c, u, d, t, as Debezium: an update
  * that moved the key is an update) take their positions too but are not sent, so that positions
- * do not depend on the setting.
+ * do not depend on the setting. So do changes committed before {@code snapshotLsn}: the snapshot
+ * the topics were loaded with has them (a load under a new snapshot on a slot that stands behind it).
  *
  * <p>Called from the task's poll thread only.
  */
@@ -39,29 +41,35 @@ final class ChangeRecords {
     private final Map<String, Object> partition;
     private final boolean tombstonesOnDelete;
     private final Set<String> skippedOperations;
+    private final long snapshotLsn;
     private final StreamCursor cursor;
     private final LsnConfirmations confirmations;
     private final Set<TableId> reportedUnsayable = new HashSet<>();
+    private boolean reportedSnapshotSkip;
     /** Whether the change being turned into records is of a skipped operation. */
     private boolean skipping;
 
-    /** @param skippedOperations of c, u, d and t, the operations whose changes are not sent */
+    /**
+     * @param skippedOperations of c, u, d and t, the operations whose changes are not sent
+     * @param snapshotLsn changes of transactions committed before it are not sent; 0: all are
+     */
     ChangeRecords(Map<String, Object> partition, boolean tombstonesOnDelete, Set<String> skippedOperations,
-                  StreamCursor cursor, LsnConfirmations confirmations) {
+                  long snapshotLsn, StreamCursor cursor, LsnConfirmations confirmations) {
         this.partition = requireNonNull(partition, "partition is null");
         this.tombstonesOnDelete = tombstonesOnDelete;
         this.skippedOperations = Set.copyOf(skippedOperations);
+        this.snapshotLsn = snapshotLsn;
         this.cursor = requireNonNull(cursor, "cursor is null");
         this.confirmations = requireNonNull(confirmations, "confirmations is null");
     }
 
     void insert(StreamTable table, Insert insert, long lsn, long nowMs, List<SourceRecord> out) {
-        skipping = skippedOperations.contains("c");
+        skipping = skipped("c");
         change(table, "c", null, table.fields(insert.newTuple(), null), lsn, nowMs, out);
     }
 
     void update(StreamTable table, Update update, long lsn, long nowMs, List<SourceRecord> out) {
-        skipping = skippedOperations.contains("u");
+        skipping = skipped("u");
         OldTuple old = update.oldTuple().orElse(null);
         // Only a FULL old row has the values of unchanged TOASTed columns; a key tuple's others are NULL.
         TupleData fullOld = old != null && old.kind() == OldTuple.Kind.FULL ? old.tuple() : null;
@@ -76,12 +84,12 @@ final class ChangeRecords {
     }
 
     void delete(StreamTable table, Delete delete, long lsn, long nowMs, List<SourceRecord> out) {
-        skipping = skippedOperations.contains("d");
+        skipping = skipped("d");
         delete(table, table.fields(delete.oldTuple().tuple(), null), lsn, nowMs, out);
     }
 
     void truncate(StreamTable table, long lsn, long nowMs, List<SourceRecord> out) {
-        skipping = skippedOperations.contains("t");
+        skipping = skipped("t");
         TableRecordBuilder builder = table.builder();
         if (builder.format() == ValueFormat.ROW) {
             if (!skipping) {
@@ -90,6 +98,18 @@ final class ChangeRecords {
         } else if (cursor.next()) {
             add(builder.truncateRecord(partition, cursor.offset(), cursor.source(lsn), nowMs), out);
         }
+    }
+
+    private boolean skipped(String op) {
+        if (Long.compareUnsigned(cursor.commitLsn(), snapshotLsn) < 0) {
+            if (!reportedSnapshotSkip) {
+                reportedSnapshotSkip = true;
+                log.info("Changes committed before {} are in the snapshot the tables were loaded with: not sent again",
+                        new Lsn(snapshotLsn));
+            }
+            return true;
+        }
+        return skippedOperations.contains(op);
     }
 
     private void delete(StreamTable table, String[] before, long lsn, long nowMs, List<SourceRecord> out) {

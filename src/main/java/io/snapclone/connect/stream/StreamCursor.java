@@ -58,6 +58,11 @@ final class StreamCursor {
         return alreadySent;
     }
 
+    /** Where the transaction being read commits (its Begin's final LSN). */
+    long commitLsn() {
+        return commitLsn;
+    }
+
     /** The commit time (ms) of the transaction being read. */
     long commitMs() {
         return commitMicros / 1000;

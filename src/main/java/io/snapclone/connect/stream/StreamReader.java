@@ -83,8 +83,9 @@ public final class StreamReader implements AutoCloseable {
         if (cursor == null) {
             StreamPosition alreadySent = SnapshotOffsets.streamPosition(offsets.offset(partition));
             cursor = new StreamCursor(alreadySent);
-            changes = new ChangeRecords(partition, config.tombstonesOnDelete(), config.skippedOperations(), cursor,
-                    confirmations);
+            long snapshotLsn = config.snapshotLsn() == null ? 0 : config.snapshotLsn();
+            changes = new ChangeRecords(partition, config.tombstonesOnDelete(), config.skippedOperations(), snapshotLsn,
+                    cursor, confirmations);
         }
         try {
             catalogConnection = config.connectionSettings().open("snapclone-stream-catalog " + name);

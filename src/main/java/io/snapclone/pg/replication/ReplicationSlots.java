@@ -67,6 +67,22 @@ public final class ReplicationSlots {
     public static CreatedSlot create(ConnectionSettings settings, String slotName, String applicationName,
                                      boolean failover, Duration timeout, Duration reportEvery,
                                      Consumer<String> waiting) throws SQLException {
+        return create(settings, slotName, applicationName, false, failover, timeout, reportEvery, waiting);
+    }
+
+    /**
+     * As {@link #create}, a temporary slot: it goes with its connection ({@link CreatedSlot#close}).
+     * For a snapshot whose exact LSN is needed while another slot streams: its consistent point.
+     */
+    public static CreatedSlot createTemporary(ConnectionSettings settings, String slotName, String applicationName,
+                                              Duration timeout, Duration reportEvery, Consumer<String> waiting)
+            throws SQLException {
+        return create(settings, slotName, applicationName, true, false, timeout, reportEvery, waiting);
+    }
+
+    private static CreatedSlot create(ConnectionSettings settings, String slotName, String applicationName,
+                                      boolean temporary, boolean failover, Duration timeout, Duration reportEvery,
+                                      Consumer<String> waiting) throws SQLException {
         requireName(slotName);
         Connection replication = settings.openReplication(applicationName);
         ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -97,7 +113,7 @@ public final class ReplicationSlots {
             // The option list exists since 15 and FAILOVER since 17; the old keyword form works on 14-18.
             String options = failover ? " (SNAPSHOT 'export', FAILOVER true)" : " EXPORT_SNAPSHOT";
             try (ResultSet rs = statement.executeQuery("CREATE_REPLICATION_SLOT " + Identifiers.quote(slotName)
-                    + " LOGICAL pgoutput" + options)) {
+                    + (temporary ? " TEMPORARY" : "") + " LOGICAL pgoutput" + options)) {
                 rs.next();
                 report.cancel(false);
                 cancel.cancel(false);

@@ -45,7 +45,18 @@ class CompletedRangesTest {
     }
 
     private void finished(TableId table, long start, long end, long rows) {
-        commit(table, start, SnapshotOffsets.finished(new Chunk(table, start, end), rows));
+        commit(table, start, SnapshotOffsets.finished(new Chunk(table, start, end), rows, 0));
+    }
+
+    @Test
+    void aTableTakesTheEarliestSnapshotLsnOfItsChunksAndNoneIfOneDoesNotSay() {
+        commit(ORDERS, 0, SnapshotOffsets.finished(new Chunk(ORDERS, 0, 10), 1, 900));
+        commit(ORDERS, 10, SnapshotOffsets.finished(new Chunk(ORDERS, 10, Chunk.OPEN), 1, 700));
+        commit(ITEMS, 0, SnapshotOffsets.finished(new Chunk(ITEMS, 0, 10), 1, 900));
+        commit(ITEMS, 10, SnapshotOffsets.finished(new Chunk(ITEMS, 10, Chunk.OPEN), 1, 0));
+        Map<TableId, TableState> states = states(ORDERS, ITEMS);
+        assertEquals(700, states.get(ORDERS).snapshotLsn());
+        assertEquals(0, states.get(ITEMS).snapshotLsn(), "a chunk from before LSNs were kept: nothing may be skipped");
     }
 
     private void commit(TableId table, long start, Map<String, Object> offset) {
@@ -55,8 +66,8 @@ class CompletedRangesTest {
     @Test
     void noOffsetsResumeAtZero() {
         assertEquals(Map.of(
-                ORDERS, new TableState(ORDERS, 0, false, 0),
-                ITEMS, new TableState(ITEMS, 0, false, 0)), states(ORDERS, ITEMS));
+                ORDERS, new TableState(ORDERS, 0, false, 0, 0),
+                ITEMS, new TableState(ITEMS, 0, false, 0, 0)), states(ORDERS, ITEMS));
     }
 
     @Test
@@ -68,7 +79,7 @@ class CompletedRangesTest {
     @Test
     void wholeTableFinishedIsComplete() {
         finished(ORDERS, 0, Chunk.OPEN, 42);
-        assertEquals(Map.of(ORDERS, new TableState(ORDERS, 0, true, 42)), states(ORDERS));
+        assertEquals(Map.of(ORDERS, new TableState(ORDERS, 0, true, 42, 0)), states(ORDERS));
     }
 
     @Test
@@ -88,14 +99,14 @@ class CompletedRangesTest {
         finished(ORDERS, 10, 20, 7);
         commit(ORDERS, 20, SnapshotOffsets.rowsSent(1000, "(5,1)"));
         // The unfinished chunk resumes after its last committed row, so its rows count.
-        assertEquals(new TableState(ORDERS, 20, false, 1012), states(ORDERS).get(ORDERS));
+        assertEquals(new TableState(ORDERS, 20, false, 1012, 0), states(ORDERS).get(ORDERS));
     }
 
     @Test
     void chainEndingWithoutAnOffsetResumesThere() {
         finished(ORDERS, 0, 10, 5);
         finished(ORDERS, 30, Chunk.OPEN, 9); // not reachable: blocks 10..30 were never finished
-        assertEquals(new TableState(ORDERS, 10, false, 5), states(ORDERS).get(ORDERS));
+        assertEquals(new TableState(ORDERS, 10, false, 5, 0), states(ORDERS).get(ORDERS));
     }
 
     @Test
@@ -105,21 +116,21 @@ class CompletedRangesTest {
         finished(ORDERS, 10, 35, 2);
         finished(ORDERS, 35, 36, 3);
         finished(ORDERS, 36, Chunk.OPEN, 4);
-        assertEquals(new TableState(ORDERS, 36, true, 10), states(ORDERS).get(ORDERS));
+        assertEquals(new TableState(ORDERS, 36, true, 10, 0), states(ORDERS).get(ORDERS));
     }
 
     @Test
     void otherPrefixesAreNotSeen() {
         committed.put(SnapshotOffsets.partition("other", ORDERS, 0),
-                SnapshotOffsets.finished(Chunk.whole(ORDERS), 42));
-        assertEquals(new TableState(ORDERS, 0, false, 0), states(ORDERS).get(ORDERS));
+                SnapshotOffsets.finished(Chunk.whole(ORDERS), 42, 0));
+        assertEquals(new TableState(ORDERS, 0, false, 0, 0), states(ORDERS).get(ORDERS));
     }
 
     @Test
     void chunkEndingWhereItStartsDoesNotLoop() {
         finished(ORDERS, 0, 10, 5);
         commit(ORDERS, 10, Map.of("rows", 1L, "done", true, "end", 10L));
-        assertEquals(new TableState(ORDERS, 10, false, 5), states(ORDERS).get(ORDERS));
+        assertEquals(new TableState(ORDERS, 10, false, 5, 0), states(ORDERS).get(ORDERS));
     }
 
     @Test
@@ -127,7 +138,7 @@ class CompletedRangesTest {
         finished(ORDERS, 0, 10, 5);
         commit(ORDERS, 10, Map.of("rows", 1L, "done", true, "end", 5L));
         finished(ORDERS, 5, 10, 1);
-        assertEquals(new TableState(ORDERS, 10, false, 5), states(ORDERS).get(ORDERS));
+        assertEquals(new TableState(ORDERS, 10, false, 5, 0), states(ORDERS).get(ORDERS));
     }
 
     @Test
@@ -135,7 +146,7 @@ class CompletedRangesTest {
         commit(ORDERS, 0, Map.of("rows", 5, "done", true, "end", 10));
         commit(ORDERS, 10, Map.of("rows", 7L, "done", true, "end", 20L));
         commit(ORDERS, 20, Map.of("rows", 3, "done", true, "end", -1));
-        assertEquals(new TableState(ORDERS, 20, true, 15), states(ORDERS).get(ORDERS));
+        assertEquals(new TableState(ORDERS, 20, true, 15, 0), states(ORDERS).get(ORDERS));
     }
 
     @Test
@@ -145,7 +156,7 @@ class CompletedRangesTest {
         finished(ITEMS, 10, 20, 1);
         Map<TableId, TableState> states = states(ORDERS, ITEMS);
         assertEquals(true, states.get(ORDERS).complete());
-        assertEquals(new TableState(ITEMS, 20, false, 2), states.get(ITEMS));
+        assertEquals(new TableState(ITEMS, 20, false, 2, 0), states.get(ITEMS));
         // Both tables, then ITEMS alone at 10 and at 20.
         assertEquals(List.of(2, 1, 1), batchSizes);
     }

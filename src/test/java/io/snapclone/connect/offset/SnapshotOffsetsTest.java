@@ -39,25 +39,31 @@ class SnapshotOffsetsTest {
 
     @Test
     void rowsSentReadsBackAsUnfinished() {
-        assertEquals(new Progress(42, false, Chunk.OPEN, new io.snapclone.pg.snapshot.Ctid(3, 7)), SnapshotOffsets.progress(SnapshotOffsets.rowsSent(42, "(3,7)")));
+        assertEquals(new Progress(42, false, Chunk.OPEN, new io.snapclone.pg.snapshot.Ctid(3, 7), 0), SnapshotOffsets.progress(SnapshotOffsets.rowsSent(42, "(3,7)")));
     }
 
     @Test
     void finishedBoundedChunkReadsBackWithItsEnd() {
-        Map<String, Object> offset = SnapshotOffsets.finished(new Chunk(ORDERS, 100, 200), 7);
-        assertEquals(new Progress(7, true, 200, null), SnapshotOffsets.progress(offset));
+        Map<String, Object> offset = SnapshotOffsets.finished(new Chunk(ORDERS, 100, 200), 7, 0);
+        assertEquals(new Progress(7, true, 200, null, 0), SnapshotOffsets.progress(offset));
+    }
+
+    @Test
+    void aFinishedChunkKeepsTheLsnOfItsSnapshot() {
+        Map<String, Object> offset = SnapshotOffsets.finished(new Chunk(ORDERS, 0, Chunk.OPEN), 7, 0x1_6B37_4D48L);
+        assertEquals(new Progress(7, true, Chunk.OPEN, null, 0x1_6B37_4D48L), SnapshotOffsets.progress(offset));
     }
 
     @Test
     void finishedOpenChunkReadsBackAsTheTableEnd() {
-        Map<String, Object> offset = SnapshotOffsets.finished(new Chunk(ORDERS, 100, Chunk.OPEN), 7);
-        assertEquals(new Progress(7, true, Chunk.OPEN, null), SnapshotOffsets.progress(offset));
+        Map<String, Object> offset = SnapshotOffsets.finished(new Chunk(ORDERS, 100, Chunk.OPEN), 7, 0);
+        assertEquals(new Progress(7, true, Chunk.OPEN, null, 0), SnapshotOffsets.progress(offset));
     }
 
     @Test
     void noOffsetIsNoProgress() {
         assertSame(Progress.NONE, SnapshotOffsets.progress(null));
-        assertEquals(new Progress(0, false, Chunk.OPEN, null), Progress.NONE);
+        assertEquals(new Progress(0, false, Chunk.OPEN, null, 0), Progress.NONE);
     }
 
     @Test
@@ -65,9 +71,9 @@ class SnapshotOffsetsTest {
         // A converter may hand small numbers back as Integer.
         Map<String, Object> asIntegers = Map.of("rows", 7, "done", true, "end", 200);
         Map<String, Object> asLongs = Map.of("rows", 7L, "done", true, "end", 200L);
-        assertEquals(new Progress(7, true, 200, null), SnapshotOffsets.progress(asIntegers));
-        assertEquals(new Progress(7, true, 200, null), SnapshotOffsets.progress(asLongs));
-        assertEquals(new Progress(7, true, Chunk.OPEN, null), SnapshotOffsets.progress(Map.of("rows", 7, "done", true, "end", -1)));
+        assertEquals(new Progress(7, true, 200, null, 0), SnapshotOffsets.progress(asIntegers));
+        assertEquals(new Progress(7, true, 200, null, 0), SnapshotOffsets.progress(asLongs));
+        assertEquals(new Progress(7, true, Chunk.OPEN, null, 0), SnapshotOffsets.progress(Map.of("rows", 7, "done", true, "end", -1)));
     }
 
     @Test
@@ -78,11 +84,11 @@ class SnapshotOffsetsTest {
 
     @Test
     void missingFieldsFallBack() {
-        assertEquals(new Progress(0, false, Chunk.OPEN, null), SnapshotOffsets.progress(Map.of()));
+        assertEquals(new Progress(0, false, Chunk.OPEN, null, 0), SnapshotOffsets.progress(Map.of()));
         Map<String, Object> withNulls = new HashMap<>();
         withNulls.put("rows", null);
         withNulls.put("done", null);
-        assertEquals(new Progress(0, false, Chunk.OPEN, null), SnapshotOffsets.progress(withNulls));
+        assertEquals(new Progress(0, false, Chunk.OPEN, null, 0), SnapshotOffsets.progress(withNulls));
     }
 
     @Test

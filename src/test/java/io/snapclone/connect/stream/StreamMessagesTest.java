@@ -78,6 +78,11 @@ class StreamMessagesTest {
 
         Stream(RecordOptions options, boolean keyed, StreamPosition alreadySent, boolean tombstones,
                java.util.Set<String> skippedOperations) {
+            this(options, keyed, alreadySent, tombstones, skippedOperations, 0);
+        }
+
+        Stream(RecordOptions options, boolean keyed, StreamPosition alreadySent, boolean tombstones,
+               java.util.Set<String> skippedOperations, long snapshotLsn) {
             StreamCursor cursor = new StreamCursor(alreadySent);
             LsnConfirmations confirmations = new LsnConfirmations();
             Map<String, Object> partition = SnapshotOffsets.streamPartition("srv", "slot");
@@ -85,7 +90,7 @@ class StreamMessagesTest {
             StreamTables tables = new StreamTables(table -> true, relation -> schema,
                     described -> new TableRecordBuilder(described, "srv", "db", options), "test");
             messages = new StreamMessages(tables, cursor,
-                    new ChangeRecords(partition, tombstones, skippedOperations, cursor, confirmations),
+                    new ChangeRecords(partition, tombstones, skippedOperations, snapshotLsn, cursor, confirmations),
                     new TransactionBoundaries(null, java.time.Duration.ofSeconds(30), "test"));
         }
 
@@ -368,11 +373,22 @@ class StreamMessagesTest {
     }
 
     @Test
+    void changesCommittedBeforeTheSnapshotLsnAreInTheSnapshotAndNotSentAgain() throws Exception {
+        Stream stream = new Stream(RecordOptions.DEFAULTS, true, StreamPosition.START, true, Set.of(), 6000);
+        assertEquals(List.of(), stream.transaction(5000, ReplicaIdentity.DEFAULT, insert(row(1, "a")),
+                delete(new OldTuple(OldTuple.Kind.KEY, keyOnly(2)))), "committed before the snapshot: it has them");
+        assertEquals(List.of("c"), ops(stream.transaction(6000, ReplicaIdentity.DEFAULT, insert(row(3, "c")))),
+                "committed at the snapshot's LSN: the snapshot does not have it");
+        assertEquals(List.of("u"), ops(stream.transaction(7000, ReplicaIdentity.DEFAULT,
+                update(new OldTuple(OldTuple.Kind.KEY, keyOnly(3)), row(3, "d")))));
+    }
+
+    @Test
     void tablesNotCapturedAreIgnored() throws Exception {
         StreamCursor cursor = new StreamCursor(StreamPosition.START);
         StreamTables tables = new StreamTables(table -> false, relation -> SCHEMA,
                 schema -> new TableRecordBuilder(schema, "srv", "db", RecordOptions.DEFAULTS), "test");
-        StreamMessages messages = new StreamMessages(tables, cursor, new ChangeRecords(Map.of(), true, Set.of(), cursor,
+        StreamMessages messages = new StreamMessages(tables, cursor, new ChangeRecords(Map.of(), true, Set.of(), 0, cursor,
                 new LsnConfirmations()), new TransactionBoundaries(null, java.time.Duration.ofSeconds(30), "test"));
         List<SourceRecord> out = new ArrayList<>();
         messages.handle(new Begin(new Lsn(10), 0, 1), 1, 0, out);
