@@ -69,6 +69,8 @@ final class SnapshotCoordinator implements AutoCloseable {
     private int maxTasks;
     private boolean monitoring;
     private boolean replanning;
+    /** Tables new to the stream wait for this connector's running stream to stop (see {@link #start}). */
+    private boolean waitingForStream;
     private SnapshotExport export;
     /** The slot's consistent point (where streaming takes over), or invalid without a slot. */
     private Lsn consistentPoint = Lsn.INVALID;
@@ -130,23 +132,45 @@ final class SnapshotCoordinator implements AutoCloseable {
             return;
         }
         long plannedChunkBytes = 0;
-        if (export == null) {
+        // A finished load's snapshot, still held for a while, is of no use to tables it did not read.
+        boolean loadFinished = SnapshotOffsets.isAnnounced(offsets.offset(
+                SnapshotOffsets.announcementPartition(config.topicPrefix(), "snapshot.completed")));
+        if (export == null && !loadFinished) {
             // Also before any offset was committed: a restart then keeps the snapshot the slot exported.
             SnapshotOffsets.Holder holder = takeOverHeldSnapshot(settings, maxTasks);
             plannedChunkBytes = holder == null ? 0 : holder.chunkBytes();
         }
-        boolean retaken = export == null && resumed;
-        if (export == null && config.streams() && !resumed) {
-            // The slot was there before (e.g. offsets reset, or kept from an earlier load): it stands behind now.
+        boolean untouched = unfinished.stream()
+                .allMatch(table -> states.get(table).resumeBlock() == 0 && states.get(table).rowsSent() == 0);
+        boolean retaken = export == null && resumed && !loadFinished;
+        if (export == null && untouched && config.streams()) {
+            // The slot was there before (offsets reset, tables added, or the original snapshot lost before
+            // these tables were read): it stands behind now, so the snapshot's own LSN must be known.
+            String runningStream = ownStreamReading(settings);
+            if (runningStream != null) {
+                // After a config update the old stream runs on until Connect restarts the tasks. Were the
+                // snapshot taken now, that stream would pass its LSN without these tables: a gap. So no
+                // tasks for a moment, and the snapshot once the stream has stopped (checkProgress).
+                if (!waitingForStream) {
+                    log.info("Connector {}: {} table(s) to load on the streaming slot {}: waiting for its running stream "
+                            + "({}) to stop first, so that the new snapshot starts where that stream ends", connectorName,
+                            unfinished.size(), config.slotName(), runningStream);
+                }
+                waitingForStream = true;
+                taskConfigs = List.of();
+                monitor();
+                return;
+            }
+            waitingForStream = false;
             export = exportAtLsn(settings);
         } else if (export == null) {
             export = exportNew(settings);
-            if (resumed) {
-                log.warn("Connector {}: NO SESSION HOLDS THE ORIGINAL SNAPSHOT ANY MORE (was the database restarted?). "
-                        + "The {} unfinished tables are read under a NEW snapshot {}: downstream, tables or chunks "
-                        + "finished before reflect the old snapshot and the rest the new one, and rows of interrupted "
-                        + "chunks may repeat. See docs/snapshots.md.", connectorName, unfinished.size(), export.fingerprint());
-            }
+        }
+        if (retaken) {
+            log.warn("Connector {}: NO SESSION HOLDS THE ORIGINAL SNAPSHOT ANY MORE (was the database restarted?). "
+                    + "The {} unfinished tables are read under a NEW snapshot {}: downstream, tables or chunks "
+                    + "finished before reflect the old snapshot and the rest the new one, and rows of interrupted "
+                    + "chunks may repeat. See docs/snapshots.md.", connectorName, unfinished.size(), export.fingerprint());
         }
         ChunkPlanner planner = planner(tables, blockSize, plannedChunkBytes);
         List<ChunkPlanner.SizedChunk> chunks = new ArrayList<>();
@@ -172,10 +196,24 @@ final class SnapshotCoordinator implements AutoCloseable {
         log.info("Connector {}: snapshot {} (fingerprint {}); {} of {} tables to read in {} chunks across {} tasks",
                 connectorName, export.id(), export.fingerprint(), unfinished.size(), tables.size(), chunks.size(),
                 assignment.size());
+        monitor();
+    }
+
+    private void monitor() {
         if (!monitoring) {
             monitoring = true;
             monitor.scheduleWithFixedDelay(this::checkProgress, CHECK_INTERVAL_MS, CHECK_INTERVAL_MS,
                     TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The application_name of this connector's streaming task if one reads the slot now, else null. */
+    private String ownStreamReading(ConnectionSettings settings) {
+        try (Connection connection = settings.open("snapclone-coordinator " + connectorName)) {
+            return ReplicationSlots.readerApplication(connection, config.slotName())
+                    .filter(application -> TaskConfig.isStreamOf(application, connectorName)).orElse(null);
+        } catch (SQLException e) {
+            throw new ConnectException(DatabaseChecks.connectionProblem(settings, e).message(), e);
         }
     }
 
@@ -343,14 +381,17 @@ final class SnapshotCoordinator implements AutoCloseable {
     }
 
     /**
-     * The task of the finished snapshot phase, streaming if the connector streams: from where the
-     * tables' snapshots stand (the earliest, as committed offsets say; unknown: from the slot).
+     * The task of the finished snapshot phase, streaming if the connector streams; it sends none of
+     * a table's changes from before the snapshot it was loaded under, as committed offsets say.
      */
     private Map<String, String> completed(List<TableId> announced) {
         Map<String, String> task = TaskConfig.completed(connectorProps, 0, announced, config.streams());
-        long snapshotLsn = announced.isEmpty() ? 0 : tableStates(announced).values().stream()
-                .mapToLong(TableState::snapshotLsn).reduce(CompletedRanges::earliest).orElse(0);
-        task.put(TaskConfig.SNAPSHOT_LSN_CONFIG, Long.toString(snapshotLsn));
+        // By the table the stream sees: a partition's own, or the root it is published through.
+        Map<TableId, Long> snapshotLsns = new HashMap<>();
+        for (TableState state : tableStates(announced).values()) {
+            snapshotLsns.merge(captured.recordTable(state.table()), state.snapshotLsn(), CompletedRanges::earliest);
+        }
+        TaskConfig.putSnapshotLsns(task, snapshotLsns);
         if (!config.publishViaPartitionRoot()) {
             TaskConfig.putCapturedPartitions(task, captured.partitionsOfSelected());
         }
@@ -384,7 +425,7 @@ final class SnapshotCoordinator implements AutoCloseable {
     }
 
     private synchronized void checkProgress() {
-        if (replanning || (export != null && !export.isAlive())) {
+        if (replanning || waitingForStream || (export != null && !export.isAlive())) {
             replan();
             return;
         }
@@ -419,7 +460,7 @@ final class SnapshotCoordinator implements AutoCloseable {
      * tasks with that plan. Tried again every second while the database cannot be reached.
      */
     private void replan() {
-        if (!replanning) {
+        if (!replanning && !waitingForStream) {
             log.warn("Connector {}: lost the session that held snapshot {} (server restart or network cut?); "
                     + "planning the rest again", connectorName, export.fingerprint());
             replanning = true;
@@ -430,6 +471,9 @@ final class SnapshotCoordinator implements AutoCloseable {
         } catch (ConnectException e) {
             log.warn("Connector {}: cannot plan yet ({}); trying again in {} ms", connectorName, e.getMessage(),
                     CHECK_INTERVAL_MS);
+            return;
+        }
+        if (waitingForStream) {
             return;
         }
         replanning = false;

@@ -66,7 +66,7 @@ final class ReplicationChecks {
                     + " belongs to database '" + slot.get().database() + "', not '" + database + "' (slot names are "
                     + "shared by the whole server, and a slot reads one database): choose another slot.name, e.g. "
                     + "snapclone_" + database.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_") + '.'));
-        } else if (slot.isPresent() && slot.get().active()) {
+        } else if (slot.isPresent() && slot.get().active() && !readByItsOwnTask(connection, config)) {
             problems.add(new Problem(SnapcloneConfig.SLOT_NAME_CONFIG, "Replication slot " + config.slotName()
                     + " is being read by another client right now (" + reader(connection, config.slotName())
                     + "): every connector needs a slot.name of its own, so choose another one."));
@@ -289,6 +289,19 @@ final class ReplicationChecks {
     }
 
     /** Who reads a slot, as far as this user may see. */
+    /**
+     * Whether the slot's reader is a streaming task of the connector being validated, as when its
+     * config is updated (PUT /connectors/name/config) while it streams: no other client then.
+     */
+    private static boolean readByItsOwnTask(Connection connection, SnapcloneConfig config) throws SQLException {
+        Object name = config.originals().get("name");
+        if (!(name instanceof String connector) || connector.isEmpty()) {
+            return false;
+        }
+        return ReplicationSlots.readerApplication(connection, config.slotName())
+                .filter(application -> TaskConfig.isStreamOf(application, connector)).isPresent();
+    }
+
     private static String reader(Connection connection, String slot) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT s.active_pid, a.application_name, "
                 + "a.client_addr::text FROM pg_catalog.pg_replication_slots s LEFT JOIN pg_catalog.pg_stat_activity a "

@@ -24,6 +24,8 @@ public final class TaskConfig extends SnapcloneConfig {
     public static final String RETAKEN_CONFIG = "task.snapshot.retaken";
     public static final String STREAM_CONFIG = "task.stream";
     public static final String RECORD_TABLES_CONFIG = "task.record.tables";
+    public static final String SNAPSHOT_LSN_TABLES_CONFIG = "task.stream.snapshot.tables";
+    public static final String SNAPSHOT_LSNS_CONFIG = "task.stream.snapshot.lsns";
     public static final String PARTITIONS_CONFIG = "task.captured.partitions";
     public static final String CHUNK_BYTES_CONFIG = "task.chunk.bytes";
     public static final String SNAPSHOT_LSN_CONFIG = "task.snapshot.lsn";
@@ -44,6 +46,11 @@ public final class TaskConfig extends SnapcloneConfig {
             .define(SNAPSHOT_LSN_CONFIG, Type.LONG, 0L, Importance.LOW,
                     "The slot's consistent point, where the stream takes over from the snapshot: snapshot records' "
                     + "source.lsn (0: none, without a slot).")
+            .define(SNAPSHOT_LSN_TABLES_CONFIG, Type.STRING, "", Importance.HIGH,
+                    "Tables with the LSN of the snapshot they were loaded under (the stream sends none of their "
+                    + "changes committed before it), encoded by Chunk.encodeAll as whole-table chunks.")
+            .define(SNAPSHOT_LSNS_CONFIG, Type.LIST, "", Importance.HIGH,
+                    "The snapshot LSN of each table of " + SNAPSHOT_LSN_TABLES_CONFIG + ", in the same order.")
             .define(RETAKEN_CONFIG, Type.BOOLEAN, false, Importance.LOW,
                     "Whether the snapshot was taken anew because no session held the original any more.")
             .define(ANNOUNCE_CONFIG, Type.STRING, "", Importance.LOW,
@@ -90,6 +97,38 @@ public final class TaskConfig extends SnapcloneConfig {
             pairs.add(Chunk.whole(entry.getValue()));
         });
         props.put(RECORD_TABLES_CONFIG, Chunk.encodeAll(pairs));
+    }
+
+    /** The application_name of task {@code taskName}'s replication connection (pg_stat_activity shows it). */
+    public static String streamApplicationName(String taskName) {
+        return "snapclone-stream " + taskName;
+    }
+
+    /** Whether a session's application_name is that of a streaming task of {@code connector}. */
+    public static boolean isStreamOf(String applicationName, String connector) {
+        String prefix = streamApplicationName(connector + "-");
+        return applicationName.startsWith(prefix) && applicationName.substring(prefix.length()).matches("[0-9]+");
+    }
+
+    /** Where each table's snapshot stands: the stream sends none of its changes committed before. */
+    public static void putSnapshotLsns(Map<String, String> props, Map<TableId, Long> lsns) {
+        List<Map.Entry<TableId, Long>> entries = lsns.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList();
+        props.put(SNAPSHOT_LSN_TABLES_CONFIG, Chunk.encodeAll(entries.stream().map(e -> Chunk.whole(e.getKey())).toList()));
+        props.put(SNAPSHOT_LSNS_CONFIG, String.join(",", entries.stream().map(e -> Long.toString(e.getValue())).toList()));
+    }
+
+    /** As {@link #putSnapshotLsns} put them; a table not there has none (0: every change is sent). */
+    public Map<TableId, Long> snapshotLsns() {
+        List<Chunk> tables = Chunk.decodeAll(getString(SNAPSHOT_LSN_TABLES_CONFIG));
+        List<String> lsns = getList(SNAPSHOT_LSNS_CONFIG);
+        if (tables.size() != lsns.size()) {
+            throw new IllegalArgumentException(SNAPSHOT_LSNS_CONFIG + " does not match " + SNAPSHOT_LSN_TABLES_CONFIG);
+        }
+        Map<TableId, Long> result = new HashMap<>();
+        for (int i = 0; i < tables.size(); i++) {
+            result.put(tables.get(i).table(), Long.parseLong(lsns.get(i)));
+        }
+        return result;
     }
 
     /** The table whose records the rows of {@code source} are: itself unless it is a partition read as its root. */

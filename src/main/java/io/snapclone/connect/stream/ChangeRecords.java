@@ -30,8 +30,8 @@ import java.util.Set;
  * tombstones. Each record takes the cursor's next position and is skipped if Kafka already has it.
  * Changes whose operation is in {@code skipped.operations} (c, u, d, t, as Debezium: an update
  * that moved the key is an update) take their positions too but are not sent, so that positions
- * do not depend on the setting. So do changes committed before {@code snapshotLsn}: the snapshot
- * the topics were loaded with has them (a load under a new snapshot on a slot that stands behind it).
+ * do not depend on the setting. So do a table's changes committed before its snapshot's LSN: the
+ * snapshot it was loaded with has them (a load under a new snapshot on a slot that stands behind it).
  *
  * <p>Called from the task's poll thread only.
  */
@@ -41,35 +41,36 @@ final class ChangeRecords {
     private final Map<String, Object> partition;
     private final boolean tombstonesOnDelete;
     private final Set<String> skippedOperations;
-    private final long snapshotLsn;
+    private final Map<TableId, Long> snapshotLsns;
     private final StreamCursor cursor;
     private final LsnConfirmations confirmations;
     private final Set<TableId> reportedUnsayable = new HashSet<>();
-    private boolean reportedSnapshotSkip;
+    private final Set<TableId> reportedSnapshotSkips = new HashSet<>();
     /** Whether the change being turned into records is of a skipped operation. */
     private boolean skipping;
 
     /**
      * @param skippedOperations of c, u, d and t, the operations whose changes are not sent
-     * @param snapshotLsn changes of transactions committed before it are not sent; 0: all are
+     * @param snapshotLsns by table, the LSN of the snapshot it was loaded under: its changes committed
+     *        before are not sent (a table not there: all are)
      */
     ChangeRecords(Map<String, Object> partition, boolean tombstonesOnDelete, Set<String> skippedOperations,
-                  long snapshotLsn, StreamCursor cursor, LsnConfirmations confirmations) {
+                  Map<TableId, Long> snapshotLsns, StreamCursor cursor, LsnConfirmations confirmations) {
         this.partition = requireNonNull(partition, "partition is null");
         this.tombstonesOnDelete = tombstonesOnDelete;
         this.skippedOperations = Set.copyOf(skippedOperations);
-        this.snapshotLsn = snapshotLsn;
+        this.snapshotLsns = Map.copyOf(snapshotLsns);
         this.cursor = requireNonNull(cursor, "cursor is null");
         this.confirmations = requireNonNull(confirmations, "confirmations is null");
     }
 
     void insert(StreamTable table, Insert insert, long lsn, long nowMs, List<SourceRecord> out) {
-        skipping = skipped("c");
+        skipping = skipped(table, "c");
         change(table, "c", null, table.fields(insert.newTuple(), null), lsn, nowMs, out);
     }
 
     void update(StreamTable table, Update update, long lsn, long nowMs, List<SourceRecord> out) {
-        skipping = skipped("u");
+        skipping = skipped(table, "u");
         OldTuple old = update.oldTuple().orElse(null);
         // Only a FULL old row has the values of unchanged TOASTed columns; a key tuple's others are NULL.
         TupleData fullOld = old != null && old.kind() == OldTuple.Kind.FULL ? old.tuple() : null;
@@ -84,12 +85,12 @@ final class ChangeRecords {
     }
 
     void delete(StreamTable table, Delete delete, long lsn, long nowMs, List<SourceRecord> out) {
-        skipping = skipped("d");
+        skipping = skipped(table, "d");
         delete(table, table.fields(delete.oldTuple().tuple(), null), lsn, nowMs, out);
     }
 
     void truncate(StreamTable table, long lsn, long nowMs, List<SourceRecord> out) {
-        skipping = skipped("t");
+        skipping = skipped(table, "t");
         TableRecordBuilder builder = table.builder();
         if (builder.format() == ValueFormat.ROW) {
             if (!skipping) {
@@ -100,12 +101,13 @@ final class ChangeRecords {
         }
     }
 
-    private boolean skipped(String op) {
+    private boolean skipped(StreamTable table, String op) {
+        TableId id = table.builder().table().id();
+        long snapshotLsn = snapshotLsns.getOrDefault(id, 0L);
         if (Long.compareUnsigned(cursor.commitLsn(), snapshotLsn) < 0) {
-            if (!reportedSnapshotSkip) {
-                reportedSnapshotSkip = true;
-                log.info("Changes committed before {} are in the snapshot the tables were loaded with: not sent again",
-                        new Lsn(snapshotLsn));
+            if (reportedSnapshotSkips.add(id)) {
+                log.info("Changes of {} committed before {} are in the snapshot it was loaded with: not sent again "
+                        + "(reported once per table)", id, new Lsn(snapshotLsn));
             }
             return true;
         }

@@ -83,9 +83,8 @@ public final class StreamReader implements AutoCloseable {
         if (cursor == null) {
             StreamPosition alreadySent = SnapshotOffsets.streamPosition(offsets.offset(partition));
             cursor = new StreamCursor(alreadySent);
-            long snapshotLsn = config.snapshotLsn() == null ? 0 : config.snapshotLsn();
-            changes = new ChangeRecords(partition, config.tombstonesOnDelete(), config.skippedOperations(), snapshotLsn,
-                    cursor, confirmations);
+            changes = new ChangeRecords(partition, config.tombstonesOnDelete(), config.skippedOperations(),
+                    config.snapshotLsns(), cursor, confirmations);
         }
         try {
             catalogConnection = config.connectionSettings().open("snapclone-stream-catalog " + name);
@@ -96,7 +95,7 @@ public final class StreamReader implements AutoCloseable {
                             config.recordOptions()), name);
             messages = new StreamMessages(tables, cursor, changes, transactions);
             heartbeats = new Heartbeats(catalogConnection, config.heartbeatInterval(), config.heartbeatActionQuery());
-            String applicationName = "snapclone-stream " + name;
+            String applicationName = TaskConfig.streamApplicationName(name);
             if (ReplicationSlots.endStaleReader(catalogConnection, config.slotName(), applicationName)) {
                 log.warn("Task {}: slot {} was still held by this task's earlier connection (its server side had not "
                         + "noticed the loss yet); ended that session", name, config.slotName());

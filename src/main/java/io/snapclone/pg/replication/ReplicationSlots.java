@@ -156,6 +156,18 @@ public final class ReplicationSlots {
         }
     }
 
+    /** The application_name of the session reading the slot now; empty if none does (or it has none). */
+    public static Optional<String> readerApplication(Connection connection, String slotName) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT a.application_name FROM pg_catalog.pg_replication_slots s
+                JOIN pg_catalog.pg_stat_activity a ON a.pid = s.active_pid WHERE s.slot_name = ?""")) {
+            statement.setString(1, slotName);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)).filter(name -> !name.isEmpty()) : Optional.empty();
+            }
+        }
+    }
+
     /**
      * Ends the server session that still reads {@code slotName} under {@code applicationName}: after
      * a network cut the server keeps a dead reader until wal_sender_timeout, and the slot refuses a

@@ -78,11 +78,11 @@ class StreamMessagesTest {
 
         Stream(RecordOptions options, boolean keyed, StreamPosition alreadySent, boolean tombstones,
                java.util.Set<String> skippedOperations) {
-            this(options, keyed, alreadySent, tombstones, skippedOperations, 0);
+            this(options, keyed, alreadySent, tombstones, skippedOperations, Map.of());
         }
 
         Stream(RecordOptions options, boolean keyed, StreamPosition alreadySent, boolean tombstones,
-               java.util.Set<String> skippedOperations, long snapshotLsn) {
+               java.util.Set<String> skippedOperations, Map<TableId, Long> snapshotLsns) {
             StreamCursor cursor = new StreamCursor(alreadySent);
             LsnConfirmations confirmations = new LsnConfirmations();
             Map<String, Object> partition = SnapshotOffsets.streamPartition("srv", "slot");
@@ -90,7 +90,7 @@ class StreamMessagesTest {
             StreamTables tables = new StreamTables(table -> true, relation -> schema,
                     described -> new TableRecordBuilder(described, "srv", "db", options), "test");
             messages = new StreamMessages(tables, cursor,
-                    new ChangeRecords(partition, tombstones, skippedOperations, snapshotLsn, cursor, confirmations),
+                    new ChangeRecords(partition, tombstones, skippedOperations, snapshotLsns, cursor, confirmations),
                     new TransactionBoundaries(null, java.time.Duration.ofSeconds(30), "test"));
         }
 
@@ -374,7 +374,8 @@ class StreamMessagesTest {
 
     @Test
     void changesCommittedBeforeTheSnapshotLsnAreInTheSnapshotAndNotSentAgain() throws Exception {
-        Stream stream = new Stream(RecordOptions.DEFAULTS, true, StreamPosition.START, true, Set.of(), 6000);
+        Stream stream = new Stream(RecordOptions.DEFAULTS, true, StreamPosition.START, true, Set.of(),
+                Map.of(TABLE, 6000L, new TableId("public", "other"), 9000L));
         assertEquals(List.of(), stream.transaction(5000, ReplicaIdentity.DEFAULT, insert(row(1, "a")),
                 delete(new OldTuple(OldTuple.Kind.KEY, keyOnly(2)))), "committed before the snapshot: it has them");
         assertEquals(List.of("c"), ops(stream.transaction(6000, ReplicaIdentity.DEFAULT, insert(row(3, "c")))),
@@ -388,7 +389,7 @@ class StreamMessagesTest {
         StreamCursor cursor = new StreamCursor(StreamPosition.START);
         StreamTables tables = new StreamTables(table -> false, relation -> SCHEMA,
                 schema -> new TableRecordBuilder(schema, "srv", "db", RecordOptions.DEFAULTS), "test");
-        StreamMessages messages = new StreamMessages(tables, cursor, new ChangeRecords(Map.of(), true, Set.of(), 0, cursor,
+        StreamMessages messages = new StreamMessages(tables, cursor, new ChangeRecords(Map.of(), true, Set.of(), Map.of(), cursor,
                 new LsnConfirmations()), new TransactionBoundaries(null, java.time.Duration.ofSeconds(30), "test"));
         List<SourceRecord> out = new ArrayList<>();
         messages.handle(new Begin(new Lsn(10), 0, 1), 1, 0, out);

@@ -1,0 +1,275 @@
+package io.snapclone.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.snapclone.pg.Lsn;
+import io.snapclone.testing.Poll;
+import io.snapclone.testing.RowReplay;
+import io.snapclone.testing.TestingConnect;
+import io.snapclone.testing.TestingPostgres;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Loading tables again on a slot that streams on, exactly: the new snapshot's rows, then only the
+ * changes they lack, though the slot stands behind the new snapshot. After an offsets reset through
+ * Connect's REST API (KIP-875), for a table whose offsets were removed, and for a table added to
+ * {@code table.include.list} while the application writes.
+ */
+class ReloadIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOPIC = "rst.public.items";
+    private final TestingPostgres postgres = TestingPostgres.shared();
+    private final TestingConnect connect = TestingConnect.shared();
+
+    @Test
+    void aResetLoadsEverythingAgainAndStreamsOnWithoutRepeatingWhatTheNewSnapshotHas() throws Exception {
+        String db = postgres.createDatabase();
+        postgres.dropSlotsWhenReleased(db);
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE items (id bigint PRIMARY KEY, v text)");
+            statement.execute("INSERT INTO items SELECT g, 'v' || g FROM generate_series(1, 100) g");
+        }
+        connect.deploy("reset", TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), "rst", 2,
+                Map.of("snapshot.mode", "initial", "slot.name", "reset", "publication.name", "reset")));
+        Poll.until(Duration.ofSeconds(90), "the first load", () -> connect.progressEvents("rst").contains("snapshot.completed"));
+        write(db, "INSERT INTO items VALUES (101, 'streamed')");
+        Poll.until(Duration.ofSeconds(60), "a streamed change", () -> connect.readAll(TOPIC).size() == 101);
+
+        connect.rest().stop("reset");
+        Poll.until(Duration.ofSeconds(60), "the connector stopped",
+                () -> "STOPPED".equals(connect.connectorStatus("reset").connector().state()));
+        int before = connect.readAll(TOPIC).size();
+        // Changes the slot holds, since nothing read them: the new snapshot has them too.
+        write(db, "INSERT INTO items SELECT g, 'while stopped' FROM generate_series(201, 210) g");
+        write(db, "UPDATE items SET v = 'changed while stopped' WHERE id = 1");
+        write(db, "DELETE FROM items WHERE id = 2");
+        Lsn written = currentLsn(db);
+        connect.rest().resetOffsets("reset");
+        connect.rest().resume("reset");
+
+        Poll.until(Duration.ofSeconds(120), "the second load", () -> connect.progressEvents("rst").stream()
+                .filter("snapshot.completed"::equals).count() == 2);
+        write(db, "INSERT INTO items VALUES (301, 'after')");
+        write(db, "UPDATE items SET v = 'after' WHERE id = 3");
+        Poll.until(Duration.ofSeconds(60), "the changes after the reset", () -> after(before).stream()
+                .anyMatch(r -> "u".equals(op(r)) && id(r) == 3));
+
+        List<ConsumerRecord<byte[], byte[]>> reloaded = after(before);
+        List<String> repeated = new ArrayList<>();
+        long snapshotRows = 0;
+        for (ConsumerRecord<byte[], byte[]> record : reloaded) {
+            if (record.value() == null) {
+                continue;
+            }
+            JsonNode value = JSON.readTree(record.value());
+            if ("r".equals(op(record))) {
+                snapshotRows++;
+                assertTrue(new Lsn(value.get("source").get("lsn").asLong()).compareTo(written) >= 0,
+                        "the snapshot's source.lsn is where the new snapshot stands, past the writes while stopped: "
+                                + value.get("source"));
+            } else if (id(record) != 301 && id(record) != 3) {
+                repeated.add(op(record) + " of id " + id(record));
+            }
+        }
+        assertEquals(List.of(), repeated, "changes the new snapshot already has, sent again");
+        assertEquals(110, snapshotRows, "every row of the table once, as it was when loaded again");
+        // What was loaded again and streamed since is the table (a row deleted while stopped is simply
+        // not in the new load: a consumer that must see it go reads a new topic.prefix).
+        try (Connection connection = postgres.superuser(db)) {
+            assertEquals(List.of(), RowReplay.differences("items",
+                    RowReplay.read(connection, "items", List.of("v"), Set.of()),
+                    RowReplay.replay(reloaded, Set.of(), false).rows, List.of("v"), 10));
+        }
+        connect.delete("reset");
+    }
+
+    @Test
+    void aTableAddedToTheIncludeListIsLoadedThenStreamedWithoutGapOrRepeat() throws Exception {
+        String db = postgres.createDatabase();
+        postgres.dropSlotsWhenReleased(db);
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            for (String table : List.of("first", "added")) {
+                statement.execute("CREATE TABLE " + table + " (id bigint PRIMARY KEY, v bigint NOT NULL)");
+                statement.execute("INSERT INTO " + table + " SELECT g, 0 FROM generate_series(1, 2000) g");
+            }
+        }
+        Map<String, String> config = TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), "add", 2,
+                Map.of("snapshot.mode", "initial", "slot.name", "added", "publication.name", "added",
+                        "table.include.list", "public\\.first"));
+        connect.deploy("added", config);
+        Poll.until(Duration.ofSeconds(90), "the first load", () -> connect.progressEvents("add").contains("snapshot.completed"));
+
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> writeUntilStopped(db, writing));
+        writer.start();
+        try {
+            Poll.until(Duration.ofSeconds(60), "changes streamed", () -> connect.readAll("add.public.first").size() > 2100);
+            Map<String, String> widened = new HashMap<>(config);
+            widened.put("table.include.list", "public\\.first,public\\.added");
+            connect.deploy("added", widened);
+            Poll.until(Duration.ofSeconds(120), "the added table loaded and streamed", () ->
+                    connect.readAll("add.public.added").stream().anyMatch(r -> r.value() != null && !"r".equals(op(r))));
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
+        for (String table : List.of("first", "added")) {
+            String topic = "add.public." + table;
+            Map<Long, Map<String, String>> expected;
+            try (Connection connection = postgres.superuser(db)) {
+                expected = RowReplay.read(connection, table, List.of("v"), Set.of());
+            }
+            Poll.until(Duration.ofSeconds(60), table + " in Kafka as in the table", () -> RowReplay.differences(table,
+                    expected, RowReplay.replay(connect.readAll(topic), Set.of(), false).rows, List.of("v"), 10).isEmpty());
+        }
+        assertEquals(List.of(), repeats(connect.readAll("add.public.added")),
+                "each row of the added table loaded once, and then only changes its snapshot lacks");
+        assertEquals(List.of(), RowReplay.replay(connect.readAll("add.public.first"), Set.of(), false).orderViolations,
+                "the table streamed all along: per-key order across the restart");
+        connect.delete("added");
+    }
+
+    @Test
+    void aTableWhoseOffsetsAreRemovedIsLoadedAgainAloneAndExactly() throws Exception {
+        String db = postgres.createDatabase();
+        postgres.dropSlotsWhenReleased(db);
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            for (String table : List.of("kept", "again")) {
+                statement.execute("CREATE TABLE " + table + " (id bigint PRIMARY KEY, v bigint NOT NULL)");
+                statement.execute("INSERT INTO " + table + " SELECT g, 0 FROM generate_series(1, 500) g");
+            }
+        }
+        connect.deploy("again", TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), "agn", 2,
+                Map.of("snapshot.mode", "initial", "slot.name", "again", "publication.name", "again")));
+        Poll.until(Duration.ofSeconds(90), "the first load", () -> connect.progressEvents("agn").contains("snapshot.completed"));
+        write(db, "UPDATE again SET v = v + 1 WHERE id <= 10");
+        Poll.until(Duration.ofSeconds(60), "a streamed change", () -> connect.readAll("agn.public.again").size() == 510);
+
+        connect.rest().stop("again");
+        Poll.until(Duration.ofSeconds(60), "the connector stopped",
+                () -> "STOPPED".equals(connect.connectorStatus("again").connector().state()));
+        write(db, "UPDATE again SET v = v + 1 WHERE id <= 20");
+        write(db, "UPDATE kept SET v = v + 1 WHERE id <= 20");
+        List<Map<String, Object>> removed = new ArrayList<>();
+        connect.offsets("again").offsets().stream()
+                .filter(offset -> "again".equals(offset.partition().get("table")))
+                .forEach(offset -> {
+                    Map<String, Object> entry = new HashMap<>();
+                    entry.put("partition", offset.partition());
+                    entry.put("offset", null);
+                    removed.add(entry);
+                });
+        assertTrue(!removed.isEmpty(), "the table's snapshot offsets: " + connect.offsets("again").offsets());
+        connect.rest().alterOffsets("again", removed);
+        connect.rest().resume("again");
+
+        Poll.until(Duration.ofSeconds(90), "the table loaded again", () -> connect.readAll("agn.public.again").stream()
+                .filter(r -> "r".equals(op(r))).count() == 1000);
+        write(db, "UPDATE again SET v = v + 1 WHERE id = 500");
+        Poll.until(Duration.ofSeconds(60), "a change after the second load", () -> connect.readAll("agn.public.again")
+                .stream().anyMatch(r -> "u".equals(op(r)) && id(r) == 500));
+        assertEquals(List.of(), repeats(after(connect.readAll("agn.public.again"), 510)),
+                "the table's second load, then only the changes it lacks");
+        assertEquals(520, connect.readAll("agn.public.kept").size(),
+                "the other table is not loaded again: its 500 rows, then its 20 changes, streamed once");
+        connect.delete("again");
+    }
+
+    /** The violations of "one snapshot row per key, then only changes that make v grow" (the writer's rule). */
+    private static List<String> repeats(List<ConsumerRecord<byte[], byte[]>> records) {
+        List<String> violations = new ArrayList<>();
+        Map<Long, Long> snapshotV = new HashMap<>();
+        Map<Long, Long> lastV = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            if (record.value() == null) {
+                continue;
+            }
+            long id = id(record);
+            String op = op(record);
+            JsonNode after = json(record.value()).get("after");
+            long v = after == null || after.isNull() ? Long.MAX_VALUE : after.get("v").asLong();
+            if ("r".equals(op)) {
+                if (snapshotV.put(id, v) != null) {
+                    violations.add("id " + id + " loaded twice");
+                }
+            } else if (lastV.containsKey(id) && v <= lastV.get(id)) {
+                violations.add(op + " of id " + id + " with v " + v + " after v " + lastV.get(id) + ": sent again");
+            }
+            lastV.put(id, v);
+        }
+        return violations;
+    }
+
+    /** Inserts rows and increments v of random ones, in both tables, one statement a transaction. */
+    private void writeUntilStopped(String db, AtomicBoolean writing) {
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            long next = 10_000;
+            while (writing.get()) {
+                for (String table : List.of("first", "added")) {
+                    statement.execute("INSERT INTO " + table + " VALUES (" + next + ", 0)");
+                    statement.execute("UPDATE " + table + " SET v = v + 1 WHERE id = "
+                            + ThreadLocalRandom.current().nextLong(1, 2001));
+                }
+                next++;
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("the writer failed", e);
+        }
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> after(List<ConsumerRecord<byte[], byte[]>> all, int before) {
+        return all.subList(Math.min(before, all.size()), all.size());
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> after(int before) {
+        List<ConsumerRecord<byte[], byte[]>> all = connect.readAll(TOPIC);
+        return all.subList(Math.min(before, all.size()), all.size());
+    }
+
+    private static String op(ConsumerRecord<byte[], byte[]> record) {
+        return record.value() == null ? "tombstone" : json(record.value()).get("op").asText();
+    }
+
+    private static long id(ConsumerRecord<byte[], byte[]> record) {
+        return json(record.key()).get("id").asLong();
+    }
+
+    private static JsonNode json(byte[] bytes) {
+        try {
+            return JSON.readTree(bytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void write(String db, String sql) throws Exception {
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private Lsn currentLsn(String db) throws Exception {
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT pg_current_wal_lsn()")) {
+            rs.next();
+            return Lsn.parse(rs.getString(1));
+        }
+    }
+}
