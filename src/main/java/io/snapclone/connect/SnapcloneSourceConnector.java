@@ -3,18 +3,27 @@ package io.snapclone.connect;
 import io.snapclone.connect.config.DatabaseChecks;
 import io.snapclone.connect.config.DebeziumKeys;
 import io.snapclone.connect.config.SnapcloneConfig;
+import io.snapclone.connect.offset.OffsetChanges;
+import io.snapclone.pg.ConnectionSettings;
+import io.snapclone.pg.Lsn;
+import io.snapclone.pg.TableId;
 
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.ConnectorTransactionBoundaries;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -99,6 +108,53 @@ public class SnapcloneSourceConnector extends SourceConnector {
     @Override
     public ConnectorTransactionBoundaries canDefineTransactionBoundaries(Map<String, String> props) {
         return ConnectorTransactionBoundaries.SUPPORTED;
+    }
+
+    /**
+     * Offsets set through Connect's REST API (KIP-875), checked before Connect writes them; a
+     * change that makes no sense fails the request with the reason. See {@link OffsetChanges}.
+     */
+    @Override
+    public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
+        SnapcloneConfig config = new SnapcloneConfig(connectorConfig);
+        String name = connectorConfig.getOrDefault("name", config.topicPrefix());
+        List<String> problems = OffsetChanges.problems(config.topicPrefix(), config.slotName(), offsets,
+                () -> new LiveDatabase(config.connectionSettings(), "snapclone-offsets " + name));
+        if (!problems.isEmpty()) {
+            throw new ConnectException("Offsets of connector " + name + " not changed: " + String.join("; ", problems));
+        }
+        log.info("Connector {}: offsets changed through the REST API: {}", name,
+                OffsetChanges.describe(config.slotName(), offsets));
+        return true;
+    }
+
+    /** The database as {@link OffsetChanges} asks it, a short session a question. */
+    private record LiveDatabase(ConnectionSettings settings, String applicationName) implements OffsetChanges.Database {
+        @Override
+        public boolean tableExists(TableId table) {
+            return "true".equals(single("SELECT (pg_catalog.to_regclass(?) IS NOT NULL)::text", table.quoted()));
+        }
+
+        @Override
+        public Lsn currentWalLsn() {
+            return Lsn.parse(single("SELECT pg_catalog.pg_current_wal_lsn()::text", null));
+        }
+
+        private String single(String sql, String parameter) {
+            try (Connection connection = settings.open(applicationName);
+                 PreparedStatement statement = connection.prepareStatement(sql)) {
+                if (parameter != null) {
+                    statement.setString(1, parameter);
+                }
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            } catch (SQLException e) {
+                throw new ConnectException("Could not check the offsets against the database: "
+                        + DatabaseChecks.connectionProblem(settings, e).message(), e);
+            }
+        }
     }
 
     @Override

@@ -132,13 +132,16 @@ final class SnapshotCoordinator implements AutoCloseable {
             return;
         }
         long plannedChunkBytes = 0;
-        // A finished load's snapshot, still held for a while, is of no use to tables it did not read.
         boolean loadFinished = SnapshotOffsets.isAnnounced(offsets.offset(
                 SnapshotOffsets.announcementPartition(config.topicPrefix(), "snapshot.completed")));
-        if (export == null && !loadFinished) {
+        if (export == null) {
             // Also before any offset was committed: a restart then keeps the snapshot the slot exported.
             SnapshotOffsets.Holder holder = takeOverHeldSnapshot(settings, maxTasks);
             plannedChunkBytes = holder == null ? 0 : holder.chunkBytes();
+            if (holder != null && holder.snapshotLsn() != 0) {
+                // A snapshot taken after the slot (a reload) stands ahead of it: its rows and cut keep its LSN.
+                consistentPoint = new Lsn(holder.snapshotLsn());
+            }
         }
         boolean untouched = unfinished.stream()
                 .allMatch(table -> states.get(table).resumeBlock() == 0 && states.get(table).rowsSent() == 0);
@@ -356,6 +359,8 @@ final class SnapshotCoordinator implements AutoCloseable {
      * still works: then {@link #export} holds it, and the holder says what plan it was read with.
      */
     private SnapshotOffsets.Holder takeOverHeldSnapshot(ConnectionSettings settings, int maxTasks) {
+        long streamed = SnapshotOffsets.streamPosition(offsets.offset(
+                SnapshotOffsets.streamPartition(config.topicPrefix(), config.slotName()))).commitLsn();
         List<Map<String, Object>> partitions = new ArrayList<>();
         for (int task = 0; task < maxTasks + EXTRA_HOLDERS_CHECKED; task++) {
             partitions.add(SnapshotOffsets.holderPartition(config.topicPrefix(), task));
@@ -363,7 +368,7 @@ final class SnapshotCoordinator implements AutoCloseable {
         Map<Map<String, Object>, Map<String, Object>> offsets = this.offsets.offsets(partitions);
         for (int task = 0; task < partitions.size(); task++) {
             SnapshotOffsets.Holder holder = SnapshotOffsets.holder(offsets.get(partitions.get(task)));
-            if (holder == null) {
+            if (holder == null || !serves(holder, streamed)) {
                 continue;
             }
             try {
@@ -378,6 +383,19 @@ final class SnapshotCoordinator implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether a held snapshot may load what is left: only if the stream has gone past nothing it
+     * lacks (a finished load's snapshot, still held for a while, would miss the changes streamed
+     * since for a table added now). One that does not say its LSN: only before anything was streamed.
+     */
+    private boolean serves(SnapshotOffsets.Holder holder, long streamed) {
+        if (holder.snapshotLsn() == 0) {
+            return streamed == 0;
+        }
+        return Long.compareUnsigned(holder.snapshotLsn(), streamed) > 0
+                && (!consistentPoint.isValid() || Long.compareUnsigned(holder.snapshotLsn(), consistentPoint.value()) >= 0);
     }
 
     /**

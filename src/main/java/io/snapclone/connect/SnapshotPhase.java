@@ -196,7 +196,8 @@ final class SnapshotPhase implements AutoCloseable {
         waitingForNewSnapshot = false;
         pending.add(ProgressEvents.snapshotHeld(config.progressTopic(), config.taskIndex(), held.value(),
                 config.fingerprint().value(), SnapshotOffsets.holderPartition(config.topicPrefix(), config.taskIndex()),
-                SnapshotOffsets.holding(held, config.fingerprint(), config.chunkBytes()), System.currentTimeMillis()));
+                SnapshotOffsets.holding(held, config.fingerprint(), config.chunkBytes(),
+                        config.snapshotLsn() == null ? 0 : config.snapshotLsn()), System.currentTimeMillis()));
         if (!announcedHeld) {
             announcedHeld = true;
             if (config.taskIndex() == 0) {

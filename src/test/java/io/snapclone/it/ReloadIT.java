@@ -1,6 +1,7 @@
 package io.snapclone.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.snapclone.pg.Lsn;
@@ -101,6 +102,51 @@ class ReloadIT {
     }
 
     @Test
+    void aReloadInterruptedByAConnectorRestartResumesOnItsSnapshotAndStaysExact() throws Exception {
+        int rows = 200_000;
+        String db = postgres.createDatabase();
+        postgres.dropSlotsWhenReleased(db);
+        postgres.createTable(db, "big", rows);
+        connect.deploy("resumed", TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), "rsm", 1,
+                Map.of("snapshot.mode", "initial", "slot.name", "resumed", "publication.name", "resumed",
+                        "max.batch.size", "200", "snapshot.chunk.size", Long.toString(1L << 30))));
+        Poll.until(Duration.ofSeconds(180), "the first load", () -> connect.progressEvents("rsm").contains("snapshot.completed"));
+        connect.rest().stop("resumed");
+        Poll.until(Duration.ofSeconds(60), "the connector stopped",
+                () -> "STOPPED".equals(connect.connectorStatus("resumed").connector().state()));
+        int before = connect.readAll("rsm.public.big").size();
+        write(db, "UPDATE big SET v = 'while stopped' WHERE id <= 100");
+        connect.rest().resetOffsets("resumed");
+        connect.rest().resume("resumed");
+        Poll.until(Duration.ofSeconds(120), "a third of the reload committed", () -> committedRows("resumed") >= rows / 3);
+
+        connect.restartConnectorAndTasks("resumed");
+
+        Poll.until(Duration.ofSeconds(180), "the reload completed", () -> connect.progressEvents("rsm").stream()
+                .filter("snapshot.completed"::equals).count() == 2);
+        write(db, "UPDATE big SET v = 'after' WHERE id = " + rows);
+        Poll.until(Duration.ofSeconds(60), "a change after the reload", () -> after(connect.readAll("rsm.public.big"), before)
+                .stream().anyMatch(r -> "u".equals(op(r))));
+        Set<Long> snapshotLsns = new java.util.TreeSet<>();
+        List<String> repeated = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : after(connect.readAll("rsm.public.big"), before)) {
+            if ("r".equals(op(record))) {
+                snapshotLsns.add(json(record.value()).get("source").get("lsn").asLong());
+            } else if (record.value() != null && id(record) != rows) {
+                repeated.add(op(record) + " of id " + id(record));
+            }
+        }
+        assertEquals(1, snapshotLsns.size(), "one snapshot, before and after the restart: " + snapshotLsns);
+        assertEquals(List.of(), repeated, "changes the reload's snapshot has, sent again");
+        connect.delete("resumed");
+    }
+
+    private long committedRows(String connector) {
+        return connect.offsets(connector).offsets().stream().filter(o -> o.offset() != null && o.offset().get("rows") != null)
+                .mapToLong(o -> ((Number) o.offset().get("rows")).longValue()).sum();
+    }
+
+    @Test
     void aTableAddedToTheIncludeListIsLoadedThenStreamedWithoutGapOrRepeat() throws Exception {
         String db = postgres.createDatabase();
         postgres.dropSlotsWhenReleased(db);
@@ -177,6 +223,13 @@ class ReloadIT {
                     removed.add(entry);
                 });
         assertTrue(!removed.isEmpty(), "the table's snapshot offsets: " + connect.offsets("again").offsets());
+        Map<String, Object> unknown = new HashMap<>();
+        unknown.put("partition", Map.of("server", "agn", "schema", "public", "table", "nope", "block", 0));
+        unknown.put("offset", Map.of("rows", 1, "done", true, "end", -1));
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> connect.rest().alterOffsets("again", List.of(unknown)));
+        assertTrue(refused.getMessage().contains("public.nope, which is not a table of the database"),
+                refused.getMessage());
         connect.rest().alterOffsets("again", removed);
         connect.rest().resume("again");
 

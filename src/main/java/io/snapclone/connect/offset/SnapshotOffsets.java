@@ -104,9 +104,13 @@ public final class SnapshotOffsets {
         return partition;
     }
 
-    /** @param chunkBytes the chunk size of the snapshot's plan, which a re-import continues with */
-    public static Map<String, Object> holding(SnapshotId id, Fingerprint fingerprint, long chunkBytes) {
-        return Map.of(SNAPSHOT, id.value(), FINGERPRINT, fingerprint.value(), CHUNK_BYTES, chunkBytes);
+    /**
+     * @param chunkBytes the chunk size of the snapshot's plan, which a re-import continues with
+     * @param snapshotLsn where the snapshot stands in the WAL, which a re-import keeps; 0 if not known
+     */
+    public static Map<String, Object> holding(SnapshotId id, Fingerprint fingerprint, long chunkBytes, long snapshotLsn) {
+        return snapshotLsn == 0 ? Map.of(SNAPSHOT, id.value(), FINGERPRINT, fingerprint.value(), CHUNK_BYTES, chunkBytes)
+                : Map.of(SNAPSHOT, id.value(), FINGERPRINT, fingerprint.value(), CHUNK_BYTES, chunkBytes, LSN, snapshotLsn);
     }
 
     /** A published holder, or null if the offset holds none (or not one we can read). */
@@ -116,17 +120,18 @@ public final class SnapshotOffsets {
             return null;
         }
         try {
-            return new Holder(new SnapshotId(id), new Fingerprint(fingerprint), number(offset, CHUNK_BYTES, 0));
+            return new Holder(new SnapshotId(id), new Fingerprint(fingerprint), number(offset, CHUNK_BYTES, 0),
+                    number(offset, LSN, 0));
         } catch (IllegalArgumentException e) {
             return null;
         }
     }
 
     /**
-     * An id exported from inside a transaction that holds the snapshot with this fingerprint, and
-     * the chunk size its plan used (0 if the holder did not say).
+     * An id exported from inside a transaction that holds the snapshot with this fingerprint, the
+     * chunk size its plan used and the snapshot's LSN (each 0 if the holder did not say).
      */
-    public record Holder(SnapshotId id, Fingerprint fingerprint, long chunkBytes) {
+    public record Holder(SnapshotId id, Fingerprint fingerprint, long chunkBytes, long snapshotLsn) {
     }
 
     /** Marks that an event (e.g. {@code snapshot.completed}) was announced on the progress topic. */

@@ -115,11 +115,14 @@ class SnapshotOffsetsTest {
     void aHolderSaysWhichPlanItsSnapshotWasReadWith() {
         SnapshotOffsets.Holder holder = SnapshotOffsets.holder(new java.util.HashMap<>(SnapshotOffsets.holding(
                 new io.snapclone.pg.snapshot.SnapshotId("00000003-0000001B-1"),
-                new io.snapclone.pg.snapshot.Fingerprint("745:745:"), 1 << 20)));
+                new io.snapclone.pg.snapshot.Fingerprint("745:745:"), 1 << 20, 0x2000)));
         assertEquals(1 << 20, holder.chunkBytes());
+        assertEquals(0x2000, holder.snapshotLsn(), "the snapshot's LSN, which a re-import keeps");
         assertEquals("745:745:", holder.fingerprint().value());
-        // Published before plans were kept: no size, so a re-import plans as before.
-        assertEquals(0, SnapshotOffsets.holder(java.util.Map.of("snapshot", "00000003-0000001B-1",
-                "fingerprint", "745:745:")).chunkBytes());
+        // Published before plans were kept: no size, so a re-import plans as before; no LSN either.
+        SnapshotOffsets.Holder old = SnapshotOffsets.holder(java.util.Map.of("snapshot", "00000003-0000001B-1",
+                "fingerprint", "745:745:"));
+        assertEquals(0, old.chunkBytes());
+        assertEquals(0, old.snapshotLsn());
     }
 }
