@@ -10,6 +10,7 @@ import io.snapclone.connect.record.ProgressEvents;
 import io.snapclone.connect.record.SnapshotNotifications;
 import io.snapclone.connect.stream.StreamReader;
 import io.snapclone.pg.TableId;
+import io.snapclone.pg.snapshot.Fingerprint;
 
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
@@ -120,14 +121,18 @@ public class SnapcloneSourceTask extends SourceTask {
         return batch;
     }
 
-    /** Announces each table and then the whole snapshot as complete, once. */
+    /**
+     * Announces each table and then the whole snapshot as complete, once per load: a reload (offsets
+     * reset or removed, a table added) is a load of its own and is announced again.
+     */
     private List<SourceRecord> announceCompletion() {
         List<TableId> tables = toAnnounce;
         toAnnounce = List.of();
         Map<String, Object> announcement = SnapshotOffsets.announcementPartition(config.topicPrefix(),
                 "snapshot.completed");
         Map<String, Object> committed = context.offsetStorageReader().offset(announcement);
-        if (SnapshotOffsets.isAnnounced(committed)) {
+        Fingerprint load = config.completedLoad();
+        if (load == null ? SnapshotOffsets.isAnnounced(committed) : SnapshotOffsets.isAnnounced(committed, load)) {
             return null;
         }
         Map<TableId, CompletedRanges.TableState> states = CompletedRanges.of(config.topicPrefix(), tables,
@@ -146,7 +151,7 @@ public class SnapcloneSourceTask extends SourceTask {
         notifications.completed(batch, now);
         // Last: its offset marks the announcement done, so a restart does not repeat any of it.
         batch.add(ProgressEvents.snapshotCompleted(config.progressTopic(), tables.size(), rows, announcement,
-                SnapshotOffsets.announced(), now));
+                load == null ? SnapshotOffsets.announced() : SnapshotOffsets.announced(load), now));
         log.info("Task {}: announced the completed snapshot ({} tables, {} rows) on {}", name, tables.size(), rows,
                 config.progressTopic());
         return batch;

@@ -403,7 +403,8 @@ final class SnapshotCoordinator implements AutoCloseable {
      * a table's changes from before the snapshot it was loaded under, as committed offsets say.
      */
     private Map<String, String> completed(List<TableId> announced) {
-        Map<String, String> task = TaskConfig.completed(connectorProps, 0, announced, config.streams());
+        Map<String, String> task = TaskConfig.completed(connectorProps, 0, announced, config.streams(),
+                export == null ? null : export.fingerprint());
         // By the table the stream sees: a partition's own, or the root it is published through.
         Map<TableId, Long> snapshotLsns = new HashMap<>();
         for (TableState state : tableStates(announced).values()) {

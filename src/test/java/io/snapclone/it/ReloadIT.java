@@ -172,6 +172,8 @@ class ReloadIT {
             connect.deploy("added", widened);
             Poll.until(Duration.ofSeconds(120), "the added table loaded and streamed", () ->
                     connect.readAll("add.public.added").stream().anyMatch(r -> r.value() != null && !"r".equals(op(r))));
+            Poll.until(Duration.ofSeconds(60), "its load announced", () -> connect.progressEvents("add").stream()
+                    .filter("snapshot.completed"::equals).count() == 2);
         } finally {
             writing.set(false);
             writer.join();
@@ -235,6 +237,8 @@ class ReloadIT {
 
         Poll.until(Duration.ofSeconds(90), "the table loaded again", () -> connect.readAll("agn.public.again").stream()
                 .filter(r -> "r".equals(op(r))).count() == 1000);
+        Poll.until(Duration.ofSeconds(60), "the reload announced", () -> connect.progressEvents("agn").stream()
+                .filter("snapshot.completed"::equals).count() == 2);
         write(db, "UPDATE again SET v = v + 1 WHERE id = 500");
         Poll.until(Duration.ofSeconds(60), "a change after the second load", () -> connect.readAll("agn.public.again")
                 .stream().anyMatch(r -> "u".equals(op(r)) && id(r) == 500));

@@ -79,11 +79,12 @@ public final class TaskConfig extends SnapcloneConfig {
 
     /**
      * A task of the finished snapshot phase: it holds nothing; the first one announces completion
-     * and, when the connector streams, reads the slot.
+     * (of the load under {@code fingerprint}; null: of whichever load finished last) and, when the
+     * connector streams, reads the slot.
      */
     public static Map<String, String> completed(Map<String, String> connectorProps, int index, List<TableId> tables,
-                                                boolean stream) {
-        Map<String, String> props = of(connectorProps, index, null, null, List.of());
+                                                boolean stream, Fingerprint fingerprint) {
+        Map<String, String> props = of(connectorProps, index, null, fingerprint, List.of());
         props.put(ANNOUNCE_CONFIG, Chunk.encodeAll(tables.stream().map(Chunk::whole).toList()));
         props.put(STREAM_CONFIG, Boolean.toString(stream));
         return props;
@@ -175,6 +176,12 @@ public final class TaskConfig extends SnapcloneConfig {
 
     public SnapshotId snapshotId() {
         return new SnapshotId(getString(SNAPSHOT_ID_CONFIG));
+    }
+
+    /** The load whose completion a task of the finished phase announces; null: whichever finished last. */
+    public Fingerprint completedLoad() {
+        String value = getString(FINGERPRINT_CONFIG);
+        return value.isBlank() ? null : new Fingerprint(value);
     }
 
     public Fingerprint fingerprint() {

@@ -51,12 +51,25 @@ class TaskConfigTest {
     void partitionsCapturedAsTablesOfTheirOwnWidenTheFilter() {
         Map<String, String> props = new java.util.HashMap<>(CONNECTOR);
         props.put("table.include.list", "public\\.orders");
-        props = TaskConfig.completed(props, 0, List.of(), true);
+        props = TaskConfig.completed(props, 0, List.of(), true, null);
         TaskConfig.putCapturedPartitions(props, List.of(new TableId("public", "orders_p1")));
         TaskConfig config = new TaskConfig(props);
         assertTrue(config.tableFilter().test(new TableId("public", "orders")));
         assertTrue(config.tableFilter().test(new TableId("public", "orders_p1")));
         assertFalse(config.tableFilter().test(new TableId("public", "orders_p2")));
+    }
+
+    @Test
+    void theFinishedPhaseKnowsWhichLoadItAnnouncesAndEachTablesSnapshotLsn() {
+        TableId orders = new TableId("public", "orders");
+        Map<String, String> props = TaskConfig.completed(CONNECTOR, 0, List.of(orders), true,
+                new io.snapclone.pg.snapshot.Fingerprint("745:745:"));
+        TaskConfig.putSnapshotLsns(props, Map.of(orders, 0x1_0000_0000L, new TableId("odd.schema", "t,1"), 7L));
+        TaskConfig config = new TaskConfig(props);
+        assertEquals("745:745:", config.completedLoad().value());
+        assertEquals(Map.of(orders, 0x1_0000_0000L, new TableId("odd.schema", "t,1"), 7L), config.snapshotLsns());
+        assertEquals(null, new TaskConfig(TaskConfig.completed(CONNECTOR, 0, List.of(), true, null)).completedLoad());
+        assertEquals(Map.of(), new TaskConfig(TaskConfig.completed(CONNECTOR, 0, List.of(), true, null)).snapshotLsns());
     }
 
     @Test
