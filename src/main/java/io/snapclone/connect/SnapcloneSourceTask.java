@@ -136,7 +136,7 @@ public class SnapcloneSourceTask extends SourceTask {
             return null;
         }
         Map<TableId, CompletedRanges.TableState> states = CompletedRanges.of(config.topicPrefix(), tables,
-                partitions -> new HashMap<>(context.offsetStorageReader().offsets(partitions)));
+                config.reloads(), partitions -> new HashMap<>(context.offsetStorageReader().offsets(partitions)));
         long now = System.currentTimeMillis();
         List<SourceRecord> batch = new ArrayList<>();
         SnapshotNotifications notifications = config.notifications();

@@ -58,9 +58,12 @@ final class SnapshotCoordinator implements AutoCloseable {
     private final OffsetStorageReader offsets;
     private final Runnable requestReconfiguration;
     private final ScheduledExecutorService monitor;
-    private final long startedNanos = System.nanoTime();
+    /** When the load (or reload) under way was planned. */
+    private long startedNanos = System.nanoTime();
     private List<Map<String, String>> taskConfigs = List.of();
     private List<TableId> pending = List.of();
+    /** Tables loaded again on request (a signal), with the request's LSN: see SnapshotOffsets.partition. */
+    private Map<TableId, Long> reloads = Map.of();
     /** The tables the snapshot reads: ordinary tables and leaf partitions. */
     private List<TableId> allTables = List.of();
     /** What the lists capture, partitions resolved: what the publication lists, whose records partitions are. */
@@ -117,6 +120,7 @@ final class SnapshotCoordinator implements AutoCloseable {
                     + SnapcloneConfig.TABLE_EXCLUDE_LIST_CONFIG + "; fix the lists (see the validate endpoint).");
         }
         allTables = tables.stream().map(TableInfo::id).toList();
+        reloads = reloadRequests();
         Map<TableId, TableState> states = tableStates(allTables);
         List<TableId> unfinished = allTables.stream().filter(table -> !states.get(table).complete()).toList();
         boolean resumed = states.values().stream().anyMatch(s -> s.complete() || s.resumeBlock() > 0 || s.rowsSent() > 0);
@@ -129,6 +133,10 @@ final class SnapshotCoordinator implements AutoCloseable {
                     : "committed offsets show the snapshot of all " + tables.size() + " tables complete",
                     config.streams() ? "streaming from slot " + config.slotName() : "nothing to do");
             taskConfigs = List.of(completed(neverSnapshot ? List.of() : allTables));
+            pending = List.of();
+            if (config.streams()) {
+                monitor(); // for reload requests
+            }
             return;
         }
         long plannedChunkBytes = 0;
@@ -191,10 +199,14 @@ final class SnapshotCoordinator implements AutoCloseable {
             task.put(TaskConfig.RETAKEN_CONFIG, Boolean.toString(retaken));
             task.put(TaskConfig.CHUNK_BYTES_CONFIG, Long.toString(planner.chunkSizeBytes()));
             task.put(TaskConfig.SNAPSHOT_LSN_CONFIG, Long.toString(consistentPoint.value()));
+            TaskConfig.putReloads(task, reloads);
             TaskConfig.putRecordTables(task, captured.recordTables());
             configs.add(task);
         }
         taskConfigs = List.copyOf(configs);
+        if (pending.isEmpty()) {
+            startedNanos = System.nanoTime();
+        }
         pending = List.copyOf(unfinished);
         log.info("Connector {}: snapshot {} (fingerprint {}); {} of {} tables to read in {} chunks across {} tasks",
                 connectorName, export.id(), export.fingerprint(), unfinished.size(), tables.size(), chunks.size(),
@@ -307,8 +319,12 @@ final class SnapshotCoordinator implements AutoCloseable {
         // A partition without a replica identity keeps the whole partitioned table it is published through out.
         List<TableId> left = keyless.stream().map(u -> captured.publishedAs(u.table())).distinct().toList();
         boolean viaRoot = config.publishViaPartitionRoot();
-        Publications.ensure(connection, config.publicationName(), mode,
-                captured.published().stream().filter(table -> !left.contains(table)).toList(), viaRoot);
+        List<TableId> published = new ArrayList<>(captured.published().stream().filter(table -> !left.contains(table)).toList());
+        TableId signals = config.signalTable();
+        if (signals != null && !published.contains(signals)) {
+            published.add(signals); // its inserts are the signals the stream reads
+        }
+        Publications.ensure(connection, config.publicationName(), mode, published, viaRoot);
         if (config.publicationNames().size() > 1) {
             Publications.ensureInsertsOnly(connection, config.insertsPublicationName(), left, viaRoot);
         }
@@ -411,6 +427,7 @@ final class SnapshotCoordinator implements AutoCloseable {
             snapshotLsns.merge(captured.recordTable(state.table()), state.snapshotLsn(), CompletedRanges::earliest);
         }
         TaskConfig.putSnapshotLsns(task, snapshotLsns);
+        TaskConfig.putReloads(task, reloads);
         if (!config.publishViaPartitionRoot()) {
             TaskConfig.putCapturedPartitions(task, captured.partitionsOfSelected());
         }
@@ -448,6 +465,21 @@ final class SnapshotCoordinator implements AutoCloseable {
             replan();
             return;
         }
+        if (pending.isEmpty()) {
+            // Streaming: a signal may ask for tables to be loaded again.
+            try {
+                Map<TableId, Long> requested = reloadRequests();
+                if (!requested.equals(reloads)) {
+                    log.info("Connector {}: loading again on request: {}", connectorName, requested.entrySet().stream()
+                            .filter(e -> !e.getValue().equals(reloads.get(e.getKey())))
+                            .map(e -> e.getKey().qualifiedName() + " (requested at " + new Lsn(e.getValue()) + ")").toList());
+                    replan();
+                }
+            } catch (RuntimeException e) {
+                log.warn("Connector {}: could not read reload requests from committed offsets; will retry", connectorName, e);
+            }
+            return;
+        }
         try {
             Map<TableId, TableState> states = tableStates(pending);
             long done = states.values().stream().filter(TableState::complete).count();
@@ -462,7 +494,10 @@ final class SnapshotCoordinator implements AutoCloseable {
                 log.info("Connector {}: snapshot complete: {} tables, {} rows in {} s (committed in Kafka); "
                         + "snapshot released; {}", connectorName, pending.size(), rows, String.format("%.1f", seconds),
                         config.streams() ? "streaming from slot " + config.slotName() + " now" : "connector now idle");
-                monitor.shutdown();
+                pending = List.of();
+                if (!config.streams()) {
+                    monitor.shutdown();
+                }
             } else if (System.nanoTime() - lastProgressLogNanos >= config.progressInterval().toNanos()) {
                 lastProgressLogNanos = System.nanoTime();
                 log.info("Connector {}: snapshot progress: {}/{} tables done, {} rows committed, "
@@ -480,11 +515,14 @@ final class SnapshotCoordinator implements AutoCloseable {
      */
     private void replan() {
         if (!replanning && !waitingForStream) {
-            log.warn("Connector {}: lost the session that held snapshot {} (server restart or network cut?); "
-                    + "planning the rest again", connectorName, export.fingerprint());
+            if (export != null) {
+                log.warn("Connector {}: lost the session that held snapshot {} (server restart or network cut?); "
+                        + "planning the rest again", connectorName, export.fingerprint());
+            }
             replanning = true;
             releaseExport();
         }
+        boolean wasWaiting = waitingForStream;
         try {
             start(connectorProps, maxTasks);
         } catch (ConnectException e) {
@@ -493,14 +531,42 @@ final class SnapshotCoordinator implements AutoCloseable {
             return;
         }
         if (waitingForStream) {
+            if (!wasWaiting) {
+                requestReconfiguration.run(); // no tasks until the running stream has stopped
+            }
             return;
         }
         replanning = false;
         requestReconfiguration.run();
     }
 
+    /**
+     * The reload requests committed for the captured tables (a signal's), each under the table read
+     * or the table it is published as (a partitioned table named in the signal): its latest LSN.
+     */
+    private Map<TableId, Long> reloadRequests() {
+        Map<TableId, Map<String, Object>> byTable = new HashMap<>();
+        for (TableId table : allTables) {
+            byTable.put(table, SnapshotOffsets.reloadPartition(config.topicPrefix(), table));
+            TableId recordTable = captured.recordTable(table);
+            byTable.put(recordTable, SnapshotOffsets.reloadPartition(config.topicPrefix(), recordTable));
+        }
+        Map<Map<String, Object>, Map<String, Object>> committed = new HashMap<>();
+        offsets.offsets(byTable.values()).forEach(committed::put);
+        Map<TableId, Long> requests = new HashMap<>();
+        for (TableId table : allTables) {
+            long own = SnapshotOffsets.reloadRequest(committed.get(byTable.get(table)));
+            long viaRecordTable = SnapshotOffsets.reloadRequest(committed.get(byTable.get(captured.recordTable(table))));
+            long latest = Long.compareUnsigned(own, viaRecordTable) >= 0 ? own : viaRecordTable;
+            if (latest != 0) {
+                requests.put(table, latest);
+            }
+        }
+        return Map.copyOf(requests);
+    }
+
     private Map<TableId, TableState> tableStates(Collection<TableId> tables) {
-        return CompletedRanges.of(config.topicPrefix(), tables, partitions -> {
+        return CompletedRanges.of(config.topicPrefix(), tables, reloads, partitions -> {
             Map<Map<String, Object>, Map<String, Object>> result = new HashMap<>();
             offsets.offsets(partitions).forEach(result::put);
             return result;

@@ -57,6 +57,8 @@ final class SnapshotPhase implements AutoCloseable {
     private final OffsetStorageReader offsets;
     private final SnapshotMetrics metrics;
     private final SnapshotNotifications notifications;
+    /** Tables loaded again on request: their chunks' offsets are kept under the request (SnapshotOffsets.partition). */
+    private final Map<TableId, Long> reloads;
     private final String connector;
     private final String name;
     private final Backoff backoff;
@@ -95,6 +97,7 @@ final class SnapshotPhase implements AutoCloseable {
         this.offsets = requireNonNull(offsets, "offsets is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.notifications = config.notifications();
+        this.reloads = config.reloads();
         this.connector = requireNonNull(connector, "connector is null");
         this.name = requireNonNull(name, "name is null");
         this.backoff = new Backoff(FIRST_RETRY, config.maxRetryWait(), config.maxRetries());
@@ -104,7 +107,7 @@ final class SnapshotPhase implements AutoCloseable {
     void start() {
         List<Chunk> chunks = config.chunks();
         List<Map<String, Object>> partitions = chunks.stream()
-                .map(c -> SnapshotOffsets.partition(config.topicPrefix(), c)).toList();
+                .map(c -> SnapshotOffsets.partition(config.topicPrefix(), c, reloads.getOrDefault(c.table(), 0L))).toList();
         Map<Map<String, Object>, Map<String, Object>> committed = offsets.offsets(partitions);
         for (int i = 0; i < chunks.size(); i++) {
             SnapshotOffsets.Progress progress = SnapshotOffsets.progress(committed.get(partitions.get(i)));
@@ -260,7 +263,7 @@ final class SnapshotPhase implements AutoCloseable {
             todo.addFirst(work);
             return false;
         }
-        partition = SnapshotOffsets.partition(config.topicPrefix(), chunk);
+        partition = SnapshotOffsets.partition(config.topicPrefix(), chunk, reloads.getOrDefault(chunk.table(), 0L));
         reader = ChunkReader.open(session.connection(), builder.table(), chunk, work.resumeAfter());
         rowsSent = work.rowsBefore();
         lastCtid = null;

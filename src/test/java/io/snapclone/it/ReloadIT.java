@@ -249,6 +249,71 @@ class ReloadIT {
         connect.delete("again");
     }
 
+    @Test
+    void aSignalLoadsTablesAgainWhileTheApplicationWritesAndBadSignalsAreAnsweredNotFatal() throws Exception {
+        String db = postgres.createDatabase();
+        postgres.dropSlotsWhenReleased(db);
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE first (id bigint PRIMARY KEY, v bigint NOT NULL)");
+            statement.execute("INSERT INTO first SELECT g, 0 FROM generate_series(1, 2000) g");
+            statement.execute("CREATE TABLE added (id bigint PRIMARY KEY, v bigint NOT NULL)");
+            statement.execute("INSERT INTO added SELECT g, 0 FROM generate_series(1, 2000) g");
+            statement.execute("CREATE TABLE keyless (n bigint NOT NULL)");
+            statement.execute("ALTER TABLE keyless REPLICA IDENTITY FULL");
+            statement.execute("INSERT INTO keyless SELECT generate_series(1, 300)");
+            statement.execute("CREATE TABLE debezium_signal (id varchar(42) PRIMARY KEY, type varchar(32) NOT NULL, "
+                    + "data varchar(2048))");
+        }
+        connect.deploy("signals", TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), "sig", 2,
+                Map.of("snapshot.mode", "initial", "slot.name", "signals", "publication.name", "signals",
+                        "table.include.list", "public\\.(first|added|keyless)",
+                        "signal.data.collection", "public.debezium_signal")));
+        Poll.until(Duration.ofSeconds(90), "the first load", () -> connect.progressEvents("sig").contains("snapshot.completed"));
+
+        write(db, "INSERT INTO debezium_signal VALUES ('bad-1', 'execute-snapshot', '{\"data-collections\": [\"public.nope\"]}')");
+        write(db, "INSERT INTO debezium_signal VALUES ('bad-2', 'execute-snapshot', 'not json')");
+        Poll.until(Duration.ofSeconds(60), "both bad signals answered", () -> connect.progressEvents("sig").stream()
+                .filter("signal.rejected"::equals).count() == 2);
+
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> writeUntilStopped(db, writing));
+        writer.start();
+        int before;
+        try {
+            Poll.until(Duration.ofSeconds(60), "changes streamed", () -> connect.readAll("sig.public.added").size() > 2100);
+            before = connect.readAll("sig.public.added").size();
+            write(db, "INSERT INTO debezium_signal VALUES ('reload-1', 'execute-snapshot', "
+                    + "'{\"data-collections\": [\"public.added\", \"public.keyless\"], \"type\": \"blocking\"}')");
+            Poll.until(Duration.ofSeconds(120), "the reload done and announced", () -> connect.progressEvents("sig")
+                    .stream().filter("snapshot.completed"::equals).count() == 2);
+            Poll.until(Duration.ofSeconds(60), "streaming again after the reload", () -> {
+                List<String> ops = after(connect.readAll("sig.public.added"), before).stream().map(ReloadIT::op).toList();
+                return ops.lastIndexOf("u") > ops.lastIndexOf("r") && ops.contains("r");
+            });
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
+        assertEquals(2, connect.progressEvents("sig").stream().filter("snapshot.requested"::equals).count());
+        for (String table : List.of("first", "added")) {
+            Map<Long, Map<String, String>> expected;
+            try (Connection connection = postgres.superuser(db)) {
+                expected = RowReplay.read(connection, table, List.of("v"), Set.of());
+            }
+            Poll.until(Duration.ofSeconds(60), table + " in Kafka as in the table", () -> RowReplay.differences(table,
+                    expected, RowReplay.replay(connect.readAll("sig.public." + table), Set.of(), false).rows,
+                    List.of("v"), 10).isEmpty());
+        }
+        assertEquals(List.of(), repeats(after(connect.readAll("sig.public.added"), before)),
+                "the reloaded table: each row once, then only changes its new snapshot lacks");
+        assertEquals(List.of(), RowReplay.replay(connect.readAll("sig.public.first"), Set.of(), false).orderViolations,
+                "the table not reloaded: per-key order across the pause");
+        assertEquals(600, connect.readAll("sig.public.keyless").stream().filter(r -> "r".equals(op(r))).count(),
+                "the keyless table loaded twice: 300 rows each time");
+        assertEquals("RUNNING", connect.connectorStatus("signals").tasks().get(0).state());
+        connect.delete("signals");
+    }
+
     /** The violations of "one snapshot row per key, then only changes that make v grow" (the writer's rule). */
     private static List<String> repeats(List<ConsumerRecord<byte[], byte[]>> records) {
         List<String> violations = new ArrayList<>();

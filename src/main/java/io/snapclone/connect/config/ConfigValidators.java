@@ -3,6 +3,7 @@ package io.snapclone.connect.config;
 import io.snapclone.connect.record.ColumnSelection;
 import io.snapclone.connect.record.RecordOptions;
 import io.snapclone.connect.record.UnavailableValue;
+import io.snapclone.pg.TableId;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -58,6 +59,36 @@ final class ConfigValidators {
             @Override
             public String toString() {
                 return "<schema.table regex>:<column>,...;...";
+            }
+        };
+    }
+
+    /** A table as schema.table (no quoting: neither part may contain a dot). */
+    static TableId qualifiedTable(String name) {
+        String[] parts = name.trim().split("\\.", -1);
+        if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+            throw new IllegalArgumentException("'" + name + "' is not schema.table, e.g. public.debezium_signal");
+        }
+        return new TableId(parts[0].trim(), parts[1].trim());
+    }
+
+    static ConfigDef.Validator qualifiedTableOrEmpty() {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                String text = value == null ? "" : ((String) value).trim();
+                if (!text.isEmpty()) {
+                    try {
+                        qualifiedTable(text);
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(name, value, e.getMessage());
+                    }
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "schema.table, or empty";
             }
         };
     }

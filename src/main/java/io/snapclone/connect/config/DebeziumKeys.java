@@ -36,7 +36,8 @@ public final class DebeziumKeys {
     public record Finding(String key, boolean error, String message) {
     }
 
-    private static final String NO_SIGNALS = "signals are not read yet, so there are no ad-hoc or incremental snapshots";
+    private static final String NO_SIGNALS = "signals come from the signal table (signal.data.collection) only, "
+            + "and an execute-snapshot loads its tables again as a blocking snapshot: streaming pauses meanwhile";
     private static final String NO_PARAMETERS = "column schemas carry no __debezium.source.column.* parameters";
     private static final String BATCHES = "no queue: the reader hands records to Connect in batches of max.batch.size";
     private static final String PARALLEL = "the load runs in tasks.max tasks at once, each on the same snapshot";
@@ -107,7 +108,14 @@ public final class DebeziumKeys {
             ignored("incremental.snapshot.chunk.size", NO_SIGNALS),
             ignored("incremental.snapshot.allow.schema.changes", NO_SIGNALS),
             ignored("incremental.snapshot.watermarking.strategy", NO_SIGNALS),
-            prefix("signal.", NO_SIGNALS),
+            ignored("signal.poll.interval.ms", "the signal table is read from the stream as its rows commit"),
+            ignored("signal.emit.failure.backoff.ms", "a signal that cannot be acted on is logged and answered on the "
+                    + "progress topic, not retried"),
+            ignored("signal.emit.failure.max.retries", "a signal that cannot be acted on is logged and answered on the "
+                    + "progress topic, not retried"),
+            prefix("signal.kafka.", NO_SIGNALS),
+            prefix("signal.consumer.", NO_SIGNALS),
+            prefix("signal.file", NO_SIGNALS),
             prefix("notification.http.", "no HTTP notification channel: use sink or log"),
             prefix("openlineage.", "no OpenLineage events"),
             prefix("internal.", "a Debezium internal"),

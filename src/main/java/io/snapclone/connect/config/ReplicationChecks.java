@@ -85,6 +85,14 @@ final class ReplicationChecks {
                         + "max_replication_slots and restart PostgreSQL."));
             }
         }
+        TableId signals = config.signalTable();
+        if (signals != null && !"true".equals(single(connection, "SELECT (pg_catalog.to_regclass('"
+                + signals.quoted().replace("'", "''") + "') IS NOT NULL)::text"))) {
+            problems.add(new Problem(SnapcloneConfig.SIGNAL_TABLE_CONFIG, "The signal table " + signals.qualifiedName()
+                    + " does not exist: CREATE TABLE " + signals.quoted() + " (id varchar(42) PRIMARY KEY, type "
+                    + "varchar(32) NOT NULL, data varchar(2048)), or leave " + SnapcloneConfig.SIGNAL_TABLE_CONFIG
+                    + " empty."));
+        }
         boolean publicationExists = Publications.exists(connection, config.publicationName());
         Publications.Mode mode = config.publicationAutocreateMode();
         if (!publicationExists && mode == Publications.Mode.DISABLED) {

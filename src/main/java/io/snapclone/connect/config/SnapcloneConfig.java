@@ -251,6 +251,15 @@ public class SnapcloneConfig extends AbstractConfig {
     static final String NOTIFICATION_CHANNELS_DOC = "Debezium's initial-snapshot notifications (STARTED, "
             + "IN_PROGRESS per table, TABLE_SCAN_COMPLETED per table, COMPLETED), as Debezium sends them. sink: records "
             + "on notification.sink.topic.name; log: INFO lines; jmx: not offered (ignored, with a warning). Empty: none.";
+    public static final String SIGNAL_TABLE_CONFIG = "signal.data.collection";
+    static final String SIGNAL_TABLE_DOC = "The signal table, as schema.table (Debezium's), e.g. public.debezium_signal "
+            + "with columns id varchar(42) PRIMARY KEY, type varchar(32) NOT NULL, data varchar(2048): a row inserted "
+            + "with type execute-snapshot and data {\"data-collections\": [\"public.orders\"], \"type\": \"blocking\"} "
+            + "loads those tables again while the connector streams (docs/snapshots.md). The connector adds it to its "
+            + "publication; its rows are not captured. Empty: no signals.";
+    public static final String SIGNAL_CHANNELS_CONFIG = "signal.enabled.channels";
+    static final String SIGNAL_CHANNELS_DOC = "Where signals come from: source (the signal table, read from the stream). "
+            + "Debezium's kafka, jmx and file channels are not offered (ignored, with a warning).";
     public static final String NOTIFICATION_TOPIC_CONFIG = "notification.sink.topic.name";
     static final String NOTIFICATION_TOPIC_DOC = "The topic of the notifications; needed when "
             + NOTIFICATION_CHANNELS_CONFIG + " has sink.";
@@ -514,6 +523,15 @@ public class SnapcloneConfig extends AbstractConfig {
 
     public String notificationTopic() {
         return getString(NOTIFICATION_TOPIC_CONFIG);
+    }
+
+    /** The signal table if signals are read from it (the source channel), else null. */
+    public TableId signalTable() {
+        String name = getString(SIGNAL_TABLE_CONFIG).trim();
+        if (name.isEmpty() || !getList(SIGNAL_CHANNELS_CONFIG).stream().map(String::trim).toList().contains("source")) {
+            return null;
+        }
+        return ConfigValidators.qualifiedTable(name);
     }
 
     public io.snapclone.connect.record.SnapshotNotifications notifications() {

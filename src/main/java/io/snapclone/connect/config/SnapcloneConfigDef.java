@@ -131,6 +131,10 @@ final class SnapcloneConfigDef {
                         "Notification channels")
                 .define(NOTIFICATION_TOPIC_CONFIG, Type.STRING, "", Importance.LOW, NOTIFICATION_TOPIC_DOC,
                         SNAPSHOT_GROUP, ++snapshot, Width.MEDIUM, "Notification topic")
+                .define(SIGNAL_TABLE_CONFIG, Type.STRING, "", ConfigValidators.qualifiedTableOrEmpty(), Importance.LOW,
+                        SIGNAL_TABLE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.MEDIUM, "Signal table")
+                .define(SIGNAL_CHANNELS_CONFIG, Type.LIST, "source", ConfigDef.ValidList.in("source", "kafka", "jmx", "file"),
+                        Importance.LOW, SIGNAL_CHANNELS_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Signal channels")
                 .define(SLOT_FAILOVER_CONFIG, Type.BOOLEAN, false, Importance.LOW, SLOT_FAILOVER_DOC,
                         STREAMING_GROUP, 7, Width.SHORT, "Failover slot");
     }

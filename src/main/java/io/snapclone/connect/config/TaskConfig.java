@@ -26,6 +26,8 @@ public final class TaskConfig extends SnapcloneConfig {
     public static final String RECORD_TABLES_CONFIG = "task.record.tables";
     public static final String SNAPSHOT_LSN_TABLES_CONFIG = "task.stream.snapshot.tables";
     public static final String SNAPSHOT_LSNS_CONFIG = "task.stream.snapshot.lsns";
+    public static final String RELOAD_TABLES_CONFIG = "task.reload.tables";
+    public static final String RELOAD_LSNS_CONFIG = "task.reload.lsns";
     public static final String PARTITIONS_CONFIG = "task.captured.partitions";
     public static final String CHUNK_BYTES_CONFIG = "task.chunk.bytes";
     public static final String SNAPSHOT_LSN_CONFIG = "task.snapshot.lsn";
@@ -51,6 +53,11 @@ public final class TaskConfig extends SnapcloneConfig {
                     + "changes committed before it), encoded by Chunk.encodeAll as whole-table chunks.")
             .define(SNAPSHOT_LSNS_CONFIG, Type.LIST, "", Importance.HIGH,
                     "The snapshot LSN of each table of " + SNAPSHOT_LSN_TABLES_CONFIG + ", in the same order.")
+            .define(RELOAD_TABLES_CONFIG, Type.STRING, "", Importance.HIGH,
+                    "Tables loaded again on request, with the LSN of the request, which their chunks' offsets are "
+                    + "kept under, encoded by Chunk.encodeAll as whole-table chunks.")
+            .define(RELOAD_LSNS_CONFIG, Type.LIST, "", Importance.HIGH,
+                    "The request LSN of each table of " + RELOAD_TABLES_CONFIG + ", in the same order.")
             .define(RETAKEN_CONFIG, Type.BOOLEAN, false, Importance.LOW,
                     "Whether the snapshot was taken anew because no session held the original any more.")
             .define(ANNOUNCE_CONFIG, Type.STRING, "", Importance.LOW,
@@ -113,17 +120,34 @@ public final class TaskConfig extends SnapcloneConfig {
 
     /** Where each table's snapshot stands: the stream sends none of its changes committed before. */
     public static void putSnapshotLsns(Map<String, String> props, Map<TableId, Long> lsns) {
-        List<Map.Entry<TableId, Long>> entries = lsns.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList();
-        props.put(SNAPSHOT_LSN_TABLES_CONFIG, Chunk.encodeAll(entries.stream().map(e -> Chunk.whole(e.getKey())).toList()));
-        props.put(SNAPSHOT_LSNS_CONFIG, String.join(",", entries.stream().map(e -> Long.toString(e.getValue())).toList()));
+        putTableLsns(props, SNAPSHOT_LSN_TABLES_CONFIG, SNAPSHOT_LSNS_CONFIG, lsns);
     }
 
     /** As {@link #putSnapshotLsns} put them; a table not there has none (0: every change is sent). */
     public Map<TableId, Long> snapshotLsns() {
-        List<Chunk> tables = Chunk.decodeAll(getString(SNAPSHOT_LSN_TABLES_CONFIG));
-        List<String> lsns = getList(SNAPSHOT_LSNS_CONFIG);
+        return tableLsns(SNAPSHOT_LSN_TABLES_CONFIG, SNAPSHOT_LSNS_CONFIG);
+    }
+
+    /** The tables loaded again on request, with the request's LSN (see SnapshotOffsets.partition). */
+    public static void putReloads(Map<String, String> props, Map<TableId, Long> reloads) {
+        putTableLsns(props, RELOAD_TABLES_CONFIG, RELOAD_LSNS_CONFIG, reloads);
+    }
+
+    public Map<TableId, Long> reloads() {
+        return tableLsns(RELOAD_TABLES_CONFIG, RELOAD_LSNS_CONFIG);
+    }
+
+    private static void putTableLsns(Map<String, String> props, String tablesKey, String lsnsKey, Map<TableId, Long> lsns) {
+        List<Map.Entry<TableId, Long>> entries = lsns.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList();
+        props.put(tablesKey, Chunk.encodeAll(entries.stream().map(e -> Chunk.whole(e.getKey())).toList()));
+        props.put(lsnsKey, String.join(",", entries.stream().map(e -> Long.toString(e.getValue())).toList()));
+    }
+
+    private Map<TableId, Long> tableLsns(String tablesKey, String lsnsKey) {
+        List<Chunk> tables = Chunk.decodeAll(getString(tablesKey));
+        List<String> lsns = getList(lsnsKey);
         if (tables.size() != lsns.size()) {
-            throw new IllegalArgumentException(SNAPSHOT_LSNS_CONFIG + " does not match " + SNAPSHOT_LSN_TABLES_CONFIG);
+            throw new IllegalArgumentException(lsnsKey + " does not match " + tablesKey);
         }
         Map<TableId, Long> result = new HashMap<>();
         for (int i = 0; i < tables.size(); i++) {

@@ -32,6 +32,12 @@ public final class CompletedRanges {
      */
     public static Map<TableId, TableState> of(String topicPrefix, Collection<TableId> tables,
             Function<Collection<Map<String, Object>>, Map<Map<String, Object>, Map<String, Object>>> reader) {
+        return of(topicPrefix, tables, Map.of(), reader);
+    }
+
+    /** @param reloads by table, the reload request its chunks belong to (see {@link SnapshotOffsets#partition}) */
+    public static Map<TableId, TableState> of(String topicPrefix, Collection<TableId> tables, Map<TableId, Long> reloads,
+            Function<Collection<Map<String, Object>>, Map<Map<String, Object>, Map<String, Object>>> reader) {
         Map<TableId, TableState> states = new HashMap<>();
         Map<TableId, Long> cursor = new HashMap<>();
         Map<TableId, Long> rows = new HashMap<>();
@@ -43,7 +49,8 @@ public final class CompletedRanges {
         // One batched read per step along the chain of finished chunks.
         while (!cursor.isEmpty()) {
             Map<TableId, Map<String, Object>> partitions = new HashMap<>();
-            cursor.forEach((table, block) -> partitions.put(table, SnapshotOffsets.partition(topicPrefix, table, block)));
+            cursor.forEach((table, block) -> partitions.put(table, SnapshotOffsets.partition(topicPrefix, table, block,
+                    reloads.getOrDefault(table, 0L))));
             Map<Map<String, Object>, Map<String, Object>> offsets = reader.apply(new ArrayList<>(partitions.values()));
             List<TableId> settled = new ArrayList<>();
             for (Map.Entry<TableId, Map<String, Object>> entry : partitions.entrySet()) {

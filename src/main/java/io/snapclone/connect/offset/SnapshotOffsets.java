@@ -38,6 +38,9 @@ public final class SnapshotOffsets {
     static final String LSN = "lsn";
     static final String SEQ = "seq";
     static final String TX_ID = "txId";
+    static final String RELOAD = "reload";
+    static final String REQUEST = "request";
+    static final String ID = "id";
 
     private SnapshotOffsets() {
     }
@@ -57,17 +60,49 @@ public final class SnapshotOffsets {
      * order, which would lose every offset at a worker restart.
      */
     public static Map<String, Object> partition(String topicPrefix, TableId table, long startBlock) {
+        return partition(topicPrefix, table, startBlock, 0);
+    }
+
+    /**
+     * @param reload the LSN of the reload request the chunk belongs to (see {@link #reloadPartition}),
+     *        0 for none: a requested reload starts a new set of partitions, so nothing that an earlier
+     *        load committed (finished or partly read chunks) counts for it
+     */
+    public static Map<String, Object> partition(String topicPrefix, TableId table, long startBlock, long reload) {
         requireNonNull(topicPrefix, "topicPrefix is null");
         Map<String, Object> partition = new HashMap<>();
         partition.put(SERVER, topicPrefix);
         partition.put(SCHEMA, table.schema());
         partition.put(TABLE, table.table());
         partition.put(BLOCK, startBlock);
+        if (reload != 0) {
+            partition.put(RELOAD, reload);
+        }
         return partition;
     }
 
-    public static Map<String, Object> partition(String topicPrefix, Chunk chunk) {
-        return partition(topicPrefix, chunk.table(), chunk.startBlock());
+    public static Map<String, Object> partition(String topicPrefix, Chunk chunk, long reload) {
+        return partition(topicPrefix, chunk.table(), chunk.startBlock(), reload);
+    }
+
+    /** Where a request to load a table again (a signal) is kept, until the next one for that table. */
+    public static Map<String, Object> reloadPartition(String topicPrefix, TableId table) {
+        Map<String, Object> partition = new HashMap<>();
+        partition.put(SERVER, topicPrefix);
+        partition.put(SCHEMA, table.schema());
+        partition.put(TABLE, table.table());
+        partition.put(REQUEST, RELOAD);
+        return partition;
+    }
+
+    /** A reload requested by the signal {@code id} in the transaction that committed at {@code lsn}. */
+    public static Map<String, Object> reloadRequested(long lsn, String id) {
+        return Map.of(LSN, lsn, ID, id);
+    }
+
+    /** The LSN of the request an offset of {@link #reloadPartition} holds; 0 if none. */
+    public static long reloadRequest(Map<String, Object> offset) {
+        return offset == null ? 0 : number(offset, LSN, 0);
     }
 
     public static Map<String, Object> rowsSent(long rows, String lastCtid) {

@@ -29,6 +29,7 @@ public final class ProgressEvents {
             .field("id", Schema.OPTIONAL_STRING_SCHEMA)
             .field("snapshot", Schema.OPTIONAL_STRING_SCHEMA)
             .field("ts_ms", Schema.INT64_SCHEMA)
+            .field("message", Schema.OPTIONAL_STRING_SCHEMA)
             .build();
 
     private ProgressEvents() {
@@ -77,6 +78,22 @@ public final class ProgressEvents {
                                                  Map<String, ?> offset, long nowMs) {
         Struct value = event("snapshot.completed", nowMs).put("tables", tables).put("rows", rows);
         return record(topic, "snapshot", value, partition, offset, nowMs);
+    }
+
+    /** A signal ({@code signalId}) asked for the table to be loaded again; the offset keeps the request. */
+    public static SourceRecord reloadRequested(String topic, TableId table, String signalId, Map<String, ?> partition,
+                                               Map<String, ?> offset, long nowMs) {
+        Struct value = event("snapshot.requested", nowMs)
+                .put("schema", table.schema())
+                .put("table", table.table())
+                .put("id", signalId);
+        return record(topic, table.qualifiedName(), value, partition, offset, nowMs);
+    }
+
+    /** A signal that could not be acted on, and why: nothing else happens. */
+    public static SourceRecord signalRejected(String topic, String signalId, String message, long nowMs) {
+        Struct value = event("signal.rejected", nowMs).put("id", signalId).put("message", message);
+        return record(topic, "signal", value, null, null, nowMs);
     }
 
     private static Struct event(String event, long nowMs) {

@@ -27,10 +27,17 @@ final class StreamMessages {
     private final StreamCursor cursor;
     private final ChangeRecords changes;
     private final TransactionBoundaries transactions;
+    private final Signals signals;
     private boolean inTransaction;
     private long commits;
 
     StreamMessages(StreamTables tables, StreamCursor cursor, ChangeRecords changes, TransactionBoundaries transactions) {
+        this(tables, cursor, changes, transactions, new Signals(null, "", "", java.util.Set.of(), "none"));
+    }
+
+    StreamMessages(StreamTables tables, StreamCursor cursor, ChangeRecords changes, TransactionBoundaries transactions,
+                   Signals signals) {
+        this.signals = requireNonNull(signals, "signals is null");
         this.tables = requireNonNull(tables, "tables is null");
         this.cursor = requireNonNull(cursor, "cursor is null");
         this.changes = requireNonNull(changes, "changes is null");
@@ -59,7 +66,10 @@ final class StreamMessages {
             commits++;
             transactions.transactionCommitted();
         } else if (message instanceof Relation relation) {
+            signals.relation(relation);
             tables.relation(relation);
+        } else if (message instanceof Insert insert && signals.isSignalTable(insert.relationOid())) {
+            signals.insert(insert, cursor.commitLsn(), nowMs, out);
         } else if (message instanceof Insert insert) {
             StreamTable table = tables.get(insert.relationOid());
             if (table != null) {

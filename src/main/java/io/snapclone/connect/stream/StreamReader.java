@@ -93,7 +93,10 @@ public final class StreamReader implements AutoCloseable {
                     new CatalogRelationDescriber(new Catalog(catalogConnection)),
                     schema -> new TableRecordBuilder(schema, config.topicPrefix(), config.connectionSettings().database(),
                             config.recordOptions()), name);
-            messages = new StreamMessages(tables, cursor, changes, transactions);
+            java.util.Set<io.snapclone.pg.TableId> captured = new java.util.HashSet<>(config.tablesToAnnounce());
+            captured.addAll(config.recordTables().values());
+            messages = new StreamMessages(tables, cursor, changes, transactions, new Signals(config.signalTable(),
+                    config.topicPrefix(), config.progressTopic(), captured, name));
             heartbeats = new Heartbeats(catalogConnection, config.heartbeatInterval(), config.heartbeatActionQuery());
             String applicationName = TaskConfig.streamApplicationName(name);
             if (ReplicationSlots.endStaleReader(catalogConnection, config.slotName(), applicationName)) {

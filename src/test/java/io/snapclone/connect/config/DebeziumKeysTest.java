@@ -57,13 +57,14 @@ class DebeziumKeysTest {
         props.put("slot.drop.on.stop", "false");
         props.put("provide.transaction.metadata", "false");
         props.put("poll.interval.ms", "100");
-        props.put("signal.data.collection", "public.debezium_signal");
+        props.put("signal.data.collection", "public.debezium_signal"); // ours now: not reviewed
+        props.put("signal.poll.interval.ms", "5000");
         props.put("notification.http.url", "http://example.com/notes");
         props.put("table.include.list", "public.orders"); // ours: not reviewed
         props.put("unrelated.key", "x"); // not Debezium's: not reviewed
         List<DebeziumKeys.Finding> findings = DebeziumKeys.review(props);
         assertEquals(List.of("plugin.name", "slot.drop.on.stop", "provide.transaction.metadata", "poll.interval.ms",
-                "signal.data.collection", "notification.http.url"),
+                "signal.poll.interval.ms", "notification.http.url"),
                 findings.stream().map(DebeziumKeys.Finding::key).toList());
         assertTrue(findings.stream().noneMatch(DebeziumKeys.Finding::error), findings.toString());
         assertEquals("Debezium's poll.interval.ms is ignored by snapclone: records are handed to Connect as soon as "

@@ -105,6 +105,8 @@ class SnapcloneConfigTest {
         keys.put("snapshot.holder.grace.ms", List.of(Type.LONG, 120000L, Importance.LOW));
         keys.put("notification.enabled.channels", List.of(Type.LIST, List.of(), Importance.LOW));
         keys.put("notification.sink.topic.name", List.of(Type.STRING, "", Importance.LOW));
+        keys.put("signal.data.collection", List.of(Type.STRING, "", Importance.LOW));
+        keys.put("signal.enabled.channels", List.of(Type.LIST, List.of("source"), Importance.LOW));
         keys.put("slot.failover", List.of(Type.BOOLEAN, false, Importance.LOW));
         return keys;
     }
@@ -143,7 +145,7 @@ class SnapcloneConfigTest {
                         "interval.handling.mode", "hstore.handling.mode", "field.name.adjustment.mode",
                         "unavailable.value.placeholder", "errors.max.retries", "retriable.restart.connector.wait.ms",
                         "snapshot.holder.grace.ms", "notification.enabled.channels", "notification.sink.topic.name",
-                        "slot.failover"),
+                        "signal.data.collection", "signal.enabled.channels", "slot.failover"),
                 List.of(SnapcloneConfig.HOSTNAME_CONFIG, SnapcloneConfig.PORT_CONFIG, SnapcloneConfig.USER_CONFIG,
                         SnapcloneConfig.PASSWORD_CONFIG, SnapcloneConfig.DBNAME_CONFIG, SnapcloneConfig.SSLMODE_CONFIG,
                         SnapcloneConfig.TOPIC_PREFIX_CONFIG, SnapcloneConfig.SCHEMA_INCLUDE_LIST_CONFIG,
@@ -164,7 +166,19 @@ class SnapcloneConfigTest {
                         SnapcloneConfig.UNAVAILABLE_VALUE_PLACEHOLDER_CONFIG, SnapcloneConfig.ERRORS_MAX_RETRIES_CONFIG,
                         SnapcloneConfig.RETRY_WAIT_CONFIG, SnapcloneConfig.HOLDER_GRACE_CONFIG,
                         SnapcloneConfig.NOTIFICATION_CHANNELS_CONFIG, SnapcloneConfig.NOTIFICATION_TOPIC_CONFIG,
+                        SnapcloneConfig.SIGNAL_TABLE_CONFIG, SnapcloneConfig.SIGNAL_CHANNELS_CONFIG,
                         SnapcloneConfig.SLOT_FAILOVER_CONFIG));
+    }
+
+    @Test
+    void theSignalTableIsSchemaDotTableAndReadOnlyWithTheSourceChannel() {
+        assertEquals(new io.snapclone.pg.TableId("public", "debezium_signal"),
+                config(Map.of("signal.data.collection", "public.debezium_signal")).signalTable());
+        assertEquals(null, config(Map.of()).signalTable());
+        assertEquals(null, config(Map.of("signal.data.collection", "public.debezium_signal",
+                "signal.enabled.channels", "kafka")).signalTable());
+        ConfigException bad = assertThrows(ConfigException.class, () -> config(Map.of("signal.data.collection", "signals")));
+        assertTrue(bad.getMessage().contains("is not schema.table, e.g. public.debezium_signal"), bad.getMessage());
     }
 
     @Test
@@ -226,6 +240,8 @@ class SnapcloneConfigTest {
         props.put("slot.failover", "true");
         props.put("notification.enabled.channels", "sink,log");
         props.put("notification.sink.topic.name", "shop.notifications");
+        props.put("signal.data.collection", "ops.signals");
+        props.put("signal.enabled.channels", "source");
         // column.exclude.list may not be set with column.include.list: its own test below.
         props.put("column.exclude.list", "");
         assertEquals(expectedKeys().keySet(), props.keySet(), "every key is set here");
@@ -233,6 +249,7 @@ class SnapcloneConfigTest {
         SnapcloneConfig config = new SnapcloneConfig(props);
         assertEquals(new ConnectionSettings("::1", 6543, "my db", "reader", SECRET, "verify-full", 10),
                 config.connectionSettings());
+        assertEquals(new io.snapclone.pg.TableId("ops", "signals"), config.signalTable());
         assertEquals("my-shop.v1_2", config.topicPrefix());
         assertEquals(65536, config.chunkSizeBytes());
         assertEquals(10, config.maxBatchSize());

@@ -59,6 +59,19 @@ class CompletedRangesTest {
         assertEquals(0, states.get(ITEMS).snapshotLsn(), "a chunk from before LSNs were kept: nothing may be skipped");
     }
 
+    @Test
+    void aRequestedReloadCountsOnlyTheChunksReadForIt() {
+        commit(ORDERS, 0, SnapshotOffsets.finished(new Chunk(ORDERS, 0, Chunk.OPEN), 42, 700));
+        Map<TableId, Long> reloads = Map.of(ORDERS, 900L);
+        assertEquals(new TableState(ORDERS, 0, false, 0, 0),
+                CompletedRanges.of(PREFIX, List.of(ORDERS), reloads, this::read).get(ORDERS),
+                "the earlier load's chunk does not count for the reload");
+        committed.put(SnapshotOffsets.partition(PREFIX, ORDERS, 0, 900), SnapshotOffsets.finished(
+                new Chunk(ORDERS, 0, Chunk.OPEN), 40, 1000));
+        assertEquals(new TableState(ORDERS, 0, true, 40, 1000),
+                CompletedRanges.of(PREFIX, List.of(ORDERS), reloads, this::read).get(ORDERS));
+    }
+
     private void commit(TableId table, long start, Map<String, Object> offset) {
         committed.put(SnapshotOffsets.partition(PREFIX, table, start), offset);
     }

@@ -20,9 +20,19 @@ class SnapshotOffsetsTest {
     @Test
     void partitionIsPrefixTableAndStartBlock() {
         assertEquals(Map.of("server", "shop", "schema", "public", "table", "orders", "block", 100L),
-                SnapshotOffsets.partition("shop", new Chunk(ORDERS, 100, 200)));
+                SnapshotOffsets.partition("shop", new Chunk(ORDERS, 100, 200), 0));
         assertEquals(SnapshotOffsets.partition("shop", ORDERS, 100),
-                SnapshotOffsets.partition("shop", new Chunk(ORDERS, 100, Chunk.OPEN)));
+                SnapshotOffsets.partition("shop", new Chunk(ORDERS, 100, Chunk.OPEN), 0));
+    }
+
+    @Test
+    void aRequestedReloadKeepsItsChunksApartFromWhatEarlierLoadsCommitted() {
+        assertEquals(Map.of("server", "shop", "schema", "public", "table", "orders", "block", 100L, "reload", 4711L),
+                SnapshotOffsets.partition("shop", new Chunk(ORDERS, 100, 200), 4711));
+        Map<String, Object> request = SnapshotOffsets.reloadPartition("shop", ORDERS);
+        assertTrue(!request.equals(SnapshotOffsets.partition("shop", ORDERS, 0)));
+        assertEquals(4711, SnapshotOffsets.reloadRequest(new java.util.HashMap<>(SnapshotOffsets.reloadRequested(4711, "sig-1"))));
+        assertEquals(0, SnapshotOffsets.reloadRequest(null));
     }
 
     @Test
