@@ -22,6 +22,10 @@ import java.util.function.Predicate;
 public final class OffsetChanges {
     private static final Set<String> CHUNK_KEYS = Set.of(SnapshotOffsets.SERVER, SnapshotOffsets.SCHEMA,
             SnapshotOffsets.TABLE, SnapshotOffsets.BLOCK);
+    private static final Set<String> RELOAD_CHUNK_KEYS = Set.of(SnapshotOffsets.SERVER, SnapshotOffsets.SCHEMA,
+            SnapshotOffsets.TABLE, SnapshotOffsets.BLOCK, SnapshotOffsets.RELOAD);
+    private static final Set<String> REQUEST_KEYS = Set.of(SnapshotOffsets.SERVER, SnapshotOffsets.SCHEMA,
+            SnapshotOffsets.TABLE, SnapshotOffsets.REQUEST);
 
     private OffsetChanges() {
     }
@@ -35,7 +39,7 @@ public final class OffsetChanges {
     }
 
     /** The kinds of partition the connector writes, by their keys. */
-    enum Kind { CHUNK, STREAM, HOLDER, ANNOUNCEMENT }
+    enum Kind { CHUNK, STREAM, HOLDER, ANNOUNCEMENT, RELOAD_REQUEST }
 
     /**
      * Every problem with the changes, each naming the partition and the fix; empty if Connect may
@@ -70,8 +74,8 @@ public final class OffsetChanges {
             String problem = switch (kind) {
                 case CHUNK -> chunkProblem(partition, offset, db::tableExists);
                 case STREAM -> streamProblem(slotName, partition, offset, db);
-                case HOLDER, ANNOUNCEMENT -> "the offset of " + partition + " is the connector's own bookkeeping: it "
-                        + "can be removed (null), not set";
+                case HOLDER, ANNOUNCEMENT, RELOAD_REQUEST -> "the offset of " + partition + " is the connector's own "
+                        + "bookkeeping: it can be removed (null), not set";
             };
             if (problem != null) {
                 problems.add(problem);
@@ -105,10 +109,14 @@ public final class OffsetChanges {
     }
 
     static Kind kind(Map<String, ?> partition) {
-        if (partition.keySet().equals(CHUNK_KEYS) && partition.get(SnapshotOffsets.SCHEMA) instanceof String
-                && partition.get(SnapshotOffsets.TABLE) instanceof String
-                && partition.get(SnapshotOffsets.BLOCK) instanceof Number) {
+        boolean table = partition.get(SnapshotOffsets.SCHEMA) instanceof String
+                && partition.get(SnapshotOffsets.TABLE) instanceof String;
+        if (table && partition.get(SnapshotOffsets.BLOCK) instanceof Number && (partition.keySet().equals(CHUNK_KEYS)
+                || partition.keySet().equals(RELOAD_CHUNK_KEYS) && partition.get(SnapshotOffsets.RELOAD) instanceof Number)) {
             return Kind.CHUNK;
+        }
+        if (table && partition.keySet().equals(REQUEST_KEYS)) {
+            return Kind.RELOAD_REQUEST;
         }
         if (partition.size() == 2) {
             if (partition.get(SnapshotOffsets.STREAM) instanceof String) {

@@ -44,11 +44,13 @@ class OffsetChangesTest {
         changes.put(SnapshotOffsets.streamPartition("srv", "slot"), null);
         changes.put(SnapshotOffsets.holderPartition("srv", 0), null);
         changes.put(SnapshotOffsets.announcementPartition("srv", "snapshot.completed"), null);
+        changes.put(SnapshotOffsets.partition("srv", ORDERS, 0, 4711), null);
+        changes.put(SnapshotOffsets.reloadPartition("srv", ORDERS), null);
         assertEquals(List.of(), OffsetChanges.problems("srv", "slot", changes, () -> {
             throw new AssertionError("the database is not asked about removals");
         }));
         assertEquals("loaded again at the next start, under a new snapshot, while the stream sends none of their "
-                + "changes from before it: public.gone; the stream resumes where slot slot stands",
+                + "changes from before it: public.gone, public.orders; the stream resumes where slot slot stands",
                 OffsetChanges.describe("slot", changes));
     }
 
