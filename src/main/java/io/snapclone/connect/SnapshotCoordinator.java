@@ -322,7 +322,11 @@ final class SnapshotCoordinator implements AutoCloseable {
         List<TableId> published = new ArrayList<>(captured.published().stream().filter(table -> !left.contains(table)).toList());
         TableId signals = config.signalTable();
         if (signals != null && !published.contains(signals)) {
-            published.add(signals); // its inserts are the signals the stream reads
+            if (Publications.tableExists(connection, signals)) {
+                published.add(signals); // its inserts are the signals the stream reads
+            } else {
+                log.warn("Connector {}: {}", connectorName, config.missingSignalTable());
+            }
         }
         Publications.ensure(connection, config.publicationName(), mode, published, viaRoot);
         if (config.publicationNames().size() > 1) {

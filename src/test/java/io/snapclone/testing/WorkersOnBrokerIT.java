@@ -27,6 +27,8 @@ class WorkersOnBrokerIT {
         EmbeddedKafkaCluster broker = new EmbeddedKafkaCluster(1, brokerProps);
         broker.start();
         Map<String, String> workerProps = TestingConnect.groupWorkerProps("workers-on-broker");
+        // A worker that left gets its work back within 2 s, not Connect's default 5 minutes.
+        workerProps.put("scheduled.rebalance.max.delay.ms", "2000");
         TestingConnect connect = new TestingConnect(new WorkersOnBroker(broker.bootstrapServers(), broker::stop, 2,
                 workerProps), workerProps);
         try {

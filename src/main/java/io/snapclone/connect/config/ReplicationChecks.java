@@ -86,12 +86,9 @@ final class ReplicationChecks {
             }
         }
         TableId signals = config.signalTable();
-        if (signals != null && !"true".equals(single(connection, "SELECT (pg_catalog.to_regclass('"
-                + signals.quoted().replace("'", "''") + "') IS NOT NULL)::text"))) {
-            problems.add(new Problem(SnapcloneConfig.SIGNAL_TABLE_CONFIG, "The signal table " + signals.qualifiedName()
-                    + " does not exist: CREATE TABLE " + signals.quoted() + " (id varchar(42) PRIMARY KEY, type "
-                    + "varchar(32) NOT NULL, data varchar(2048)), or leave " + SnapcloneConfig.SIGNAL_TABLE_CONFIG
-                    + " empty."));
+        if (signals != null && !Publications.tableExists(connection, signals)) {
+            // As in Debezium, not an error: signals are simply not read until the table exists.
+            log.warn("Validating a config: {}", config.missingSignalTable());
         }
         boolean publicationExists = Publications.exists(connection, config.publicationName());
         Publications.Mode mode = config.publicationAutocreateMode();

@@ -525,6 +525,14 @@ public class SnapcloneConfig extends AbstractConfig {
         return getString(NOTIFICATION_TOPIC_CONFIG);
     }
 
+    /** What to do when the signal table does not exist (signals are then not read, as in Debezium). */
+    public String missingSignalTable() {
+        TableId signals = signalTable();
+        return "the signal table " + signals.qualifiedName() + " (" + SIGNAL_TABLE_CONFIG + ") does not exist, so no "
+                + "signal is read: CREATE TABLE " + signals.quoted() + " (id varchar(42) PRIMARY KEY, type varchar(32) "
+                + "NOT NULL, data varchar(2048)), then restart the connector";
+    }
+
     /** The signal table if signals are read from it (the source channel), else null. */
     public TableId signalTable() {
         String name = getString(SIGNAL_TABLE_CONFIG).trim();

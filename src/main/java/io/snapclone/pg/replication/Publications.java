@@ -92,6 +92,17 @@ public final class Publications {
         return names.stream().map(Identifiers::quote).collect(Collectors.joining(","));
     }
 
+    /** Whether the table exists (and the user may see it in the catalog). */
+    public static boolean tableExists(Connection connection, TableId table) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT pg_catalog.to_regclass(?) IS NOT NULL")) {
+            statement.setString(1, table.quoted());
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
     public static boolean exists(Connection connection, String name) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ?")) {
