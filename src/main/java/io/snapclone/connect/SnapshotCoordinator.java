@@ -153,7 +153,8 @@ final class SnapshotCoordinator implements AutoCloseable {
         }
         boolean untouched = unfinished.stream()
                 .allMatch(table -> states.get(table).resumeBlock() == 0 && states.get(table).rowsSent() == 0);
-        boolean retaken = export == null && resumed && !loadFinished;
+        // Mixed snapshots: a table partly read under the lost one, or (within one load) tables finished under it.
+        boolean retaken = export == null && (!untouched || resumed && !loadFinished);
         if (export == null && untouched && config.streams()) {
             // The slot was there before (offsets reset, tables added, or the original snapshot lost before
             // these tables were read): it stands behind now, so the snapshot's own LSN must be known.

@@ -141,6 +141,58 @@ class ReloadIT {
         connect.delete("resumed");
     }
 
+    @Test
+    void aSignalledReloadSurvivesAConnectorRestartOnItsSnapshot() throws Exception {
+        int rows = 200_000;
+        String db = postgres.createDatabase();
+        postgres.dropSlotsWhenReleased(db);
+        postgres.createTable(db, "big", rows);
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE debezium_signal (id varchar(42) PRIMARY KEY, type varchar(32) NOT NULL, "
+                    + "data varchar(2048))");
+        }
+        connect.deploy("sigrestart", TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), "sgr", 1,
+                Map.of("snapshot.mode", "initial", "slot.name", "sigrestart", "publication.name", "sigrestart",
+                        "table.include.list", "public\\.big", "signal.data.collection", "public.debezium_signal",
+                        "max.batch.size", "200", "snapshot.chunk.size", Long.toString(1L << 30))));
+        Poll.until(Duration.ofSeconds(180), "the first load", () -> connect.progressEvents("sgr").contains("snapshot.completed"));
+        int before = connect.readAll("sgr.public.big").size();
+        write(db, "UPDATE big SET v = 'before the signal' WHERE id <= 100");
+        write(db, "INSERT INTO debezium_signal VALUES ('again-1', 'execute-snapshot', "
+                + "'{\"data-collections\": [\"public.big\"], \"type\": \"blocking\"}')");
+        Poll.until(Duration.ofSeconds(120), "a third of the reload committed", () -> connect.offsets("sigrestart").offsets()
+                .stream().filter(o -> o.partition().containsKey("reload") && o.offset() != null)
+                .mapToLong(o -> o.offset().get("rows") instanceof Number n ? n.longValue() : 0).sum() >= rows / 3);
+
+        connect.restartConnectorAndTasks("sigrestart");
+
+        Poll.until(Duration.ofSeconds(180), "the reload completed", () -> connect.progressEvents("sgr").stream()
+                .filter("snapshot.completed"::equals).count() == 2);
+        write(db, "UPDATE big SET v = 'after' WHERE id = " + rows);
+        Poll.until(Duration.ofSeconds(60), "a change after the reload", () -> {
+            List<String> ops = after(connect.readAll("sgr.public.big"), before).stream().map(ReloadIT::op).toList();
+            return ops.lastIndexOf("u") > ops.lastIndexOf("r");
+        });
+        Set<Long> snapshotLsns = new java.util.TreeSet<>();
+        Set<Long> reloaded = new java.util.HashSet<>();
+        boolean reloading = false;
+        List<String> repeated = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : after(connect.readAll("sgr.public.big"), before)) {
+            if ("r".equals(op(record))) {
+                reloading = true;
+                reloaded.add(id(record));
+                snapshotLsns.add(json(record.value()).get("source").get("lsn").asLong());
+            } else if (reloading && record.value() != null && id(record) != rows) {
+                repeated.add(op(record) + " of id " + id(record));
+            }
+        }
+        assertEquals(rows, reloaded.size(), "every row loaded again");
+        assertTrue(!connect.progressEvents("sgr").contains("snapshot.retaken"), connect.progressEvents("sgr").toString());
+        assertEquals(1, snapshotLsns.size(), "one snapshot, before and after the restart: " + snapshotLsns);
+        assertEquals(List.of(), repeated, "changes the reload's snapshot has, sent again");
+        connect.delete("sigrestart");
+    }
+
     private long committedRows(String connector) {
         return connect.offsets(connector).offsets().stream().filter(o -> o.offset() != null && o.offset().get("rows") != null)
                 .mapToLong(o -> ((Number) o.offset().get("rows")).longValue()).sum();

@@ -11,19 +11,30 @@ import org.postgresql.copy.CopyOut;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.stream.Collectors;
 
 /**
  * Streams the rows of one chunk with {@code COPY (SELECT ctid, ...) TO STDOUT}: one row in memory
  * at a time, however large the chunk. Each row's ctid says where to resume after a restart.
+ *
+ * <p>The COPY runs under a savepoint of the session's snapshot transaction: a COPY abandoned
+ * midway (a task stopping) is cancelled, which is an error, and the savepoint keeps that error
+ * from ending the transaction, so the snapshot stays held, and importable through the ids the
+ * session exported, for whoever starts next.
  */
 public final class ChunkReader implements AutoCloseable {
+    private static final String SAVEPOINT = "snapclone_chunk";
+
+    private final Connection connection;
     private final CopyOut copy;
     private final int fields;
     private long rows;
     private int lastRowBytes;
+    private boolean savepointOpen = true;
 
-    private ChunkReader(CopyOut copy, int fields) {
+    private ChunkReader(Connection connection, CopyOut copy, int fields) {
+        this.connection = connection;
         this.copy = copy;
         this.fields = fields;
     }
@@ -33,9 +44,10 @@ public final class ChunkReader implements AutoCloseable {
             throws SQLException {
         requireNonNull(schema, "schema is null");
         requireNonNull(chunk, "chunk is null");
+        execute(connection, "SAVEPOINT " + SAVEPOINT);
         CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI()
                 .copyOut(copySql(schema, chunk, resumeAfter));
-        return new ChunkReader(copy, schema.columns().size() + 1);
+        return new ChunkReader(connection, copy, schema.columns().size() + 1);
     }
 
     /**
@@ -58,6 +70,7 @@ public final class ChunkReader implements AutoCloseable {
     public String[] next() throws SQLException {
         byte[] row = copy.readFromCopy();
         if (row == null) {
+            endSavepoint("RELEASE SAVEPOINT ");
             return null;
         }
         rows++;
@@ -74,11 +87,25 @@ public final class ChunkReader implements AutoCloseable {
         return lastRowBytes;
     }
 
-    /** Abandons an unfinished COPY so that the session can be used or closed cleanly. */
+    /** Abandons an unfinished COPY so that the session can be used, or held, or closed cleanly. */
     @Override
     public void close() throws SQLException {
         if (copy.isActive()) {
             copy.cancelCopy();
+        }
+        endSavepoint("ROLLBACK TO SAVEPOINT ");
+    }
+
+    private void endSavepoint(String command) throws SQLException {
+        if (savepointOpen) {
+            savepointOpen = false;
+            execute(connection, command + SAVEPOINT);
+        }
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
         }
     }
 }
