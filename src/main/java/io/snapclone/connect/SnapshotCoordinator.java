@@ -43,7 +43,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * The coordinator's snapshot phase: exports the snapshot, plans the chunks across tasks, and
  * releases the snapshot once committed offsets show every chunk done. What is done is always read
- * from committed offsets, so a restarted coordinator picks up where the last one stopped.
+ * from committed offsets, so a restarted coordinator picks up where the last one stopped. While
+ * the connector streams it watches the offsets for reload requests (signals) and plans those
+ * loads the same way, on a snapshot whose LSN is exact (a temporary slot's), with the stream stopped.
+ *
+ * <p>{@link #start}, {@link #taskConfigs} and {@link #close} are called from Connect's threads,
+ * the checks from this class's monitor thread; all of them under this object's lock.
  */
 final class SnapshotCoordinator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SnapshotCoordinator.class);

@@ -53,9 +53,7 @@ class ReloadIT {
         write(db, "INSERT INTO items VALUES (101, 'streamed')");
         Poll.until(Duration.ofSeconds(60), "a streamed change", () -> connect.readAll(TOPIC).size() == 101);
 
-        connect.rest().stop("reset");
-        Poll.until(Duration.ofSeconds(60), "the connector stopped",
-                () -> "STOPPED".equals(connect.connectorStatus("reset").connector().state()));
+        stop("reset");
         int before = connect.readAll(TOPIC).size();
         // Changes the slot holds, since nothing read them: the new snapshot has them too.
         write(db, "INSERT INTO items SELECT g, 'while stopped' FROM generate_series(201, 210) g");
@@ -111,9 +109,7 @@ class ReloadIT {
                 Map.of("snapshot.mode", "initial", "slot.name", "resumed", "publication.name", "resumed",
                         "max.batch.size", "200", "snapshot.chunk.size", Long.toString(1L << 30))));
         Poll.until(Duration.ofSeconds(180), "the first load", () -> connect.progressEvents("rsm").contains("snapshot.completed"));
-        connect.rest().stop("resumed");
-        Poll.until(Duration.ofSeconds(60), "the connector stopped",
-                () -> "STOPPED".equals(connect.connectorStatus("resumed").connector().state()));
+        stop("resumed");
         int before = connect.readAll("rsm.public.big").size();
         write(db, "UPDATE big SET v = 'while stopped' WHERE id <= 100");
         connect.rest().resetOffsets("resumed");
@@ -125,19 +121,7 @@ class ReloadIT {
         Poll.until(Duration.ofSeconds(180), "the reload completed", () -> connect.progressEvents("rsm").stream()
                 .filter("snapshot.completed"::equals).count() == 2);
         write(db, "UPDATE big SET v = 'after' WHERE id = " + rows);
-        Poll.until(Duration.ofSeconds(60), "a change after the reload", () -> after(connect.readAll("rsm.public.big"), before)
-                .stream().anyMatch(r -> "u".equals(op(r))));
-        Set<Long> snapshotLsns = new java.util.TreeSet<>();
-        List<String> repeated = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : after(connect.readAll("rsm.public.big"), before)) {
-            if ("r".equals(op(record))) {
-                snapshotLsns.add(json(record.value()).get("source").get("lsn").asLong());
-            } else if (record.value() != null && id(record) != rows) {
-                repeated.add(op(record) + " of id " + id(record));
-            }
-        }
-        assertEquals(1, snapshotLsns.size(), "one snapshot, before and after the restart: " + snapshotLsns);
-        assertEquals(List.of(), repeated, "changes the reload's snapshot has, sent again");
+        assertOneSnapshotThenOnlyNewChanges("rsm.public.big", before, rows);
         connect.delete("resumed");
     }
 
@@ -169,28 +153,41 @@ class ReloadIT {
         Poll.until(Duration.ofSeconds(180), "the reload completed", () -> connect.progressEvents("sgr").stream()
                 .filter("snapshot.completed"::equals).count() == 2);
         write(db, "UPDATE big SET v = 'after' WHERE id = " + rows);
+        assertOneSnapshotThenOnlyNewChanges("sgr.public.big", before, rows);
+        assertTrue(!connect.progressEvents("sgr").contains("snapshot.retaken"), connect.progressEvents("sgr").toString());
+        connect.delete("sigrestart");
+    }
+
+    private void stop(String connector) {
+        connect.rest().stop(connector);
+        Poll.until(Duration.ofSeconds(60), "the connector stopped",
+                () -> "STOPPED".equals(connect.connectorStatus(connector).connector().state()));
+    }
+
+    /**
+     * After an update of row {@code rows} (the last) has arrived: the records after {@code before}
+     * hold every row loaded again under one snapshot, and after its first row only that update (the
+     * rows that changed before the reload are in its snapshot, so none of their changes may come again).
+     */
+    private void assertOneSnapshotThenOnlyNewChanges(String topic, int before, int rows) {
         Poll.until(Duration.ofSeconds(60), "a change after the reload", () -> {
-            List<String> ops = after(connect.readAll("sgr.public.big"), before).stream().map(ReloadIT::op).toList();
+            List<String> ops = after(connect.readAll(topic), before).stream().map(ReloadIT::op).toList();
             return ops.lastIndexOf("u") > ops.lastIndexOf("r");
         });
         Set<Long> snapshotLsns = new java.util.TreeSet<>();
         Set<Long> reloaded = new java.util.HashSet<>();
-        boolean reloading = false;
         List<String> repeated = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : after(connect.readAll("sgr.public.big"), before)) {
+        for (ConsumerRecord<byte[], byte[]> record : after(connect.readAll(topic), before)) {
             if ("r".equals(op(record))) {
-                reloading = true;
                 reloaded.add(id(record));
                 snapshotLsns.add(json(record.value()).get("source").get("lsn").asLong());
-            } else if (reloading && record.value() != null && id(record) != rows) {
+            } else if (!reloaded.isEmpty() && record.value() != null && id(record) != rows) {
                 repeated.add(op(record) + " of id " + id(record));
             }
         }
         assertEquals(rows, reloaded.size(), "every row loaded again");
-        assertTrue(!connect.progressEvents("sgr").contains("snapshot.retaken"), connect.progressEvents("sgr").toString());
         assertEquals(1, snapshotLsns.size(), "one snapshot, before and after the restart: " + snapshotLsns);
         assertEquals(List.of(), repeated, "changes the reload's snapshot has, sent again");
-        connect.delete("sigrestart");
     }
 
     private long committedRows(String connector) {
@@ -262,9 +259,7 @@ class ReloadIT {
         write(db, "UPDATE again SET v = v + 1 WHERE id <= 10");
         Poll.until(Duration.ofSeconds(60), "a streamed change", () -> connect.readAll("agn.public.again").size() == 510);
 
-        connect.rest().stop("again");
-        Poll.until(Duration.ofSeconds(60), "the connector stopped",
-                () -> "STOPPED".equals(connect.connectorStatus("again").connector().state()));
+        stop("again");
         write(db, "UPDATE again SET v = v + 1 WHERE id <= 20");
         write(db, "UPDATE kept SET v = v + 1 WHERE id <= 20");
         List<Map<String, Object>> removed = new ArrayList<>();
