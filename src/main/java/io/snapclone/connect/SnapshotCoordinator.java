@@ -6,6 +6,7 @@ import io.snapclone.connect.config.DatabaseChecks;
 import io.snapclone.connect.config.SnapcloneConfig;
 import io.snapclone.connect.config.TaskConfig;
 import io.snapclone.connect.offset.CompletedRanges;
+import io.snapclone.connect.offset.ReloadRequests;
 import io.snapclone.connect.offset.CompletedRanges.TableState;
 import io.snapclone.connect.offset.SnapshotOffsets;
 import io.snapclone.pg.ConnectionSettings;
@@ -550,37 +551,19 @@ final class SnapshotCoordinator implements AutoCloseable {
         requestReconfiguration.run();
     }
 
-    /**
-     * The reload requests committed for the captured tables (a signal's), each under the table read
-     * or the table it is published as (a partitioned table named in the signal): its latest LSN.
-     */
+    /** The reload requests (signals) committed for the captured tables: see {@link ReloadRequests}. */
     private Map<TableId, Long> reloadRequests() {
-        Map<TableId, Map<String, Object>> byTable = new HashMap<>();
-        for (TableId table : allTables) {
-            byTable.put(table, SnapshotOffsets.reloadPartition(config.topicPrefix(), table));
-            TableId recordTable = captured.recordTable(table);
-            byTable.put(recordTable, SnapshotOffsets.reloadPartition(config.topicPrefix(), recordTable));
-        }
-        Map<Map<String, Object>, Map<String, Object>> committed = new HashMap<>();
-        offsets.offsets(byTable.values()).forEach(committed::put);
-        Map<TableId, Long> requests = new HashMap<>();
-        for (TableId table : allTables) {
-            long own = SnapshotOffsets.reloadRequest(committed.get(byTable.get(table)));
-            long viaRecordTable = SnapshotOffsets.reloadRequest(committed.get(byTable.get(captured.recordTable(table))));
-            long latest = Long.compareUnsigned(own, viaRecordTable) >= 0 ? own : viaRecordTable;
-            if (latest != 0) {
-                requests.put(table, latest);
-            }
-        }
-        return Map.copyOf(requests);
+        return ReloadRequests.of(config.topicPrefix(), allTables, captured::recordTable, this::committed);
+    }
+
+    private Map<Map<String, Object>, Map<String, Object>> committed(Collection<Map<String, Object>> partitions) {
+        Map<Map<String, Object>, Map<String, Object>> result = new HashMap<>();
+        offsets.offsets(partitions).forEach(result::put);
+        return result;
     }
 
     private Map<TableId, TableState> tableStates(Collection<TableId> tables) {
-        return CompletedRanges.of(config.topicPrefix(), tables, reloads, partitions -> {
-            Map<Map<String, Object>, Map<String, Object>> result = new HashMap<>();
-            offsets.offsets(partitions).forEach(result::put);
-            return result;
-        });
+        return CompletedRanges.of(config.topicPrefix(), tables, reloads, this::committed);
     }
 
     private void releaseExport() {
