@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One task: a snapshot phase ({@link SnapshotPhase}) or a stream phase ({@link StreamPhase}),
- * whichever its task config says, after announcing, once, a snapshot that completed.
+ * whichever its task config says, after announcing, once, a snapshot that completed; or both, in
+ * turns, while tables are loaded again incrementally.
  *
  * <p>{@link #start}, {@link #poll} and (on Kafka 4) {@link #stop} are called from the task's thread,
  * {@link #commit} from Connect's offset-commit thread; {@code stopping} is what they share.
@@ -44,6 +45,8 @@ public class SnapcloneSourceTask extends SourceTask {
     private SnapshotPhase snapshot;
     private volatile StreamPhase stream;
     private volatile boolean stopping;
+    /** With both phases: whether the snapshot's turn is next. */
+    private boolean chunksNext;
 
     @Override
     public String version() {
@@ -63,7 +66,7 @@ public class SnapcloneSourceTask extends SourceTask {
             LingeringSnapshots.releaseAll(connector);
         }
         if (config.streamsChanges()) {
-            StreamingMetrics streaming = new StreamingMetrics(beans, config.tablesToAnnounce()).register();
+            StreamingMetrics streaming = new StreamingMetrics(beans, config.streamTables()).register();
             StreamPhase phase = new StreamPhase(config, new StreamReader(config, context.offsetStorageReader(),
                     context.transactionContext(), streaming, name), streaming, name);
             try {
@@ -73,13 +76,19 @@ public class SnapcloneSourceTask extends SourceTask {
                 throw e;
             }
             stream = phase;
-            return;
+            if (config.chunks().isEmpty()) {
+                return;
+            }
+            // An incremental reload: this task streams and reads chunks, in turns.
         }
         snapshot = new SnapshotPhase(config, context.offsetStorageReader(), metrics, connector, name);
         try {
             snapshot.start();
         } catch (RuntimeException e) {
             snapshot.close();
+            if (stream != null) {
+                stream.close();
+            }
             throw e;
         }
     }
@@ -92,22 +101,28 @@ public class SnapcloneSourceTask extends SourceTask {
         if (!toAnnounce.isEmpty()) {
             return endTransaction(announceCompletion());
         }
-        if (stream != null) {
+        // With both phases (an incremental reload), they take turns, a chunk batch only between transactions.
+        boolean snapshotsTurn = snapshot != null && chunksNext && stream != null && stream.betweenTransactions();
+        if (stream != null && !snapshotsTurn) {
+            chunksNext = true;
             // The stream ends Kafka transactions itself, where PostgreSQL transactions end.
             List<SourceRecord> changes = stream.poll();
-            if (changes.isEmpty()) {
+            if (!changes.isEmpty()) {
+                return changes;
+            }
+            if (snapshot == null || !stream.betweenTransactions()) {
                 stopped.await(stream.idleWaitMs(), TimeUnit.MILLISECONDS);
                 return null;
             }
-            return changes;
         }
+        chunksNext = false;
         if (snapshot == null) {
             stopped.await(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
             return null;
         }
         List<SourceRecord> batch = snapshot.poll();
         if (batch == null) {
-            stopped.await(snapshot.idleWaitMs(), TimeUnit.MILLISECONDS);
+            stopped.await(stream != null ? stream.idleWaitMs() : snapshot.idleWaitMs(), TimeUnit.MILLISECONDS);
         }
         return endTransaction(batch);
     }

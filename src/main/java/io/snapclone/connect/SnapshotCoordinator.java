@@ -70,6 +70,8 @@ final class SnapshotCoordinator implements AutoCloseable {
     private List<TableId> pending = List.of();
     /** Tables loaded again on request (a signal), with the request's LSN: see SnapshotOffsets.partition. */
     private Map<TableId, Long> reloads = Map.of();
+    /** The latest request of each table that has one: incremental ones keep the stream going. */
+    private Map<TableId, ReloadRequests.Request> requests = Map.of();
     /** The tables the snapshot reads: ordinary tables and leaf partitions. */
     private List<TableId> allTables = List.of();
     /** What the lists capture, partitions resolved: what the publication lists, whose records partitions are. */
@@ -126,9 +128,13 @@ final class SnapshotCoordinator implements AutoCloseable {
                     + SnapcloneConfig.TABLE_EXCLUDE_LIST_CONFIG + "; fix the lists (see the validate endpoint).");
         }
         allTables = tables.stream().map(TableInfo::id).toList();
-        reloads = reloadRequests();
+        requests = reloadRequests();
+        reloads = ReloadRequests.lsns(requests);
         Map<TableId, TableState> states = tableStates(allTables);
         List<TableId> unfinished = allTables.stream().filter(table -> !states.get(table).complete()).toList();
+        // Only tables asked for again incrementally: the stream goes on meanwhile, holding back their changes.
+        boolean incremental = config.streams() && !unfinished.isEmpty() && unfinished.stream()
+                .allMatch(table -> requests.containsKey(table) && requests.get(table).incremental());
         boolean resumed = states.values().stream().anyMatch(s -> s.complete() || s.resumeBlock() > 0 || s.rowsSent() > 0);
         boolean neverSnapshot = SnapcloneConfig.SNAPSHOT_MODE_NEVER.equals(config.snapshotMode());
         if (config.streams()) {
@@ -150,7 +156,8 @@ final class SnapshotCoordinator implements AutoCloseable {
                 SnapshotOffsets.announcementPartition(config.topicPrefix(), "snapshot.completed")));
         if (export == null) {
             // Also before any offset was committed: a restart then keeps the snapshot the slot exported.
-            SnapshotOffsets.Holder holder = takeOverHeldSnapshot(settings, maxTasks);
+            SnapshotOffsets.Holder holder = takeOverHeldSnapshot(settings, maxTasks,
+                    incremental ? latestRequest(unfinished) : 0);
             plannedChunkBytes = holder == null ? 0 : holder.chunkBytes();
             if (holder != null && holder.snapshotLsn() != 0) {
                 // A snapshot taken after the slot (a reload) stands ahead of it: its rows and cut keep its LSN.
@@ -161,7 +168,9 @@ final class SnapshotCoordinator implements AutoCloseable {
                 .allMatch(table -> states.get(table).resumeBlock() == 0 && states.get(table).rowsSent() == 0);
         // Mixed snapshots: a table partly read under the lost one, or (within one load) tables finished under it.
         boolean retaken = export == null && (!untouched || resumed && !loadFinished);
-        if (export == null && untouched && config.streams()) {
+        if (export == null && incremental) {
+            export = exportAtLsn(settings);
+        } else if (export == null && untouched && config.streams()) {
             // The slot was there before (offsets reset, tables added, or the original snapshot lost before
             // these tables were read): it stands behind now, so the snapshot's own LSN must be known.
             String runningStream = ownStreamReading(settings);
@@ -208,6 +217,12 @@ final class SnapshotCoordinator implements AutoCloseable {
             task.put(TaskConfig.SNAPSHOT_LSN_CONFIG, Long.toString(consistentPoint.value()));
             TaskConfig.putReloads(task, reloads);
             TaskConfig.putRecordTables(task, captured.recordTables());
+            if (incremental) {
+                TaskConfig.putIncremental(task, unfinished);
+                if (i == 0) {
+                    streams(task, unfinished);
+                }
+            }
             configs.add(task);
         }
         taskConfigs = List.copyOf(configs);
@@ -215,9 +230,9 @@ final class SnapshotCoordinator implements AutoCloseable {
             startedNanos = System.nanoTime();
         }
         pending = List.copyOf(unfinished);
-        log.info("Connector {}: snapshot {} (fingerprint {}); {} of {} tables to read in {} chunks across {} tasks",
+        log.info("Connector {}: snapshot {} (fingerprint {}); {} of {} tables to read in {} chunks across {} tasks{}",
                 connectorName, export.id(), export.fingerprint(), unfinished.size(), tables.size(), chunks.size(),
-                assignment.size());
+                assignment.size(), incremental ? "; task 0 streams on meanwhile (an incremental reload)" : "");
         monitor();
     }
 
@@ -385,7 +400,8 @@ final class SnapshotCoordinator implements AutoCloseable {
      * Imports the snapshot through an id that a task published from its open transaction, if one
      * still works: then {@link #export} holds it, and the holder says what plan it was read with.
      */
-    private SnapshotOffsets.Holder takeOverHeldSnapshot(ConnectionSettings settings, int maxTasks) {
+    /** @param heldFrom for an incremental reload, where the stream holds back its tables' changes; else 0 */
+    private SnapshotOffsets.Holder takeOverHeldSnapshot(ConnectionSettings settings, int maxTasks, long heldFrom) {
         long streamed = SnapshotOffsets.streamPosition(offsets.offset(
                 SnapshotOffsets.streamPartition(config.topicPrefix(), config.slotName()))).commitLsn();
         List<Map<String, Object>> partitions = new ArrayList<>();
@@ -395,7 +411,7 @@ final class SnapshotCoordinator implements AutoCloseable {
         Map<Map<String, Object>, Map<String, Object>> offsets = this.offsets.offsets(partitions);
         for (int task = 0; task < partitions.size(); task++) {
             SnapshotOffsets.Holder holder = SnapshotOffsets.holder(offsets.get(partitions.get(task)));
-            if (holder == null || !serves(holder, streamed)) {
+            if (holder == null || !serves(holder, streamed, heldFrom)) {
                 continue;
             }
             try {
@@ -416,12 +432,14 @@ final class SnapshotCoordinator implements AutoCloseable {
      * Whether a held snapshot may load what is left: only if the stream has gone past nothing it
      * lacks (a finished load's snapshot, still held for a while, would miss the changes streamed
      * since for a table added now). One that does not say its LSN: only before anything was streamed.
+     * An incremental reload's tables are held back by the stream: a snapshot from then on serves.
      */
-    private boolean serves(SnapshotOffsets.Holder holder, long streamed) {
+    private boolean serves(SnapshotOffsets.Holder holder, long streamed, long heldFrom) {
         if (holder.snapshotLsn() == 0) {
             return streamed == 0;
         }
-        return Long.compareUnsigned(holder.snapshotLsn(), streamed) > 0
+        long after = heldFrom != 0 ? heldFrom - 1 : streamed;
+        return Long.compareUnsigned(holder.snapshotLsn(), after) > 0
                 && (!consistentPoint.isValid() || Long.compareUnsigned(holder.snapshotLsn(), consistentPoint.value()) >= 0);
     }
 
@@ -432,17 +450,47 @@ final class SnapshotCoordinator implements AutoCloseable {
     private Map<String, String> completed(List<TableId> announced) {
         Map<String, String> task = TaskConfig.completed(connectorProps, 0, announced, config.streams(),
                 export == null ? null : export.fingerprint());
-        // By the table the stream sees: a partition's own, or the root it is published through.
+        TaskConfig.putReloads(task, reloads);
+        if (config.streams()) {
+            streams(task, List.of());
+        }
+        return task;
+    }
+
+    /**
+     * Makes {@code task} the streaming one: it sends none of a table's changes from before the
+     * snapshot it was loaded under, holds back those of the tables being loaded again incrementally
+     * ({@code loading}, under {@link #consistentPoint}) and sends those it held back for tables that
+     * were. All by the table the stream sees: a partition's own, or the root it is published through.
+     */
+    private void streams(Map<String, String> task, List<TableId> loading) {
+        task.put(TaskConfig.STREAM_CONFIG, "true");
+        TaskConfig.putStreamTables(task, allTables);
         Map<TableId, Long> snapshotLsns = new HashMap<>();
-        for (TableState state : tableStates(announced).values()) {
-            snapshotLsns.merge(captured.recordTable(state.table()), state.snapshotLsn(), CompletedRanges::earliest);
+        Map<TableId, Long> held = new HashMap<>();
+        Map<TableId, Long> replays = new HashMap<>();
+        for (TableState state : tableStates(allTables).values()) {
+            TableId seen = captured.recordTable(state.table());
+            boolean reloading = loading.contains(state.table());
+            snapshotLsns.merge(seen, reloading ? consistentPoint.value() : state.snapshotLsn(), CompletedRanges::earliest);
+            ReloadRequests.Request request = requests.get(state.table());
+            if (reloading) {
+                held.merge(seen, request.lsn(), CompletedRanges::earliest);
+            } else if (request != null && request.incremental() && state.complete() && state.snapshotLsn() != 0) {
+                replays.merge(seen, state.snapshotLsn(), CompletedRanges::earliest);
+            }
         }
         TaskConfig.putSnapshotLsns(task, snapshotLsns);
-        TaskConfig.putReloads(task, reloads);
+        TaskConfig.putHeld(task, held);
+        TaskConfig.putReplays(task, replays);
         if (!config.publishViaPartitionRoot()) {
             TaskConfig.putCapturedPartitions(task, captured.partitionsOfSelected());
         }
-        return task;
+    }
+
+    private long latestRequest(List<TableId> tables) {
+        return tables.stream().mapToLong(table -> requests.get(table).lsn())
+                .reduce(0L, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
     }
 
     /**
@@ -479,7 +527,7 @@ final class SnapshotCoordinator implements AutoCloseable {
         if (pending.isEmpty()) {
             // Streaming: a signal may ask for tables to be loaded again.
             try {
-                Map<TableId, Long> requested = reloadRequests();
+                Map<TableId, Long> requested = ReloadRequests.lsns(reloadRequests());
                 if (!requested.equals(reloads)) {
                     log.info("Connector {}: loading again on request: {}", connectorName, requested.entrySet().stream()
                             .filter(e -> !e.getValue().equals(reloads.get(e.getKey())))
@@ -552,7 +600,7 @@ final class SnapshotCoordinator implements AutoCloseable {
     }
 
     /** The reload requests (signals) committed for the captured tables: see {@link ReloadRequests}. */
-    private Map<TableId, Long> reloadRequests() {
+    private Map<TableId, ReloadRequests.Request> reloadRequests() {
         return ReloadRequests.of(config.topicPrefix(), allTables, captured::recordTable, this::committed);
     }
 

@@ -59,6 +59,8 @@ final class SnapshotPhase implements AutoCloseable {
     private final SnapshotNotifications notifications;
     /** Tables loaded again on request: their chunks' offsets are kept under the request (SnapshotOffsets.partition). */
     private final Map<TableId, Long> reloads;
+    /** Tables loaded again incrementally: their rows are marked so. */
+    private final java.util.Set<TableId> incrementalTables;
     private final String connector;
     private final String name;
     private final Backoff backoff;
@@ -98,6 +100,7 @@ final class SnapshotPhase implements AutoCloseable {
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.notifications = config.notifications();
         this.reloads = config.reloads();
+        this.incrementalTables = config.incremental();
         this.connector = requireNonNull(connector, "connector is null");
         this.name = requireNonNull(name, "name is null");
         this.backoff = new Backoff(FIRST_RETRY, config.maxRetryWait(), config.maxRetries());
@@ -290,6 +293,8 @@ final class SnapshotPhase implements AutoCloseable {
         long bytesBefore = bytesRead;
         boolean chunkDone = false;
         boolean lastChunkOfTable = chunk.isOpenEnded();
+        // Debezium marks every row of an incremental snapshot so, with no first or last.
+        boolean incremental = incrementalTables.contains(chunk.table());
         while (batch.size() < max) {
             String[] fields = lookahead != null ? lookahead : nextRow();
             lookahead = null;
@@ -297,12 +302,12 @@ final class SnapshotPhase implements AutoCloseable {
                 chunkDone = true;
                 break;
             }
-            String marker = TableRecordBuilder.SNAPSHOT;
-            if (firstOfTable) {
+            String marker = incremental ? TableRecordBuilder.INCREMENTAL : TableRecordBuilder.SNAPSHOT;
+            if (firstOfTable && !incremental) {
                 firstOfTable = false;
                 marker = TableRecordBuilder.FIRST_IN_TABLE;
             }
-            if (lastChunkOfTable) {
+            if (lastChunkOfTable && !incremental) {
                 lookahead = nextRow();
                 if (lookahead == null) {
                     marker = TableRecordBuilder.LAST_IN_TABLE;

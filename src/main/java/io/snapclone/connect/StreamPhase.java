@@ -74,6 +74,11 @@ final class StreamPhase implements AutoCloseable {
                 : Math.max(IDLE_WAIT_MS, TimeUnit.NANOSECONDS.toMillis(backoff.waitNanos(System.nanoTime())));
     }
 
+    /** Whether no transaction is half read: records of another kind may go to Kafka in between. */
+    boolean betweenTransactions() {
+        return reader.betweenTransactions();
+    }
+
     void committed() {
         reader.committed();
     }

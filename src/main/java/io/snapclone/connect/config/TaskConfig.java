@@ -29,6 +29,12 @@ public final class TaskConfig extends SnapcloneConfig {
     public static final String RELOAD_TABLES_CONFIG = "task.reload.tables";
     public static final String RELOAD_LSNS_CONFIG = "task.reload.lsns";
     public static final String PARTITIONS_CONFIG = "task.captured.partitions";
+    public static final String HELD_TABLES_CONFIG = "task.stream.held.tables";
+    public static final String HELD_LSNS_CONFIG = "task.stream.held.lsns";
+    public static final String REPLAY_TABLES_CONFIG = "task.stream.replay.tables";
+    public static final String REPLAY_LSNS_CONFIG = "task.stream.replay.lsns";
+    public static final String INCREMENTAL_CONFIG = "task.reload.incremental";
+    public static final String STREAM_TABLES_CONFIG = "task.stream.tables";
     public static final String CHUNK_BYTES_CONFIG = "task.chunk.bytes";
     public static final String SNAPSHOT_LSN_CONFIG = "task.snapshot.lsn";
 
@@ -58,6 +64,24 @@ public final class TaskConfig extends SnapcloneConfig {
                     + "kept under, encoded by Chunk.encodeAll as whole-table chunks.")
             .define(RELOAD_LSNS_CONFIG, Type.LIST, "", Importance.HIGH,
                     "The request LSN of each table of " + RELOAD_TABLES_CONFIG + ", in the same order.")
+            .define(HELD_TABLES_CONFIG, Type.STRING, "", Importance.HIGH,
+                    "Tables being loaded again incrementally, with the LSN of the request: the stream holds back "
+                    + "their changes committed from then on (and confirms nothing past it) until they are loaded, "
+                    + "encoded by Chunk.encodeAll as whole-table chunks.")
+            .define(HELD_LSNS_CONFIG, Type.LIST, "", Importance.HIGH,
+                    "The request LSN of each table of " + HELD_TABLES_CONFIG + ", in the same order.")
+            .define(REPLAY_TABLES_CONFIG, Type.STRING, "", Importance.HIGH,
+                    "Tables loaded again incrementally, with the LSN of that snapshot: the stream sends their changes "
+                    + "from it on that it held back, unless its offsets say it did, encoded by Chunk.encodeAll as "
+                    + "whole-table chunks.")
+            .define(REPLAY_LSNS_CONFIG, Type.LIST, "", Importance.HIGH,
+                    "The snapshot LSN of each table of " + REPLAY_TABLES_CONFIG + ", in the same order.")
+            .define(STREAM_TABLES_CONFIG, Type.STRING, "", Importance.HIGH,
+                    "The captured tables (ordinary tables and leaf partitions) of a streaming task, encoded by "
+                    + "Chunk.encodeAll as whole-table chunks; empty: those of " + ANNOUNCE_CONFIG + ".")
+            .define(INCREMENTAL_CONFIG, Type.STRING, "", Importance.LOW,
+                    "Tables loaded again incrementally: their rows say source.snapshot=incremental, encoded by "
+                    + "Chunk.encodeAll as whole-table chunks.")
             .define(RETAKEN_CONFIG, Type.BOOLEAN, false, Importance.LOW,
                     "Whether the snapshot was taken anew because no session held the original any more.")
             .define(ANNOUNCE_CONFIG, Type.STRING, "", Importance.LOW,
@@ -135,6 +159,43 @@ public final class TaskConfig extends SnapcloneConfig {
 
     public Map<TableId, Long> reloads() {
         return tableLsns(RELOAD_TABLES_CONFIG, RELOAD_LSNS_CONFIG);
+    }
+
+    /** Incremental reloads under way: see {@link #HELD_TABLES_CONFIG}. */
+    public static void putHeld(Map<String, String> props, Map<TableId, Long> requestLsns) {
+        putTableLsns(props, HELD_TABLES_CONFIG, HELD_LSNS_CONFIG, requestLsns);
+    }
+
+    public Map<TableId, Long> held() {
+        return tableLsns(HELD_TABLES_CONFIG, HELD_LSNS_CONFIG);
+    }
+
+    /** Incremental reloads done: see {@link #REPLAY_TABLES_CONFIG}. */
+    public static void putReplays(Map<String, String> props, Map<TableId, Long> snapshotLsns) {
+        putTableLsns(props, REPLAY_TABLES_CONFIG, REPLAY_LSNS_CONFIG, snapshotLsns);
+    }
+
+    public Map<TableId, Long> replays() {
+        return tableLsns(REPLAY_TABLES_CONFIG, REPLAY_LSNS_CONFIG);
+    }
+
+    /** The captured tables of a streaming task: see {@link #STREAM_TABLES_CONFIG}. */
+    public static void putStreamTables(Map<String, String> props, List<TableId> tables) {
+        props.put(STREAM_TABLES_CONFIG, Chunk.encodeAll(tables.stream().map(Chunk::whole).toList()));
+    }
+
+    public List<TableId> streamTables() {
+        List<TableId> tables = Chunk.decodeAll(getString(STREAM_TABLES_CONFIG)).stream().map(Chunk::table).toList();
+        return tables.isEmpty() ? tablesToAnnounce() : tables;
+    }
+
+    public static void putIncremental(Map<String, String> props, java.util.Collection<TableId> tables) {
+        props.put(INCREMENTAL_CONFIG, Chunk.encodeAll(tables.stream().sorted().map(Chunk::whole).toList()));
+    }
+
+    /** The tables whose rows are those of an incremental reload. */
+    public java.util.Set<TableId> incremental() {
+        return java.util.Set.copyOf(Chunk.decodeAll(getString(INCREMENTAL_CONFIG)).stream().map(Chunk::table).toList());
     }
 
     private static void putTableLsns(Map<String, String> props, String tablesKey, String lsnsKey, Map<TableId, Long> lsns) {

@@ -41,6 +41,10 @@ public final class SnapshotOffsets {
     static final String RELOAD = "reload";
     static final String REQUEST = "request";
     static final String ID = "id";
+    static final String INCREMENTAL = "incremental";
+    static final String REPLAY_LSN = "replay_lsn";
+    static final String REPLAY_SEQ = "replay_seq";
+    static final String REPLAYED = "replayed";
 
     private SnapshotOffsets() {
     }
@@ -95,14 +99,23 @@ public final class SnapshotOffsets {
         return partition;
     }
 
-    /** A reload requested by the signal {@code id} in the transaction that committed at {@code lsn}. */
-    public static Map<String, Object> reloadRequested(long lsn, String id) {
-        return Map.of(LSN, lsn, ID, id);
+    /**
+     * A reload requested by the signal {@code id} in the transaction that committed at {@code lsn}.
+     *
+     * @param incremental whether the stream goes on while the table is loaded (else it pauses)
+     */
+    public static Map<String, Object> reloadRequested(long lsn, String id, boolean incremental) {
+        return Map.of(LSN, lsn, ID, id, INCREMENTAL, incremental);
     }
 
     /** The LSN of the request an offset of {@link #reloadPartition} holds; 0 if none. */
     public static long reloadRequest(Map<String, Object> offset) {
         return offset == null ? 0 : number(offset, LSN, 0);
+    }
+
+    /** Whether the request an offset of {@link #reloadPartition} holds is incremental (older ones never are). */
+    public static boolean reloadIncremental(Map<String, Object> offset) {
+        return offset != null && Boolean.TRUE.equals(offset.get(INCREMENTAL));
     }
 
     public static Map<String, Object> rowsSent(long rows, String lastCtid) {
@@ -204,6 +217,54 @@ public final class SnapshotOffsets {
     /** The {@code seq}-th change (from 1) of the transaction that committed at {@code commitLsn}. */
     public static Map<String, Object> streamed(long commitLsn, long seq, long txId) {
         return Map.of(LSN, commitLsn, SEQ, seq, TX_ID, txId);
+    }
+
+    /**
+     * As {@link #streamed(long, long, long)}, after the stream sent the changes it held back during
+     * incremental reloads: {@code replayed} is the snapshot LSN of the latest such reload.
+     */
+    public static Map<String, Object> streamed(long commitLsn, long seq, long txId, long replayed) {
+        return replayed == 0 ? streamed(commitLsn, seq, txId)
+                : Map.of(LSN, commitLsn, SEQ, seq, TX_ID, txId, REPLAYED, replayed);
+    }
+
+    /**
+     * A held-back change sent after an incremental reload (a replay): the stream stands at
+     * {@code sent}, the replay at {@code replay}; {@code replayed} as before the replay.
+     */
+    public static Map<String, Object> replayed(StreamPosition sent, StreamPosition replay, long txId, long replayed) {
+        Map<String, Object> offset = new HashMap<>();
+        offset.put(LSN, sent.commitLsn());
+        offset.put(SEQ, sent.seq());
+        offset.put(TX_ID, txId);
+        offset.put(REPLAY_LSN, replay.commitLsn());
+        offset.put(REPLAY_SEQ, replay.seq());
+        if (replayed != 0) {
+            offset.put(REPLAYED, replayed);
+        }
+        return offset;
+    }
+
+    /** Where an unfinished replay stands (see {@link #replayed}), or null if the offset is not one. */
+    public static StreamPosition replayPosition(Map<String, Object> offset) {
+        if (offset == null || offset.get(REPLAY_LSN) == null) {
+            return null;
+        }
+        return new StreamPosition(number(offset, REPLAY_LSN, 0), number(offset, REPLAY_SEQ, 0));
+    }
+
+    /** The snapshot LSN of the latest incremental reload whose held-back changes were all sent; 0 if none. */
+    public static long replayedLsn(Map<String, Object> offset) {
+        return offset == null ? 0 : number(offset, REPLAYED, 0);
+    }
+
+    /**
+     * What Kafka holds for sure of the stream: the replay's position while one is unfinished (the
+     * slot must give it everything after that again), else the stream's.
+     */
+    public static StreamPosition confirmablePosition(Map<String, Object> offset) {
+        StreamPosition replay = replayPosition(offset);
+        return replay != null ? replay : streamPosition(offset);
     }
 
     /** Where the stream stands: the last change sent, by commit LSN and position in its transaction. */

@@ -59,6 +59,7 @@ public final class TableRecordBuilder {
     private final String snapshotSequence;
     /** Every snapshot record built at one instant has the same source block: built once, shared. */
     private Struct snapshotSource;
+    private String snapshotSourceMarker;
     private long snapshotSourceMs;
     /** The envelope's ts_ms, ts_us and ts_ns of the last record, boxed once per millisecond, not per record. */
     private long stampMs = Long.MIN_VALUE;
@@ -140,6 +141,8 @@ public final class TableRecordBuilder {
     public static final String SNAPSHOT = "true";
     public static final String FIRST_IN_TABLE = "first_in_data_collection";
     public static final String LAST_IN_TABLE = "last_in_data_collection";
+    /** source.snapshot of every row of an incremental reload, as Debezium marks its incremental snapshots'. */
+    public static final String INCREMENTAL = "incremental";
 
     /** @param fields the selected columns' text from index {@code first} on, in table order */
     public SourceRecord snapshotRecord(String[] fields, int first, Map<String, ?> partition, Map<String, ?> offset,
@@ -147,11 +150,14 @@ public final class TableRecordBuilder {
         return snapshotRecord(fields, first, partition, offset, nowMs, SNAPSHOT);
     }
 
-    /** @param marker source.snapshot: {@link #SNAPSHOT}, {@link #FIRST_IN_TABLE} or {@link #LAST_IN_TABLE} */
+    /**
+     * @param marker source.snapshot: {@link #SNAPSHOT}, {@link #FIRST_IN_TABLE}, {@link #LAST_IN_TABLE}
+     *        or {@link #INCREMENTAL}
+     */
     public SourceRecord snapshotRecord(String[] fields, int first, Map<String, ?> partition, Map<String, ?> offset,
                                        long nowMs, String marker) {
         Struct row = row(fields, first);
-        Struct source = SNAPSHOT.equals(marker) ? snapshotSource(nowMs)
+        Struct source = SNAPSHOT.equals(marker) || INCREMENTAL.equals(marker) ? snapshotSource(nowMs, marker)
                 : format == ValueFormat.ROW ? null : source(marker, snapshotSequence, snapshotLsn, null, nowMs * 1_000);
         return record("r", null, row, key(row), partition, offset, source, nowMs);
     }
@@ -286,9 +292,11 @@ public final class TableRecordBuilder {
                 envelope, nowMs);
     }
 
-    private Struct snapshotSource(long nowMs) {
-        if (snapshotSource == null || snapshotSourceMs != nowMs) {
-            snapshotSource = source("true", snapshotSequence, snapshotLsn, null, nowMs * 1_000);
+    /** One struct for the rows of a millisecond with the same marker, not one per row. */
+    private Struct snapshotSource(long nowMs, String marker) {
+        if (snapshotSource == null || snapshotSourceMs != nowMs || !marker.equals(snapshotSourceMarker)) {
+            snapshotSourceMarker = marker;
+            snapshotSource = source(marker, snapshotSequence, snapshotLsn, null, nowMs * 1_000);
             snapshotSourceMs = nowMs;
         }
         return snapshotSource;

@@ -32,6 +32,9 @@ import java.util.Set;
  * that moved the key is an update) take their positions too but are not sent, so that positions
  * do not depend on the setting. So do a table's changes committed before its snapshot's LSN: the
  * snapshot it was loaded with has them (a load under a new snapshot on a slot that stands behind it).
+ * While a table is loaded again incrementally its changes from the request on are held back: they
+ * take positions, are not sent and nothing from them on is confirmed, so that once it is loaded the
+ * stream reads them again and sends those after the snapshot (a replay, see {@link StreamCursor}).
  *
  * <p>Called from the task's poll thread only.
  */
@@ -46,8 +49,14 @@ final class ChangeRecords {
     private final LsnConfirmations confirmations;
     private final Set<TableId> reportedUnsayable = new HashSet<>();
     private final Set<TableId> reportedSnapshotSkips = new HashSet<>();
+    /** By table, the commit LSN from which its changes are held back (an incremental reload under way). */
+    private final Map<TableId, Long> held;
+    /** By table, the snapshot LSN of an incremental reload whose held-back changes a replay sends. */
+    private final Map<TableId, Long> replays;
     /** Whether the change being turned into records is of a skipped operation. */
     private boolean skipping;
+    /** Whether the change being turned into records is one a replay sends. */
+    private boolean heldBack;
 
     /**
      * @param skippedOperations of c, u, d and t, the operations whose changes are not sent
@@ -56,12 +65,37 @@ final class ChangeRecords {
      */
     ChangeRecords(Map<String, Object> partition, boolean tombstonesOnDelete, Set<String> skippedOperations,
                   Map<TableId, Long> snapshotLsns, StreamCursor cursor, LsnConfirmations confirmations) {
+        this(partition, tombstonesOnDelete, skippedOperations, snapshotLsns, Map.of(), Map.of(), cursor, confirmations);
+    }
+
+    /**
+     * @param held by table, the LSN of an incremental reload's request: its changes from then on are held back
+     * @param replays by table, the snapshot LSN of an incremental reload whose held-back changes are to be sent
+     */
+    ChangeRecords(Map<String, Object> partition, boolean tombstonesOnDelete, Set<String> skippedOperations,
+                  Map<TableId, Long> snapshotLsns, Map<TableId, Long> held, Map<TableId, Long> replays,
+                  StreamCursor cursor, LsnConfirmations confirmations) {
+        this.held = new java.util.HashMap<>(held);
+        this.replays = Map.copyOf(replays);
+        held.values().forEach(confirmations::hold);
         this.partition = requireNonNull(partition, "partition is null");
         this.tombstonesOnDelete = tombstonesOnDelete;
         this.skippedOperations = Set.copyOf(skippedOperations);
         this.snapshotLsns = Map.copyOf(snapshotLsns);
         this.cursor = requireNonNull(cursor, "cursor is null");
         this.confirmations = requireNonNull(confirmations, "confirmations is null");
+    }
+
+    /**
+     * An incremental reload of {@code table} was asked for in the transaction committing at
+     * {@code commitLsn}: its changes from there on are held back until it is loaded.
+     */
+    void hold(TableId table, long commitLsn) {
+        if (held.putIfAbsent(table, commitLsn) == null) {
+            confirmations.hold(commitLsn);
+            log.info("Changes of {} from {} on are held back until it is loaded again; the other tables stream on",
+                    table, new Lsn(commitLsn));
+        }
     }
 
     void insert(StreamTable table, Insert insert, long lsn, long nowMs, List<SourceRecord> out) {
@@ -96,21 +130,29 @@ final class ChangeRecords {
             if (!skipping) {
                 reportUnsayable(builder, "a TRUNCATE");
             }
-        } else if (cursor.next()) {
+        } else if (cursor.next(heldBack)) {
             add(builder.truncateRecord(partition, cursor.offset(), cursor.source(lsn), nowMs), out);
         }
     }
 
     private boolean skipped(StreamTable table, String op) {
         TableId id = table.builder().table().id();
+        long commitLsn = cursor.commitLsn();
         long snapshotLsn = snapshotLsns.getOrDefault(id, 0L);
-        if (Long.compareUnsigned(cursor.commitLsn(), snapshotLsn) < 0) {
+        heldBack = false;
+        if (Long.compareUnsigned(commitLsn, snapshotLsn) < 0) {
             if (reportedSnapshotSkips.add(id)) {
                 log.info("Changes of {} committed before {} are in the snapshot it was loaded with: not sent again "
                         + "(reported once per table)", id, new Lsn(snapshotLsn));
             }
             return true;
         }
+        Long heldFrom = held.get(id);
+        if (heldFrom != null && Long.compareUnsigned(commitLsn, heldFrom) >= 0) {
+            return true;
+        }
+        Long replayFrom = replays.get(id);
+        heldBack = replayFrom != null && Long.compareUnsigned(commitLsn, replayFrom) >= 0;
         return skippedOperations.contains(op);
     }
 
@@ -121,20 +163,20 @@ final class ChangeRecords {
                 if (!skipping) {
                     reportUnsayable(builder, "a DELETE in a table without a key");
                 }
-            } else if (cursor.next()) {
+            } else if (cursor.next(heldBack)) {
                 add(builder.tombstone(before, partition, cursor.offset(), nowMs), out);
             }
             return;
         }
         change(table, "d", before, null, lsn, nowMs, out);
-        if (tombstonesOnDelete && builder.hasKey() && cursor.next()) {
+        if (tombstonesOnDelete && builder.hasKey() && cursor.next(heldBack)) {
             add(builder.tombstone(before, partition, cursor.offset(), nowMs), out);
         }
     }
 
     private void change(StreamTable table, String op, String[] before, String[] after, long lsn, long nowMs,
                         List<SourceRecord> out) {
-        if (cursor.next()) {
+        if (cursor.next(heldBack)) {
             add(table.builder().changeRecord(op, before, after, partition, cursor.offset(), cursor.source(lsn), nowMs),
                     out);
         }

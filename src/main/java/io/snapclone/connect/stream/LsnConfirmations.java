@@ -7,7 +7,7 @@ import io.snapclone.connect.offset.SnapshotOffsets.StreamPosition;
  * (commit LSN L, seq n) lets us confirm just below L, so that a restart gets that transaction
  * again and skips what was sent; when Kafka holds everything sent and the stream is idle between
  * transactions, the server's own position (from keepalives) may be confirmed, so that an idle
- * database's slot advances too.
+ * database's slot advances too. Nothing is confirmed from a held-back change on (see {@link #hold}).
  *
  * <p>{@link #committed} is called from Connect's offset-commit thread, the rest from the poll thread.
  */
@@ -16,6 +16,15 @@ final class LsnConfirmations {
     private boolean allCommitted = true;
     private long confirmable;
     private long confirmed;
+    /** Confirm nothing from here on (0: no limit): changes from here are held back for a replay. */
+    private long holdFrom;
+
+    /** Changes committed from {@code commitLsn} on are held back: the slot must give them again. */
+    synchronized void hold(long commitLsn) {
+        if (holdFrom == 0 || Long.compareUnsigned(commitLsn, holdFrom) < 0) {
+            holdFrom = commitLsn;
+        }
+    }
 
     /** A record at {@code position} was handed to Connect. */
     synchronized void emitted(StreamPosition position) {
@@ -39,6 +48,9 @@ final class LsnConfirmations {
         long next = confirmable;
         if (idleBetweenTransactions && allCommitted && Long.compareUnsigned(serverPosition, next) > 0) {
             next = serverPosition;
+        }
+        if (holdFrom != 0 && Long.compareUnsigned(next, holdFrom - 1) > 0) {
+            next = holdFrom - 1;
         }
         if (Long.compareUnsigned(next, confirmed) <= 0) {
             return 0;

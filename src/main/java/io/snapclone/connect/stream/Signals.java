@@ -20,16 +20,19 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Reads Debezium-style signals from the signal table's inserts in the stream (the source channel):
  * {@code execute-snapshot} with {@code data-collections} asks for tables to be loaded again. Each
  * table asked for becomes a {@code snapshot.requested} record on the progress topic whose offset
  * keeps the request (the transaction's commit LSN) under the table's reload partition, in order with
- * the stream, so the request survives restarts; the coordinator sees it and loads the table again
- * (blocking: the stream pauses meanwhile). A signal that cannot be acted on is logged and answered
- * with {@code signal.rejected}, never fatal.
+ * the stream, so the request survives restarts; the coordinator sees it and loads the table again.
+ * An incremental one (Debezium's default) holds the table's changes back from the signal on while
+ * the other tables stream on; a blocking one pauses the stream. A signal that cannot be acted on is
+ * logged and answered with {@code signal.rejected}, never fatal.
  *
  * <p>Called from the task's poll thread only.
  */
@@ -41,6 +44,9 @@ final class Signals {
     private final String topicPrefix;
     private final String progressTopic;
     private final Set<TableId> captured;
+    private final Map<TableId, TableId> recordTables;
+    private final Map<TableId, Long> taken;
+    private final BiConsumer<TableId, Long> hold;
     private final String name;
     private int oid = -1;
     private int idColumn = -1;
@@ -52,6 +58,21 @@ final class Signals {
      * @param captured the tables a signal may ask for: those read and those they are published as
      */
     Signals(TableId table, String topicPrefix, String progressTopic, Set<TableId> captured, String name) {
+        this(table, topicPrefix, progressTopic, captured, Map.of(), Map.of(), (held, lsn) -> { }, name);
+    }
+
+    /**
+     * @param recordTables partitions whose changes the stream sees as their root's: asked for alone,
+     *        they are loaded blocking, since holding back the root would hold back its other partitions
+     * @param taken by table, the LSN of the latest request already taken: a signal read again (the
+     *        stream re-reads from where it held changes back) is not taken again
+     * @param hold called with a table and the commit LSN from which its changes are to be held back
+     */
+    Signals(TableId table, String topicPrefix, String progressTopic, Set<TableId> captured,
+            Map<TableId, TableId> recordTables, Map<TableId, Long> taken, BiConsumer<TableId, Long> hold, String name) {
+        this.recordTables = Map.copyOf(recordTables);
+        this.taken = Map.copyOf(taken);
+        this.hold = requireNonNull(hold, "hold is null");
         this.table = table;
         this.topicPrefix = requireNonNull(topicPrefix, "topicPrefix is null");
         this.progressTopic = requireNonNull(progressTopic, "progressTopic is null");
@@ -122,16 +143,24 @@ final class Signals {
             }
             tables.add(requested);
         }
-        if (!type.equals("blocking")) {
-            log.info("Task {}: signal {} asks for an {} snapshot: it is taken as a blocking one (streaming pauses "
-                    + "while the tables are loaded again)", name, id, type);
+        if (!type.equals("blocking") && !type.equals("incremental")) {
+            reject(id, "type must be incremental (the default) or blocking, not '" + type + "'", nowMs, out);
+            return;
+        }
+        if (tables.stream().allMatch(t -> Long.compareUnsigned(taken.getOrDefault(t, 0L), commitLsn) >= 0)) {
+            log.debug("Task {}: signal {} was taken before", name, id);
+            return;
         }
         for (TableId requested : tables) {
+            boolean incremental = type.equals("incremental") && !recordTables.containsKey(requested);
+            if (incremental) {
+                hold.accept(requested, commitLsn);
+            }
             out.add(ProgressEvents.reloadRequested(progressTopic, requested, id,
-                    SnapshotOffsets.reloadPartition(topicPrefix, requested), SnapshotOffsets.reloadRequested(commitLsn, id),
-                    nowMs));
+                    SnapshotOffsets.reloadPartition(topicPrefix, requested),
+                    SnapshotOffsets.reloadRequested(commitLsn, id, incremental), nowMs));
         }
-        log.info("Task {}: signal {}: loading {} again", name, id, tables);
+        log.info("Task {}: signal {}: loading {} again ({})", name, id, tables, type);
     }
 
     private void reject(String id, String reason, long nowMs, List<SourceRecord> out) {

@@ -13,6 +13,13 @@ import java.util.Map;
  * sent. Every record of a transaction gets a position (its commit LSN, its place in the
  * transaction); a restart re-reads the transaction from its start and skips what Kafka has.
  *
+ * <p>After an incremental reload the stream reads again from where the reloaded tables' changes
+ * were held back (the slot was not confirmed past it): a <em>replay</em>. Then a change at or
+ * before the position already sent goes out only if it is one of those held back and after the
+ * replay's own position; the replay ends at the first change past the position already sent.
+ * Replayed records keep the stream's position in their offset and add the replay's, so neither
+ * goes back in Kafka.
+ *
  * <p>Called from the task's poll thread only.
  */
 final class StreamCursor {
@@ -24,10 +31,31 @@ final class StreamCursor {
     private long lastCommitEndLsn;
     private long seq;
     private StreamPosition current = StreamPosition.START;
+    private StreamPosition replayedUpTo;
+    /** The snapshot LSN of the latest incremental reload whose held-back changes were all sent (0: none). */
+    private long replayed;
+    private final long replayTarget;
+    private boolean replaying;
+    /** Whether the record {@link #next} moved to is a replayed one. */
+    private boolean replay;
 
     /** @param alreadySent the last position Kafka committed before this run */
     StreamCursor(StreamPosition alreadySent) {
+        this(alreadySent, null, 0, 0);
+    }
+
+    /**
+     * @param replayedUpTo where an unfinished replay stood in Kafka; null if none had begun
+     * @param replayed as Kafka has it: see {@link SnapshotOffsets#replayedLsn}
+     * @param replayTarget the snapshot LSN of the latest incremental reload whose held-back changes
+     *        are to be sent: a replay is due if it is after {@code replayed}
+     */
+    StreamCursor(StreamPosition alreadySent, StreamPosition replayedUpTo, long replayed, long replayTarget) {
         this.alreadySent = requireNonNull(alreadySent, "alreadySent is null");
+        this.replayedUpTo = replayedUpTo == null ? StreamPosition.START : replayedUpTo;
+        this.replayed = replayed;
+        this.replayTarget = replayTarget;
+        this.replaying = Long.compareUnsigned(replayTarget, replayed) > 0;
     }
 
     void begin(long commitLsn, long txId, long commitMicros) {
@@ -44,13 +72,37 @@ final class StreamCursor {
 
     /** Moves to the next record of the transaction; false if it was sent already. */
     boolean next() {
+        return next(false);
+    }
+
+    /**
+     * Moves to the next record of the transaction; false if it was sent already.
+     *
+     * @param heldBack whether the change is one a replay sends (held back during an incremental reload)
+     */
+    boolean next(boolean heldBack) {
         seq++;
         current = new StreamPosition(commitLsn, seq);
-        if (current.compareTo(alreadySent) <= 0) {
-            return false;
+        replay = false;
+        if (current.compareTo(alreadySent) > 0) {
+            alreadySent = current;
+            if (replaying) {
+                replaying = false;
+                replayed = replayTarget;
+            }
+            return true;
         }
-        alreadySent = current;
-        return true;
+        if (replaying && heldBack && current.compareTo(replayedUpTo) > 0) {
+            replayedUpTo = current;
+            replay = true;
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether held-back changes are still being sent again (nothing past them may be confirmed). */
+    boolean replaying() {
+        return replaying;
     }
 
     /** Every position up to this one was sent: a reconnect skips them. */
@@ -75,7 +127,8 @@ final class StreamCursor {
 
     /** The source offset of the record {@link #next()} moved to. */
     Map<String, Object> offset() {
-        return SnapshotOffsets.streamed(commitLsn, seq, txId);
+        return replay ? SnapshotOffsets.replayed(alreadySent, current, txId, replayed)
+                : SnapshotOffsets.streamed(commitLsn, seq, txId, replayed);
     }
 
     /** The source block's facts for a change at {@code lsn} in the current transaction. */

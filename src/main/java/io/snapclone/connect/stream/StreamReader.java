@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import io.snapclone.connect.config.TaskConfig;
 import io.snapclone.connect.metrics.StreamingMetrics;
 import io.snapclone.connect.offset.SnapshotOffsets;
+import io.snapclone.connect.offset.ReloadRequests;
 import io.snapclone.connect.offset.SnapshotOffsets.StreamPosition;
 import io.snapclone.connect.record.TableRecordBuilder;
 import io.snapclone.pg.Lsn;
+import io.snapclone.pg.TableId;
 import io.snapclone.pg.catalog.Catalog;
 import io.snapclone.pg.replication.ChangeStream;
 import io.snapclone.pg.replication.ReplicationSlots;
@@ -23,8 +25,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The streaming phase: reads the slot from where Kafka's committed offsets stop, turns pgoutput
@@ -55,6 +59,8 @@ public final class StreamReader implements AutoCloseable {
     private final LsnConfirmations confirmations = new LsnConfirmations();
     private final StreamingMetrics metrics;
     private long lastSlotCheckNanos = System.nanoTime();
+    /** By table, the latest reload request Kafka had at start: a signal read again is not taken again. */
+    private final Map<TableId, Long> requested = new HashMap<>();
     /** Kept across reconnects: what this task already handed to Connect is not read again. */
     private StreamCursor cursor;
     private ChangeRecords changes;
@@ -80,11 +86,11 @@ public final class StreamReader implements AutoCloseable {
      * before opening again.
      */
     public void open() throws SQLException {
+        // What a signal may name: the tables read and those they are published as.
+        Set<TableId> captured = new java.util.HashSet<>(config.streamTables());
+        captured.addAll(config.recordTables().values());
         if (cursor == null) {
-            StreamPosition alreadySent = SnapshotOffsets.streamPosition(offsets.offset(partition));
-            cursor = new StreamCursor(alreadySent);
-            changes = new ChangeRecords(partition, config.tombstonesOnDelete(), config.skippedOperations(),
-                    config.snapshotLsns(), cursor, confirmations);
+            start(captured);
         }
         try {
             catalogConnection = config.connectionSettings().open("snapclone-stream-catalog " + name);
@@ -93,10 +99,8 @@ public final class StreamReader implements AutoCloseable {
                     new CatalogRelationDescriber(new Catalog(catalogConnection)),
                     schema -> new TableRecordBuilder(schema, config.topicPrefix(), config.connectionSettings().database(),
                             config.recordOptions()), name);
-            java.util.Set<io.snapclone.pg.TableId> captured = new java.util.HashSet<>(config.tablesToAnnounce());
-            captured.addAll(config.recordTables().values());
             messages = new StreamMessages(tables, cursor, changes, transactions, new Signals(config.signalTable(),
-                    config.topicPrefix(), config.progressTopic(), captured, name));
+                    config.topicPrefix(), config.progressTopic(), captured, config.recordTables(), requested, changes::hold, name));
             heartbeats = new Heartbeats(catalogConnection, config.heartbeatInterval(), config.heartbeatActionQuery());
             String applicationName = TaskConfig.streamApplicationName(name);
             if (ReplicationSlots.endStaleReader(catalogConnection, config.slotName(), applicationName)) {
@@ -112,6 +116,47 @@ public final class StreamReader implements AutoCloseable {
         StreamPosition skipping = cursor.alreadySent();
         log.info("Task {}: streaming changes from slot {} (publications {}), after commit {} change {}", name,
                 config.slotName(), config.publicationNames(), new Lsn(skipping.commitLsn()), skipping.seq());
+    }
+
+    /**
+     * Where Kafka's offsets leave the stream: what was sent, and the incremental reloads whose
+     * changes are held back (under way, also those asked for since this task's config was made)
+     * or are to be sent now (done, unless the offsets show them sent).
+     */
+    private void start(Set<TableId> captured) {
+        Map<String, Object> committed = offsets.offset(partition);
+        Map<TableId, Long> held = new HashMap<>(config.held());
+        Map<TableId, Long> planned = config.reloads();
+        ReloadRequests.of(config.topicPrefix(), captured, config::recordTable, offsets::offsets).forEach((table, request) -> {
+            if (request.incremental() && Long.compareUnsigned(request.lsn(), planned.getOrDefault(table, 0L)) > 0) {
+                held.merge(table, request.lsn(), (a, b) -> Long.compareUnsigned(a, b) <= 0 ? a : b);
+            }
+            requested.merge(table, request.lsn(), Math::max);
+            requested.merge(config.recordTable(table), request.lsn(), Math::max);
+        });
+        planned.forEach((table, lsn) -> requested.merge(table, lsn, Math::max));
+        long replayed = SnapshotOffsets.replayedLsn(committed);
+        Map<TableId, Long> replays = new HashMap<>(config.replays());
+        replays.entrySet().removeIf(e -> held.containsKey(e.getKey()) || Long.compareUnsigned(e.getValue(), replayed) <= 0);
+        long replayTarget = replays.values().stream().reduce(0L, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
+        cursor = new StreamCursor(SnapshotOffsets.streamPosition(committed), SnapshotOffsets.replayPosition(committed),
+                replayed, replayTarget);
+        changes = new ChangeRecords(partition, config.tombstonesOnDelete(), config.skippedOperations(),
+                config.snapshotLsns(), held, replays, cursor, confirmations);
+        if (!held.isEmpty()) {
+            log.info("Task {}: holding back the changes of {} (being loaded again incrementally) from {} on", name,
+                    held.keySet(), held.values().stream().map(Lsn::new).toList());
+        }
+        if (!replays.isEmpty()) {
+            log.info("Task {}: sending the held-back changes of {} (loaded again incrementally) from {} on, up to {}",
+                    name, replays.keySet(), replays.values().stream().map(Lsn::new).toList(),
+                    SnapshotOffsets.streamPosition(committed));
+        }
+    }
+
+    /** Whether no transaction is half read: records of another kind may go to Kafka in between. */
+    public boolean betweenTransactions() {
+        return messages == null || !messages.inTransaction();
     }
 
     /** Up to {@code max} records of what is pending now; never waits. */
@@ -141,7 +186,7 @@ public final class StreamReader implements AutoCloseable {
         metrics.received(stream.lastReceived().value());
         // Idle between transactions, with Kafka holding all we sent: the server's position is done too.
         long toConfirm = confirmations.toConfirm(stream.lastReceived().value(),
-                drained && batch.isEmpty() && !messages.inTransaction());
+                drained && batch.isEmpty() && !messages.inTransaction() && !cursor.replaying());
         if (toConfirm != 0) {
             stream.confirm(new Lsn(toConfirm));
             metrics.confirmed(toConfirm);
@@ -151,9 +196,9 @@ public final class StreamReader implements AutoCloseable {
 
     /** Called after Kafka committed offsets: what they cover may be confirmed to PostgreSQL. */
     public void committed() {
-        StreamPosition position = SnapshotOffsets.streamPosition(offsets.offset(partition));
-        confirmations.committed(position);
-        metrics.committed(position.commitLsn());
+        Map<String, Object> committed = offsets.offset(partition);
+        confirmations.committed(SnapshotOffsets.confirmablePosition(committed));
+        metrics.committed(SnapshotOffsets.streamPosition(committed).commitLsn());
     }
 
     /**

@@ -31,7 +31,7 @@ class SnapshotOffsetsTest {
                 SnapshotOffsets.partition("shop", new Chunk(ORDERS, 100, 200), 4711));
         Map<String, Object> request = SnapshotOffsets.reloadPartition("shop", ORDERS);
         assertTrue(!request.equals(SnapshotOffsets.partition("shop", ORDERS, 0)));
-        assertEquals(4711, SnapshotOffsets.reloadRequest(new java.util.HashMap<>(SnapshotOffsets.reloadRequested(4711, "sig-1"))));
+        assertEquals(4711, SnapshotOffsets.reloadRequest(new java.util.HashMap<>(SnapshotOffsets.reloadRequested(4711, "sig-1", false))));
         assertEquals(0, SnapshotOffsets.reloadRequest(null));
     }
 

@@ -69,6 +69,7 @@ class StreamMessagesTest {
     /** A stream over {@link #SCHEMA} (or the same table without a key). */
     private static final class Stream {
         final List<SourceRecord> records = new ArrayList<>();
+        final LsnConfirmations confirmations = new LsnConfirmations();
         final StreamMessages messages;
         long lsn = 1000;
 
@@ -83,14 +84,24 @@ class StreamMessagesTest {
 
         Stream(RecordOptions options, boolean keyed, StreamPosition alreadySent, boolean tombstones,
                java.util.Set<String> skippedOperations, Map<TableId, Long> snapshotLsns) {
-            StreamCursor cursor = new StreamCursor(alreadySent);
-            LsnConfirmations confirmations = new LsnConfirmations();
+            this(options, keyed, new StreamCursor(alreadySent), tombstones, skippedOperations, snapshotLsns, Map.of(),
+                    Map.of());
+        }
+
+        /** With incremental reloads: {@code held} back by table from a request's LSN, {@code replays} from a snapshot's. */
+        Stream(StreamCursor cursor, Map<TableId, Long> snapshotLsns, Map<TableId, Long> held, Map<TableId, Long> replays) {
+            this(RecordOptions.DEFAULTS, true, cursor, true, Set.of(), snapshotLsns, held, replays);
+        }
+
+        private Stream(RecordOptions options, boolean keyed, StreamCursor cursor, boolean tombstones,
+                       java.util.Set<String> skippedOperations, Map<TableId, Long> snapshotLsns,
+                       Map<TableId, Long> held, Map<TableId, Long> replays) {
             Map<String, Object> partition = SnapshotOffsets.streamPartition("srv", "slot");
             TableSchema schema = keyed ? SCHEMA : SCHEMA.withKey(List.of());
             StreamTables tables = new StreamTables(table -> true, relation -> schema,
                     described -> new TableRecordBuilder(described, "srv", "db", options), "test");
-            messages = new StreamMessages(tables, cursor,
-                    new ChangeRecords(partition, tombstones, skippedOperations, snapshotLsns, cursor, confirmations),
+            messages = new StreamMessages(tables, cursor, new ChangeRecords(partition, tombstones, skippedOperations,
+                    snapshotLsns, held, replays, cursor, confirmations),
                     new TransactionBoundaries(null, java.time.Duration.ofSeconds(30), "test"));
         }
 
@@ -382,6 +393,54 @@ class StreamMessagesTest {
                 "committed at the snapshot's LSN: the snapshot does not have it");
         assertEquals(List.of("u"), ops(stream.transaction(7000, ReplicaIdentity.DEFAULT,
                 update(new OldTuple(OldTuple.Kind.KEY, keyOnly(3)), row(3, "d")))));
+    }
+
+    @Test
+    void whileATableIsLoadedAgainIncrementallyItsChangesFromTheRequestOnAreHeldBackAndNotConfirmed() throws Exception {
+        Stream stream = new Stream(new StreamCursor(StreamPosition.START), Map.of(), Map.of(TABLE, 6000L), Map.of());
+        assertEquals(List.of("c"), ops(stream.transaction(5000, ReplicaIdentity.DEFAULT, insert(row(1, "a")))));
+        assertEquals(List.of(), stream.transaction(6000, ReplicaIdentity.DEFAULT, insert(row(2, "b"))));
+        assertEquals(List.of(), stream.transaction(7000, ReplicaIdentity.DEFAULT, insert(row(3, "c"))));
+        stream.confirmations.committed(new StreamPosition(5000, 1));
+        assertEquals(5999, stream.confirmations.toConfirm(9000, true),
+                "the slot must give the held-back changes again: nothing from the request on is confirmed");
+    }
+
+    @Test
+    void aReplaySendsTheHeldBackChangesAfterTheSnapshotOnceAndItsOffsetsNeverGoBack() throws Exception {
+        // Loaded again under a snapshot at 6500; the stream had sent other tables' changes up to (8000, 1).
+        StreamPosition sent = new StreamPosition(8000, 1);
+        Map<TableId, Long> cut = Map.of(TABLE, 6500L);
+        Stream stream = new Stream(new StreamCursor(sent, null, 0, 6500), cut, Map.of(), Map.of(TABLE, 6500L));
+        assertEquals(List.of(), stream.transaction(6000, ReplicaIdentity.DEFAULT, insert(row(2, "b"))),
+                "committed before the snapshot: it has it");
+        List<SourceRecord> replayed = stream.transaction(7000, ReplicaIdentity.DEFAULT, insert(row(3, "c")));
+        assertEquals(List.of("c"), ops(replayed));
+        Map<String, ?> offset = replayed.get(0).sourceOffset();
+        assertEquals(new StreamPosition(8000, 1), SnapshotOffsets.streamPosition(cast(offset)), "the stream's stays");
+        assertEquals(new StreamPosition(7000, 1), SnapshotOffsets.confirmablePosition(cast(offset)));
+        stream.confirmations.committed(SnapshotOffsets.confirmablePosition(cast(offset)));
+        assertEquals(6999, stream.confirmations.toConfirm(9000, false));
+        List<SourceRecord> live = stream.transaction(9000, ReplicaIdentity.DEFAULT, insert(row(4, "d")));
+        assertEquals(List.of("c"), ops(live));
+        assertEquals(6500, SnapshotOffsets.replayedLsn(cast(live.get(0).sourceOffset())),
+                "past what was sent, the replay is over and the offsets say so");
+        assertEquals(null, SnapshotOffsets.replayPosition(cast(live.get(0).sourceOffset())));
+
+        // A restart in the middle of the replay: what it sent is not sent again.
+        Stream restarted = new Stream(new StreamCursor(sent, new StreamPosition(7000, 1), 0, 6500), cut, Map.of(),
+                Map.of(TABLE, 6500L));
+        assertEquals(List.of(), restarted.transaction(7000, ReplicaIdentity.DEFAULT, insert(row(3, "c"))));
+        assertEquals(List.of("c"), ops(restarted.transaction(7500, ReplicaIdentity.DEFAULT, insert(row(5, "e")))));
+        // A restart after it: nothing is replayed again.
+        Stream after = new Stream(new StreamCursor(new StreamPosition(9000, 1), null, 6500, 6500), cut, Map.of(),
+                Map.of(TABLE, 6500L));
+        assertEquals(List.of(), after.transaction(7000, ReplicaIdentity.DEFAULT, insert(row(3, "c"))));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Map<String, ?> offset) {
+        return (Map<String, Object>) offset;
     }
 
     @Test

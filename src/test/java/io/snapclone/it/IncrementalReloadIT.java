@@ -1,0 +1,193 @@
+package io.snapclone.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.snapclone.testing.Poll;
+import io.snapclone.testing.RowReplay;
+import io.snapclone.testing.TestingConnect;
+import io.snapclone.testing.TestingPostgres;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * An incremental reload (a signal of type incremental, Debezium's default): the requested tables
+ * are loaded again in parallel chunks under a new snapshot while the stream goes on for the other
+ * tables, and the reloaded tables' topics get the changes before the snapshot, then its rows, then
+ * the changes after it, each once.
+ */
+class IncrementalReloadIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int RELOADED_ROWS = 100_000;
+    private final TestingPostgres postgres = TestingPostgres.shared();
+    private final TestingConnect connect = TestingConnect.shared();
+
+    @Test
+    void theOtherTablesStreamOnWhileTwoTablesAreLoadedAgainAndEveryTopicEqualsItsTable() throws Exception {
+        String db = postgres.createDatabase();
+        postgres.dropSlotsWhenReleased(db);
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE other (id bigint PRIMARY KEY, v bigint NOT NULL)");
+            statement.execute("INSERT INTO other SELECT g, 0 FROM generate_series(1, 2000) g");
+            statement.execute("CREATE TABLE reloaded (id bigint PRIMARY KEY, v bigint NOT NULL, pad text)");
+            statement.execute("INSERT INTO reloaded SELECT g, 0, repeat('x', 100) FROM generate_series(1, "
+                    + RELOADED_ROWS + ") g");
+            statement.execute("CREATE TABLE keyless (n bigint NOT NULL)");
+            statement.execute("ALTER TABLE keyless REPLICA IDENTITY FULL");
+            statement.execute("INSERT INTO keyless SELECT generate_series(1, 300)");
+            statement.execute("CREATE TABLE debezium_signal (id varchar(42) PRIMARY KEY, type varchar(32) NOT NULL, "
+                    + "data varchar(2048))");
+        }
+        connect.deploy("incremental", TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), "inc", 2,
+                Map.of("snapshot.mode", "initial", "slot.name", "incremental", "publication.name", "incremental",
+                        "table.include.list", "public\\.(other|reloaded|keyless)",
+                        "signal.data.collection", "public.debezium_signal",
+                        "snapshot.chunk.size", Long.toString(2L << 20), "max.batch.size", "500")));
+        Poll.until(Duration.ofSeconds(120), "the first load", () -> connect.progressEvents("inc").contains("snapshot.completed"));
+
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> writeUntilStopped(db, writing));
+        writer.start();
+        int keylessBefore;
+        try {
+            Poll.until(Duration.ofSeconds(60), "changes streamed", () -> connect.readAll("inc.public.other").size() > 2200);
+            keylessBefore = connect.readAll("inc.public.keyless").size();
+            write(db, "INSERT INTO debezium_signal VALUES ('again-1', 'execute-snapshot', "
+                    + "'{\"data-collections\": [\"public.reloaded\", \"public.keyless\"], \"type\": \"incremental\"}')");
+            Poll.until(Duration.ofSeconds(180), "the reload done and announced", () -> connect.progressEvents("inc")
+                    .stream().filter("snapshot.completed"::equals).count() == 2);
+            Poll.until(Duration.ofSeconds(60), "the reloaded table streamed again", () -> {
+                List<String> ops = connect.readAll("inc.public.reloaded").stream().map(IncrementalReloadIT::op).toList();
+                return ops.lastIndexOf("u") > ops.lastIndexOf("r") + 200;
+            });
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
+        for (String table : List.of("other", "reloaded")) {
+            Map<Long, Map<String, String>> expected;
+            try (Connection connection = postgres.superuser(db)) {
+                expected = RowReplay.read(connection, table, List.of("v"), Set.of());
+            }
+            Poll.until(Duration.ofSeconds(60), table + " in Kafka as in the table", () -> RowReplay.differences(table,
+                    expected, RowReplay.replay(connect.readAll("inc.public." + table), Set.of(), false).rows,
+                    List.of("v"), 10).isEmpty());
+            assertEquals(List.of(), RowReplay.replay(connect.readAll("inc.public." + table), Set.of(), false)
+                    .orderViolations, table + ": per-key order, the reload's rows in their place");
+        }
+        List<ConsumerRecord<byte[], byte[]>> reloaded = connect.readAll("inc.public.reloaded");
+        List<ConsumerRecord<byte[], byte[]>> reloadRows = reloaded.stream()
+                .filter(r -> "incremental".equals(source(r, "snapshot"))).toList();
+        assertTrue(reloadRows.size() > RELOADED_ROWS, "every row loaded again (with those the writer added), marked "
+                + "source.snapshot=incremental: " + reloadRows.size());
+        assertEquals(reloadRows.size(), reloadRows.stream().map(IncrementalReloadIT::id).distinct().count(),
+                "each row once");
+
+        long loadStart = reloadRows.stream().mapToLong(ConsumerRecord::timestamp).min().orElseThrow();
+        long loadEnd = reloadRows.stream().mapToLong(ConsumerRecord::timestamp).max().orElseThrow();
+        List<Long> during = new ArrayList<>();
+        List<Long> outside = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : connect.readAll("inc.public.other")) {
+            if (record.value() == null || !"u".equals(op(record))) {
+                continue;
+            }
+            long latency = record.timestamp() - Long.parseLong(source(record, "ts_ms"));
+            (record.timestamp() > loadStart && record.timestamp() < loadEnd ? during : outside).add(latency);
+        }
+        System.out.printf("IncrementalReloadIT: load of %d rows in %d ms; latency of the other table's changes (read - "
+                + "commit): during %s, outside %s%n", RELOADED_ROWS, loadEnd - loadStart, percentiles(during),
+                percentiles(outside));
+        assertTrue(during.size() > 10, "the other table streamed while the reloaded one was read: " + during.size()
+                + " changes in " + (loadEnd - loadStart) + " ms");
+
+        // Keyless: the reload's rows, then exactly the inserts it lacks.
+        List<ConsumerRecord<byte[], byte[]>> keyless = connect.readAll("inc.public.keyless");
+        int firstReloadRow = -1;
+        for (int i = keylessBefore; i < keyless.size() && firstReloadRow < 0; i++) {
+            if ("r".equals(op(keyless.get(i)))) {
+                firstReloadRow = i;
+            }
+        }
+        long inTable;
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FROM keyless")) {
+            rs.next();
+            inTable = rs.getLong(1);
+        }
+        List<ConsumerRecord<byte[], byte[]>> sinceReload = keyless.subList(firstReloadRow, keyless.size());
+        assertEquals(inTable, sinceReload.size(), "the keyless table since its reload: one record per row");
+        assertTrue(sinceReload.stream().map(IncrementalReloadIT::op).toList()
+                .lastIndexOf("r") < sinceReload.stream().map(IncrementalReloadIT::op).toList().indexOf("c"),
+                "its snapshot rows before the changes after the snapshot");
+        assertEquals("RUNNING", connect.connectorStatus("incremental").tasks().get(0).state());
+        connect.delete("incremental");
+    }
+
+    private static String percentiles(List<Long> values) {
+        if (values.isEmpty()) {
+            return "none";
+        }
+        List<Long> sorted = values.stream().sorted().toList();
+        return "p50 " + sorted.get(sorted.size() / 2) + " ms, p99 " + sorted.get(sorted.size() * 99 / 100) + " ms, max "
+                + sorted.get(sorted.size() - 1) + " ms (" + sorted.size() + " changes)";
+    }
+
+    /** Inserts rows and increments v of random ones, one statement a transaction; an insert into keyless now and then. */
+    private void writeUntilStopped(String db, AtomicBoolean writing) {
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            long next = 1_000_000;
+            while (writing.get()) {
+                statement.execute("UPDATE other SET v = v + 1 WHERE id = " + ThreadLocalRandom.current().nextLong(1, 2001));
+                statement.execute("INSERT INTO reloaded VALUES (" + next + ", 0, 'new')");
+                statement.execute("UPDATE reloaded SET v = v + 1 WHERE id = "
+                        + ThreadLocalRandom.current().nextLong(1, RELOADED_ROWS + 1));
+                if (next % 10 == 0) {
+                    statement.execute("INSERT INTO keyless VALUES (" + next + ")");
+                }
+                next++;
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("the writer failed", e);
+        }
+    }
+
+    private static String op(ConsumerRecord<byte[], byte[]> record) {
+        return record.value() == null ? "tombstone" : json(record.value()).get("op").asText();
+    }
+
+    private static String source(ConsumerRecord<byte[], byte[]> record, String field) {
+        return record.value() == null ? null : json(record.value()).get("source").get(field).asText();
+    }
+
+    private static long id(ConsumerRecord<byte[], byte[]> record) {
+        return json(record.key()).get("id").asLong();
+    }
+
+    private static JsonNode json(byte[] bytes) {
+        try {
+            return JSON.readTree(bytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void write(String db, String sql) throws Exception {
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+}
