@@ -137,6 +137,72 @@ class IncrementalReloadIT {
         connect.delete("incremental");
     }
 
+    @Test
+    void anIncrementalReloadSurvivesTaskAndConnectorRestartsOnItsSnapshotAndStaysExact() throws Exception {
+        int rows = 200_000;
+        String db = postgres.createDatabase();
+        postgres.dropSlotsWhenReleased(db);
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE other (id bigint PRIMARY KEY, v bigint NOT NULL)");
+            statement.execute("INSERT INTO other SELECT g, 0 FROM generate_series(1, 2000) g");
+            statement.execute("CREATE TABLE reloaded (id bigint PRIMARY KEY, v bigint NOT NULL, pad text)");
+            statement.execute("INSERT INTO reloaded SELECT g, 0, repeat('x', 100) FROM generate_series(1, " + rows + ") g");
+            statement.execute("CREATE TABLE keyless (n bigint NOT NULL)");
+            statement.execute("CREATE TABLE debezium_signal (id varchar(42) PRIMARY KEY, type varchar(32) NOT NULL, "
+                    + "data varchar(2048))");
+        }
+        connect.deploy("increstart", TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), "irs", 2,
+                Map.of("snapshot.mode", "initial", "slot.name", "increstart", "publication.name", "increstart",
+                        "table.include.list", "public\\.(other|reloaded)", "signal.data.collection",
+                        "public.debezium_signal", "snapshot.chunk.size", Long.toString(4L << 20), "max.batch.size", "200")));
+        Poll.until(Duration.ofSeconds(180), "the first load", () -> connect.progressEvents("irs").contains("snapshot.completed"));
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> writeUntilStopped(db, writing));
+        writer.start();
+        try {
+            write(db, "INSERT INTO debezium_signal VALUES ('again-1', 'execute-snapshot', "
+                    + "'{\"data-collections\": [\"public.reloaded\"]}')");
+            Poll.until(Duration.ofSeconds(120), "a third of the reload committed", () -> reloadRowsCommitted("increstart")
+                    >= rows / 3);
+            connect.restartTask("increstart", 0);
+            Poll.until(Duration.ofSeconds(120), "two thirds of the reload committed", () -> reloadRowsCommitted("increstart")
+                    >= 2 * rows / 3);
+            connect.restartConnectorAndTasks("increstart");
+            Poll.until(Duration.ofSeconds(180), "the reload completed", () -> connect.progressEvents("irs").stream()
+                    .filter("snapshot.completed"::equals).count() == 2);
+            Poll.until(Duration.ofSeconds(60), "the reloaded table streamed again", () -> {
+                List<String> ops = connect.readAll("irs.public.reloaded").stream().map(IncrementalReloadIT::op).toList();
+                return ops.lastIndexOf("u") > ops.lastIndexOf("r") + 100;
+            });
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
+        for (String table : List.of("other", "reloaded")) {
+            Map<Long, Map<String, String>> expected;
+            try (Connection connection = postgres.superuser(db)) {
+                expected = RowReplay.read(connection, table, List.of("v"), Set.of());
+            }
+            Poll.until(Duration.ofSeconds(60), table + " in Kafka as in the table", () -> RowReplay.differences(table,
+                    expected, RowReplay.replay(connect.readAll("irs.public." + table), Set.of(), false).rows,
+                    List.of("v"), 10).isEmpty());
+            assertEquals(List.of(), RowReplay.replay(connect.readAll("irs.public." + table), Set.of(), false)
+                    .orderViolations, table + ": per-key order across the restarts");
+        }
+        List<ConsumerRecord<byte[], byte[]>> reloadRows = connect.readAll("irs.public.reloaded").stream()
+                .filter(r -> "incremental".equals(source(r, "snapshot"))).toList();
+        assertEquals(1, reloadRows.stream().map(r -> source(r, "lsn")).distinct().count(),
+                "one snapshot before and after the restarts");
+        assertTrue(reloadRows.stream().map(IncrementalReloadIT::id).distinct().count() >= rows, "every row loaded again");
+        assertTrue(!connect.progressEvents("irs").contains("snapshot.retaken"), connect.progressEvents("irs").toString());
+        connect.delete("increstart");
+    }
+
+    private long reloadRowsCommitted(String connector) {
+        return connect.offsets(connector).offsets().stream().filter(o -> o.partition().containsKey("reload")
+                && o.offset() != null).mapToLong(o -> o.offset().get("rows") instanceof Number n ? n.longValue() : 0).sum();
+    }
+
     private static String percentiles(List<Long> values) {
         if (values.isEmpty()) {
             return "none";

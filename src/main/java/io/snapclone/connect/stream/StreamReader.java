@@ -148,9 +148,10 @@ public final class StreamReader implements AutoCloseable {
                     held.keySet(), held.values().stream().map(Lsn::new).toList());
         }
         if (!replays.isEmpty()) {
-            log.info("Task {}: sending the held-back changes of {} (loaded again incrementally) from {} on, up to {}",
-                    name, replays.keySet(), replays.values().stream().map(Lsn::new).toList(),
-                    SnapshotOffsets.streamPosition(committed));
+            StreamPosition sent = SnapshotOffsets.streamPosition(committed);
+            log.info("Task {}: sending the held-back changes of {} (loaded again incrementally) from {} on, up to "
+                    + "commit {} change {}", name, replays.keySet(), replays.values().stream().map(Lsn::new).toList(),
+                    new Lsn(sent.commitLsn()), sent.seq());
         }
     }
 
