@@ -35,6 +35,8 @@ class IncrementalReloadIT {
     private static final int RELOADED_ROWS = 100_000;
     private final TestingPostgres postgres = TestingPostgres.shared();
     private final TestingConnect connect = TestingConnect.shared();
+    /** Where a writer's inserts start: a writer that reconnects goes on with fresh ids. */
+    private final java.util.concurrent.atomic.AtomicLong nextId = new java.util.concurrent.atomic.AtomicLong(1_000_000);
 
     @Test
     void theOtherTablesStreamOnWhileTwoTablesAreLoadedAgainAndEveryTopicEqualsItsTable() throws Exception {
@@ -198,6 +200,123 @@ class IncrementalReloadIT {
         connect.delete("increstart");
     }
 
+    @Test
+    void aPostgresRestartDuringAnIncrementalReloadLosesNothing() throws Exception {
+        int rows = 200_000;
+        String db = postgres.createDatabase();
+        postgres.dropSlotsWhenReleased(db);
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE other (id bigint PRIMARY KEY, v bigint NOT NULL)");
+            statement.execute("INSERT INTO other SELECT g, 0 FROM generate_series(1, 2000) g");
+            statement.execute("CREATE TABLE reloaded (id bigint PRIMARY KEY, v bigint NOT NULL, pad text)");
+            statement.execute("INSERT INTO reloaded SELECT g, 0, repeat('x', 100) FROM generate_series(1, " + rows + ") g");
+            statement.execute("CREATE TABLE keyless (n bigint NOT NULL)");
+            statement.execute("CREATE TABLE debezium_signal (id varchar(42) PRIMARY KEY, type varchar(32) NOT NULL, "
+                    + "data varchar(2048))");
+        }
+        Map<String, String> config = TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), "icr", 2,
+                Map.of("snapshot.mode", "initial", "slot.name", "inccrash", "publication.name", "inccrash",
+                        "table.include.list", "public\\.(other|reloaded)", "signal.data.collection",
+                        "public.debezium_signal", "snapshot.chunk.size", Long.toString(4L << 20), "max.batch.size", "200"));
+        config.putAll(Map.of("retriable.restart.connector.wait.ms", "2000", "errors.max.retries", "-1"));
+        connect.deploy("inccrash", config);
+        Poll.until(Duration.ofSeconds(180), "the first load", () -> connect.progressEvents("icr").contains("snapshot.completed"));
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> writeThroughRestarts(db, writing));
+        writer.start();
+        try {
+            write(db, "INSERT INTO debezium_signal VALUES ('again-1', 'execute-snapshot', "
+                    + "'{\"data-collections\": [\"public.reloaded\"]}')");
+            Poll.until(Duration.ofSeconds(120), "a third of the reload committed", () -> reloadRowsCommitted("inccrash")
+                    >= rows / 3);
+            postgres.crashRestart();
+            Poll.until(Duration.ofSeconds(240), "the reload completed", () -> connect.progressEvents("icr").stream()
+                    .filter("snapshot.completed"::equals).count() == 2);
+            Poll.until(Duration.ofSeconds(60), "the reloaded table streamed again", () -> {
+                List<String> ops = connect.readAll("icr.public.reloaded").stream().map(IncrementalReloadIT::op).toList();
+                return ops.lastIndexOf("u") > ops.lastIndexOf("r") + 100;
+            });
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
+        for (String table : List.of("other", "reloaded")) {
+            Map<Long, Map<String, String>> expected;
+            try (Connection connection = postgres.superuser(db)) {
+                expected = RowReplay.read(connection, table, List.of("v"), Set.of());
+            }
+            Poll.until(Duration.ofSeconds(60), table + " in Kafka as in the table", () -> RowReplay.differences(table,
+                    expected, RowReplay.replay(connect.readAll("icr.public." + table), Set.of(), false).rows,
+                    List.of("v"), 10).isEmpty());
+        }
+        assertEquals(List.of(), RowReplay.replay(connect.readAll("icr.public.other"), Set.of(), false).orderViolations,
+                "the table not reloaded: per-key order across the crash");
+        System.out.println("IncrementalReloadIT: after a crash in the reload, progress events " + connect.progressEvents("icr")
+                + "; order violations of the reloaded table: " + RowReplay.replay(connect.readAll("icr.public.reloaded"),
+                Set.of(), false).orderViolations.size());
+        assertEquals("RUNNING", connect.connectorStatus("inccrash").tasks().get(0).state());
+        connect.delete("inccrash");
+    }
+
+    /** As {@link #writeUntilStopped}, reconnecting after the server went away. */
+    private void writeThroughRestarts(String db, AtomicBoolean writing) {
+        while (writing.get()) {
+            try {
+                writeUntilStopped(db, writing);
+            } catch (IllegalStateException e) {
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+            }
+        }
+    }
+
+    @Test
+    void signalsFromTheSignalTopicAreTakenOnceAndBadOnesAnswered() throws Exception {
+        String db = postgres.createDatabase();
+        postgres.dropSlotsWhenReleased(db);
+        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE other (id bigint PRIMARY KEY, v bigint NOT NULL)");
+            statement.execute("INSERT INTO other SELECT g, 0 FROM generate_series(1, 100) g");
+            statement.execute("CREATE TABLE reloaded (id bigint PRIMARY KEY, v bigint NOT NULL, pad text)");
+            statement.execute("INSERT INTO reloaded SELECT g, 0, 'x' FROM generate_series(1, 1000) g");
+        }
+        connect.createTopic("ksg-signal", 1);
+        connect.deploy("kafkasignals", TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), "ksg", 1,
+                Map.of("snapshot.mode", "initial", "slot.name", "kafkasignals", "publication.name", "kafkasignals",
+                        "table.include.list", "public\\.(other|reloaded)", "signal.enabled.channels", "kafka",
+                        "signal.kafka.bootstrap.servers", connect.bootstrapServers())));
+        Poll.until(Duration.ofSeconds(120), "the first load", () -> connect.progressEvents("ksg").contains("snapshot.completed"));
+        write(db, "UPDATE reloaded SET v = 1 WHERE id = 1");
+        Poll.until(Duration.ofSeconds(60), "streaming", () -> connect.readAll("ksg.public.reloaded").size() == 1001);
+
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, String> producer = new org.apache.kafka.clients
+                .producer.KafkaProducer<>(Map.of("bootstrap.servers", connect.bootstrapServers()),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (String[] signal : List.of(
+                    new String[] {"another-connector", "{\"type\": \"execute-snapshot\", \"data\": {\"data-collections\": "
+                            + "[\"public.reloaded\"]}}"},
+                    new String[] {"ksg", "{\"type\": \"execute-snapshot\", \"data\": {\"data-collections\": [\"public.nope\"]}}"},
+                    new String[] {"ksg", "{\"type\": \"execute-snapshot\", \"data\": {\"data-collections\": "
+                            + "[\"public.reloaded\"], \"type\": \"INCREMENTAL\"}}"})) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("ksg-signal", signal[0], signal[1])).get();
+            }
+        }
+        Poll.until(Duration.ofSeconds(120), "the reload done", () -> connect.progressEvents("ksg").stream()
+                .filter("snapshot.completed"::equals).count() == 2);
+        assertEquals(1, connect.progressEvents("ksg").stream().filter("signal.rejected"::equals).count());
+        assertEquals(1000, connect.readAll("ksg.public.reloaded").stream()
+                .filter(r -> "incremental".equals(source(r, "snapshot"))).count());
+
+        connect.restartConnectorAndTasks("kafkasignals");
+        write(db, "UPDATE reloaded SET v = 2 WHERE id = 1");
+        Poll.until(Duration.ofSeconds(60), "streaming after the restart", () -> connect.readAll("ksg.public.reloaded")
+                .stream().anyMatch(r -> "u".equals(op(r)) && json(r.value()).get("after").get("v").asLong() == 2));
+        assertEquals(2, connect.progressEvents("ksg").stream().filter("signal.received"::equals).count(),
+                "the two signals keyed ksg, each once; the restart took none again: " + connect.progressEvents("ksg"));
+        assertEquals(2, connect.progressEvents("ksg").stream().filter("snapshot.completed"::equals).count());
+        connect.delete("kafkasignals");
+    }
+
     private long reloadRowsCommitted(String connector) {
         return connect.offsets(connector).offsets().stream().filter(o -> o.partition().containsKey("reload")
                 && o.offset() != null).mapToLong(o -> o.offset().get("rows") instanceof Number n ? n.longValue() : 0).sum();
@@ -215,7 +334,7 @@ class IncrementalReloadIT {
     /** Inserts rows and increments v of random ones, one statement a transaction; an insert into keyless now and then. */
     private void writeUntilStopped(String db, AtomicBoolean writing) {
         try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
-            long next = 1_000_000;
+            long next = nextId.getAndAdd(1_000_000);
             while (writing.get()) {
                 statement.execute("UPDATE other SET v = v + 1 WHERE id = " + ThreadLocalRandom.current().nextLong(1, 2001));
                 statement.execute("INSERT INTO reloaded VALUES (" + next + ", 0, 'new')");

@@ -36,8 +36,10 @@ public final class DebeziumKeys {
     public record Finding(String key, boolean error, String message) {
     }
 
-    private static final String NO_SIGNALS = "signals come from the signal table (signal.data.collection) only, "
-            + "and an execute-snapshot loads its tables again as a blocking snapshot: streaming pauses meanwhile";
+    private static final String NO_SIGNALS = "signals come from the signal table (signal.data.collection) and the "
+            + "signal topic (signal.kafka.topic) only";
+    private static final String RELOADS = "an incremental reload reads ctid chunks in parallel under one new snapshot, "
+            + "holding the table's changes back meanwhile: there is no key-ordered chunk or watermark to set";
     private static final String NO_PARAMETERS = "column schemas carry no __debezium.source.column.* parameters";
     private static final String BATCHES = "no queue: the reader hands records to Connect in batches of max.batch.size";
     private static final String PARALLEL = "the load runs in tasks.max tasks at once, each on the same snapshot";
@@ -105,16 +107,17 @@ public final class DebeziumKeys {
             ignored("guardrail.collections.limit.action", "no limit on the number of captured tables"),
             ignored("heartbeat.topics.prefix", "heartbeats confirm the slot's position and run heartbeat.action.query; "
                     + "no heartbeat topic is written (progress events go to <topic.prefix>.snapclone.progress)"),
-            ignored("incremental.snapshot.chunk.size", NO_SIGNALS),
-            ignored("incremental.snapshot.allow.schema.changes", NO_SIGNALS),
-            ignored("incremental.snapshot.watermarking.strategy", NO_SIGNALS),
+            ignored("incremental.snapshot.chunk.size", RELOADS),
+            ignored("incremental.snapshot.allow.schema.changes", RELOADS),
+            ignored("incremental.snapshot.watermarking.strategy", RELOADS),
             ignored("signal.poll.interval.ms", "the signal table is read from the stream as its rows commit"),
             ignored("signal.emit.failure.backoff.ms", "a signal that cannot be acted on is logged and answered on the "
                     + "progress topic, not retried"),
             ignored("signal.emit.failure.max.retries", "a signal that cannot be acted on is logged and answered on the "
                     + "progress topic, not retried"),
-            prefix("signal.kafka.", NO_SIGNALS),
-            prefix("signal.consumer.", NO_SIGNALS),
+            ignored("signal.kafka.groupId", "the signal topic is read without a consumer group: what was taken is "
+                    + "kept in the connector's offsets"),
+            ignored("signal.kafka.poll.timeout.ms", "the stream looks at the signal topic twice a second without waiting"),
             prefix("signal.file", NO_SIGNALS),
             prefix("notification.http.", "no HTTP notification channel: use sink or log"),
             prefix("openlineage.", "no OpenLineage events"),

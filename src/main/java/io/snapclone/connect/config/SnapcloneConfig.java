@@ -254,12 +254,21 @@ public class SnapcloneConfig extends AbstractConfig {
     public static final String SIGNAL_TABLE_CONFIG = "signal.data.collection";
     static final String SIGNAL_TABLE_DOC = "The signal table, as schema.table (Debezium's), e.g. public.debezium_signal "
             + "with columns id varchar(42) PRIMARY KEY, type varchar(32) NOT NULL, data varchar(2048): a row inserted "
-            + "with type execute-snapshot and data {\"data-collections\": [\"public.orders\"], \"type\": \"blocking\"} "
-            + "loads those tables again while the connector streams (docs/snapshots.md). The connector adds it to its "
-            + "publication; its rows are not captured. Empty: no signals.";
+            + "with type execute-snapshot and data {\"data-collections\": [\"public.orders\"]} loads those tables "
+            + "again while the connector streams (incremental, the default, or \"type\": \"blocking\"; "
+            + "docs/snapshots.md). The connector adds it to its publication; its rows are not captured. Empty: none.";
     public static final String SIGNAL_CHANNELS_CONFIG = "signal.enabled.channels";
-    static final String SIGNAL_CHANNELS_DOC = "Where signals come from: source (the signal table, read from the stream). "
-            + "Debezium's kafka, jmx and file channels are not offered (ignored, with a warning).";
+    static final String SIGNAL_CHANNELS_DOC = "Where signals come from: source (the signal table, read from the stream) "
+            + "and kafka (signal.kafka.topic). Debezium's jmx and file channels are not offered (ignored, with a warning).";
+    public static final String SIGNAL_KAFKA_TOPIC_CONFIG = "signal.kafka.topic";
+    static final String SIGNAL_KAFKA_TOPIC_DOC = "The signal topic of the kafka channel (one partition), as Debezium's: "
+            + "records keyed by topic.prefix whose value is {\"type\": \"execute-snapshot\", \"data\": "
+            + "{\"data-collections\": [\"public.orders\"]}}. Empty: <topic.prefix>-signal. Signals written before the "
+            + "connector first streams are not read; after that none is missed (one read just before a crash may be "
+            + "taken again). Consumer settings (security) go in signal.consumer.*.";
+    public static final String SIGNAL_KAFKA_SERVERS_CONFIG = "signal.kafka.bootstrap.servers";
+    static final String SIGNAL_KAFKA_SERVERS_DOC = "The brokers of " + SIGNAL_KAFKA_TOPIC_CONFIG
+            + "; needed when signal.enabled.channels has kafka.";
     public static final String NOTIFICATION_TOPIC_CONFIG = "notification.sink.topic.name";
     static final String NOTIFICATION_TOPIC_DOC = "The topic of the notifications; needed when "
             + NOTIFICATION_CHANNELS_CONFIG + " has sink.";
@@ -533,10 +542,31 @@ public class SnapcloneConfig extends AbstractConfig {
                 + "NOT NULL, data varchar(2048)), then restart the connector";
     }
 
+    /** Whether signals are read from {@link #SIGNAL_KAFKA_TOPIC_CONFIG} (the kafka channel). */
+    public boolean kafkaSignals() {
+        return signalChannels().contains("kafka");
+    }
+
+    public String signalKafkaTopic() {
+        String topic = getString(SIGNAL_KAFKA_TOPIC_CONFIG).trim();
+        return topic.isEmpty() ? topicPrefix() + "-signal" : topic;
+    }
+
+    /** The kafka channel's consumer settings: {@code signal.consumer.*} and the brokers. */
+    public Map<String, Object> signalConsumerProps() {
+        Map<String, Object> props = new java.util.HashMap<>(originalsWithPrefix("signal.consumer."));
+        props.put("bootstrap.servers", getString(SIGNAL_KAFKA_SERVERS_CONFIG).trim());
+        return props;
+    }
+
+    private List<String> signalChannels() {
+        return getList(SIGNAL_CHANNELS_CONFIG).stream().map(String::trim).toList();
+    }
+
     /** The signal table if signals are read from it (the source channel), else null. */
     public TableId signalTable() {
         String name = getString(SIGNAL_TABLE_CONFIG).trim();
-        if (name.isEmpty() || !getList(SIGNAL_CHANNELS_CONFIG).stream().map(String::trim).toList().contains("source")) {
+        if (name.isEmpty() || !signalChannels().contains("source")) {
             return null;
         }
         return ConfigValidators.qualifiedTable(name);
@@ -550,6 +580,10 @@ public class SnapcloneConfig extends AbstractConfig {
     /** What is wrong across keys (each key being valid alone), against the key to change. */
     public List<DatabaseChecks.Problem> crossKeyProblems() {
         List<DatabaseChecks.Problem> problems = new java.util.ArrayList<>();
+        if (kafkaSignals() && getString(SIGNAL_KAFKA_SERVERS_CONFIG).isBlank()) {
+            problems.add(new DatabaseChecks.Problem(SIGNAL_KAFKA_SERVERS_CONFIG, SIGNAL_CHANNELS_CONFIG + " has kafka: "
+                    + "set " + SIGNAL_KAFKA_SERVERS_CONFIG + " to the brokers of the signal topic."));
+        }
         if (notificationChannels().contains("sink") && notificationTopic().isBlank()) {
             problems.add(new DatabaseChecks.Problem(NOTIFICATION_TOPIC_CONFIG, NOTIFICATION_CHANNELS_CONFIG + " has sink: "
                     + "set " + NOTIFICATION_TOPIC_CONFIG + " to the topic the notifications go to."));

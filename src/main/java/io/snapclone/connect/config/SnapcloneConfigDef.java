@@ -135,6 +135,10 @@ final class SnapcloneConfigDef {
                         SIGNAL_TABLE_DOC, SNAPSHOT_GROUP, ++snapshot, Width.MEDIUM, "Signal table")
                 .define(SIGNAL_CHANNELS_CONFIG, Type.LIST, "source", ConfigDef.ValidList.in("source", "kafka", "jmx", "file"),
                         Importance.LOW, SIGNAL_CHANNELS_DOC, SNAPSHOT_GROUP, ++snapshot, Width.SHORT, "Signal channels")
+                .define(SIGNAL_KAFKA_TOPIC_CONFIG, Type.STRING, "", Importance.LOW, SIGNAL_KAFKA_TOPIC_DOC,
+                        SNAPSHOT_GROUP, ++snapshot, Width.MEDIUM, "Signal topic")
+                .define(SIGNAL_KAFKA_SERVERS_CONFIG, Type.STRING, "", Importance.LOW, SIGNAL_KAFKA_SERVERS_DOC,
+                        SNAPSHOT_GROUP, ++snapshot, Width.MEDIUM, "Signal topic's brokers")
                 .define(SLOT_FAILOVER_CONFIG, Type.BOOLEAN, false, Importance.LOW, SLOT_FAILOVER_DOC,
                         STREAMING_GROUP, 7, Width.SHORT, "Failover slot");
     }

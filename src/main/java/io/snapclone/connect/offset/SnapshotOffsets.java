@@ -45,6 +45,8 @@ public final class SnapshotOffsets {
     static final String REPLAY_LSN = "replay_lsn";
     static final String REPLAY_SEQ = "replay_seq";
     static final String REPLAYED = "replayed";
+    static final String SIGNAL_TOPIC = "signal_topic";
+    static final String NEXT = "next";
 
     private SnapshotOffsets() {
     }
@@ -106,6 +108,24 @@ public final class SnapshotOffsets {
      */
     public static Map<String, Object> reloadRequested(long lsn, String id, boolean incremental) {
         return Map.of(LSN, lsn, ID, id, INCREMENTAL, incremental);
+    }
+
+    /** Where the signals of {@code topic} (the kafka channel) are read: its offset says which is next. */
+    public static Map<String, Object> signalTopicPartition(String topicPrefix, String topic) {
+        Map<String, Object> partition = new HashMap<>();
+        partition.put(SERVER, topicPrefix);
+        partition.put(SIGNAL_TOPIC, topic);
+        return partition;
+    }
+
+    /** The signal topic's offset {@code next} is the next to read. */
+    public static Map<String, Object> nextSignal(long next) {
+        return Map.of(NEXT, next);
+    }
+
+    /** The next signal topic offset to read, as an offset of {@link #signalTopicPartition} says; -1 if none. */
+    public static long nextSignal(Map<String, Object> offset) {
+        return offset == null ? -1 : number(offset, NEXT, -1);
     }
 
     /** The LSN of the request an offset of {@link #reloadPartition} holds; 0 if none. */

@@ -90,6 +90,13 @@ public final class ProgressEvents {
         return record(topic, table.qualifiedName(), value, partition, offset, nowMs);
     }
 
+    /** A signal was read from the signal topic; the offset keeps where the next one is. */
+    public static SourceRecord signalReceived(String topic, String signalId, Map<String, ?> partition,
+                                              Map<String, ?> offset, long nowMs) {
+        Struct value = event("signal.received", nowMs).put("id", signalId);
+        return record(topic, "signal", value, partition, offset, nowMs);
+    }
+
     /** A signal that could not be acted on, and why: nothing else happens. */
     public static SourceRecord signalRejected(String topic, String signalId, String message, long nowMs) {
         Struct value = event("signal.rejected", nowMs).put("id", signalId).put("message", message);

@@ -109,8 +109,20 @@ final class Signals {
             reject(id, "the signal table needs columns id, type and data (as Debezium's), with id and type set", nowMs, out);
             return;
         }
+        signal(id, type, text(insert, dataColumn), commitLsn, nowMs, out);
+    }
+
+    /**
+     * A signal of any channel, taken at {@code commitLsn}: the changes committed from there on are
+     * after it (a held-back table's are held back from there).
+     */
+    void signal(String id, String type, String data, long commitLsn, long nowMs, List<SourceRecord> out) {
+        if (type == null) {
+            reject(id, "a signal needs a type (and data), as Debezium's", nowMs, out);
+            return;
+        }
         switch (type.trim().toLowerCase(Locale.ROOT)) {
-            case "execute-snapshot" -> executeSnapshot(id, text(insert, dataColumn), commitLsn, nowMs, out);
+            case "execute-snapshot" -> executeSnapshot(id, data, commitLsn, nowMs, out);
             case "stop-snapshot" -> reject(id, "stop-snapshot is not supported: a blocking reload runs to its end", nowMs, out);
             default -> log.info("Task {}: signal {} of type '{}' ignored: only execute-snapshot is acted on", name, id, type);
         }

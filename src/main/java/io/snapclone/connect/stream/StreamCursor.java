@@ -110,6 +110,11 @@ final class StreamCursor {
         return alreadySent;
     }
 
+    /** Where the last transaction read ended (0: none yet): every later one commits at or after it. */
+    long lastCommitEndLsn() {
+        return lastCommitEndLsn;
+    }
+
     /** Where the transaction being read commits (its Begin's final LSN). */
     long commitLsn() {
         return commitLsn;

@@ -49,6 +49,11 @@ final class StreamMessages {
         return inTransaction;
     }
 
+    /** The signals of the signal table, which those of other channels go through too. */
+    Signals signals() {
+        return signals;
+    }
+
     /** Transactions whose Commit was read so far. */
     long commits() {
         return commits;

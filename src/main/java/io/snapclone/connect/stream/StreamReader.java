@@ -7,6 +7,7 @@ import io.snapclone.connect.metrics.StreamingMetrics;
 import io.snapclone.connect.offset.SnapshotOffsets;
 import io.snapclone.connect.offset.ReloadRequests;
 import io.snapclone.connect.offset.SnapshotOffsets.StreamPosition;
+import io.snapclone.connect.record.ProgressEvents;
 import io.snapclone.connect.record.TableRecordBuilder;
 import io.snapclone.pg.Lsn;
 import io.snapclone.pg.TableId;
@@ -68,6 +69,9 @@ public final class StreamReader implements AutoCloseable {
     private Connection catalogConnection;
     private StreamMessages messages;
     private Heartbeats heartbeats;
+    /** The kafka signal channel, if enabled; kept across reconnects. */
+    private KafkaSignals kafkaSignals;
+    private Map<String, Object> signalPartition;
 
     /** @param transactions Connect's, when the connector defines transaction boundaries; else null */
     public StreamReader(TaskConfig config, OffsetStorageReader offsets, TransactionContext transactions,
@@ -143,6 +147,11 @@ public final class StreamReader implements AutoCloseable {
                 replayed, replayTarget);
         changes = new ChangeRecords(partition, config.tombstonesOnDelete(), config.skippedOperations(),
                 config.snapshotLsns(), held, replays, cursor, confirmations);
+        if (config.kafkaSignals()) {
+            signalPartition = SnapshotOffsets.signalTopicPartition(config.topicPrefix(), config.signalKafkaTopic());
+            kafkaSignals = new KafkaSignals(config.signalConsumerProps(), config.signalKafkaTopic(), config.topicPrefix(),
+                    SnapshotOffsets.nextSignal(offsets.offset(signalPartition)), name);
+        }
         if (!held.isEmpty()) {
             log.info("Task {}: holding back the changes of {} (being loaded again incrementally) from {} on", name,
                     held.keySet(), held.values().stream().map(Lsn::new).toList());
@@ -152,6 +161,24 @@ public final class StreamReader implements AutoCloseable {
             log.info("Task {}: sending the held-back changes of {} (loaded again incrementally) from {} on, up to "
                     + "commit {} change {}", name, replays.keySet(), replays.values().stream().map(Lsn::new).toList(),
                     new Lsn(sent.commitLsn()), sent.seq());
+        }
+    }
+
+    /**
+     * Signals from the signal topic, taken between transactions at the stream's position: the
+     * changes committed after it come after the signal. Each is acknowledged with
+     * {@code signal.received}, whose offset says where the next one is.
+     */
+    private void kafkaSignals(long nowMs, List<SourceRecord> out) {
+        long position = Math.max(cursor.lastCommitEndLsn(), stream.lastReceived().value());
+        if (kafkaSignals == null || messages.inTransaction() || position == 0) {
+            return;
+        }
+        for (KafkaSignals.Signal signal : kafkaSignals.poll()) {
+            String id = "kafka-" + signal.offset();
+            out.add(ProgressEvents.signalReceived(config.progressTopic(), id, signalPartition,
+                    SnapshotOffsets.nextSignal(signal.offset() + 1), nowMs));
+            messages.signals().signal(id, signal.type(), signal.data(), position, nowMs, out);
         }
     }
 
@@ -166,6 +193,7 @@ public final class StreamReader implements AutoCloseable {
         checkSlot();
         List<SourceRecord> batch = new ArrayList<>();
         long commitsBefore = messages.commits();
+        kafkaSignals(System.currentTimeMillis(), batch);
         boolean drained = false;
         while (batch.size() < max) {
             ChangeStream.Message received = stream.poll();
@@ -254,5 +282,8 @@ public final class StreamReader implements AutoCloseable {
     @Override
     public void close() {
         disconnect();
+        if (kafkaSignals != null) {
+            kafkaSignals.close();
+        }
     }
 }

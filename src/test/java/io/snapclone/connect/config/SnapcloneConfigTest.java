@@ -107,6 +107,8 @@ class SnapcloneConfigTest {
         keys.put("notification.sink.topic.name", List.of(Type.STRING, "", Importance.LOW));
         keys.put("signal.data.collection", List.of(Type.STRING, "", Importance.LOW));
         keys.put("signal.enabled.channels", List.of(Type.LIST, List.of("source"), Importance.LOW));
+        keys.put("signal.kafka.topic", List.of(Type.STRING, "", Importance.LOW));
+        keys.put("signal.kafka.bootstrap.servers", List.of(Type.STRING, "", Importance.LOW));
         keys.put("slot.failover", List.of(Type.BOOLEAN, false, Importance.LOW));
         return keys;
     }
@@ -145,7 +147,8 @@ class SnapcloneConfigTest {
                         "interval.handling.mode", "hstore.handling.mode", "field.name.adjustment.mode",
                         "unavailable.value.placeholder", "errors.max.retries", "retriable.restart.connector.wait.ms",
                         "snapshot.holder.grace.ms", "notification.enabled.channels", "notification.sink.topic.name",
-                        "signal.data.collection", "signal.enabled.channels", "slot.failover"),
+                        "signal.data.collection", "signal.enabled.channels", "signal.kafka.topic",
+                        "signal.kafka.bootstrap.servers", "slot.failover"),
                 List.of(SnapcloneConfig.HOSTNAME_CONFIG, SnapcloneConfig.PORT_CONFIG, SnapcloneConfig.USER_CONFIG,
                         SnapcloneConfig.PASSWORD_CONFIG, SnapcloneConfig.DBNAME_CONFIG, SnapcloneConfig.SSLMODE_CONFIG,
                         SnapcloneConfig.TOPIC_PREFIX_CONFIG, SnapcloneConfig.SCHEMA_INCLUDE_LIST_CONFIG,
@@ -167,6 +170,7 @@ class SnapcloneConfigTest {
                         SnapcloneConfig.RETRY_WAIT_CONFIG, SnapcloneConfig.HOLDER_GRACE_CONFIG,
                         SnapcloneConfig.NOTIFICATION_CHANNELS_CONFIG, SnapcloneConfig.NOTIFICATION_TOPIC_CONFIG,
                         SnapcloneConfig.SIGNAL_TABLE_CONFIG, SnapcloneConfig.SIGNAL_CHANNELS_CONFIG,
+                        SnapcloneConfig.SIGNAL_KAFKA_TOPIC_CONFIG, SnapcloneConfig.SIGNAL_KAFKA_SERVERS_CONFIG,
                         SnapcloneConfig.SLOT_FAILOVER_CONFIG));
     }
 
@@ -177,6 +181,13 @@ class SnapcloneConfigTest {
         assertEquals(null, config(Map.of()).signalTable());
         assertEquals(null, config(Map.of("signal.data.collection", "public.debezium_signal",
                 "signal.enabled.channels", "kafka")).signalTable());
+        SnapcloneConfig kafka = config(Map.of("signal.enabled.channels", "source,kafka",
+                "signal.kafka.bootstrap.servers", "broker:9092", "signal.consumer.security.protocol", "SSL"));
+        assertTrue(kafka.kafkaSignals());
+        assertEquals("shop-signal", kafka.signalKafkaTopic());
+        assertEquals(Map.of("bootstrap.servers", "broker:9092", "security.protocol", "SSL"), kafka.signalConsumerProps());
+        assertEquals(List.of("signal.kafka.bootstrap.servers"), config(Map.of("signal.enabled.channels", "kafka"))
+                .crossKeyProblems().stream().map(io.snapclone.connect.config.DatabaseChecks.Problem::key).toList());
         ConfigException bad = assertThrows(ConfigException.class, () -> config(Map.of("signal.data.collection", "signals")));
         assertTrue(bad.getMessage().contains("is not schema.table, e.g. public.debezium_signal"), bad.getMessage());
     }
@@ -241,7 +252,9 @@ class SnapcloneConfigTest {
         props.put("notification.enabled.channels", "sink,log");
         props.put("notification.sink.topic.name", "shop.notifications");
         props.put("signal.data.collection", "ops.signals");
-        props.put("signal.enabled.channels", "source");
+        props.put("signal.enabled.channels", "source,kafka");
+        props.put("signal.kafka.topic", "shop.signals");
+        props.put("signal.kafka.bootstrap.servers", "broker:9092");
         // column.exclude.list may not be set with column.include.list: its own test below.
         props.put("column.exclude.list", "");
         assertEquals(expectedKeys().keySet(), props.keySet(), "every key is set here");
@@ -250,6 +263,8 @@ class SnapcloneConfigTest {
         assertEquals(new ConnectionSettings("::1", 6543, "my db", "reader", SECRET, "verify-full", 10),
                 config.connectionSettings());
         assertEquals(new io.snapclone.pg.TableId("ops", "signals"), config.signalTable());
+        assertEquals("shop.signals", config.signalKafkaTopic());
+        assertEquals(Map.of("bootstrap.servers", "broker:9092"), config.signalConsumerProps());
         assertEquals("my-shop.v1_2", config.topicPrefix());
         assertEquals(65536, config.chunkSizeBytes());
         assertEquals(10, config.maxBatchSize());
