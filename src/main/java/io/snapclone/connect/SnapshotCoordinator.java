@@ -131,20 +131,21 @@ final class SnapshotCoordinator implements AutoCloseable {
         requests = reloadRequests();
         reloads = ReloadRequests.lsns(requests);
         Map<TableId, TableState> states = tableStates(allTables);
-        List<TableId> unfinished = allTables.stream().filter(table -> !states.get(table).complete()).toList();
+        boolean neverSnapshot = SnapcloneConfig.SNAPSHOT_MODE_NEVER.equals(config.snapshotMode());
+        List<TableId> unfinished = allTables.stream().filter(table -> !states.get(table).complete())
+                .filter(table -> loads(table)).toList();
         // Only tables asked for again incrementally: the stream goes on meanwhile, holding back their changes.
         boolean incremental = config.streams() && !unfinished.isEmpty() && unfinished.stream()
                 .allMatch(table -> requests.containsKey(table) && requests.get(table).incremental());
         boolean resumed = states.values().stream().anyMatch(s -> s.complete() || s.resumeBlock() > 0 || s.rowsSent() > 0);
-        boolean neverSnapshot = SnapcloneConfig.SNAPSHOT_MODE_NEVER.equals(config.snapshotMode());
         if (config.streams()) {
             export = prepareSlot(settings, resumed || unfinished.isEmpty() || neverSnapshot);
         }
-        if (unfinished.isEmpty() || neverSnapshot) {
+        if (unfinished.isEmpty()) {
             log.info("Connector {}: {}; {}", connectorName, neverSnapshot ? "snapshot.mode=never"
                     : "committed offsets show the snapshot of all " + tables.size() + " tables complete",
                     config.streams() ? "streaming from slot " + config.slotName() : "nothing to do");
-            taskConfigs = List.of(completed(neverSnapshot ? List.of() : allTables));
+            taskConfigs = List.of(completed(loaded()));
             pending = List.of();
             if (config.streams()) {
                 monitor(); // for reload requests
@@ -203,7 +204,7 @@ final class SnapshotCoordinator implements AutoCloseable {
         List<ChunkPlanner.SizedChunk> chunks = new ArrayList<>();
         for (TableInfo table : tables) {
             TableState state = states.get(table.id());
-            if (!state.complete()) {
+            if (unfinished.contains(table.id())) {
                 chunks.addAll(planner.split(new ChunkPlanner.Remaining(table.id(), state.resumeBlock(), table.sizeBytes())));
             }
         }
@@ -488,6 +489,16 @@ final class SnapshotCoordinator implements AutoCloseable {
         }
     }
 
+    /** Whether the table is loaded at all: with snapshot.mode=never only when asked for again (a signal). */
+    private boolean loads(TableId table) {
+        return !SnapcloneConfig.SNAPSHOT_MODE_NEVER.equals(config.snapshotMode()) || requests.containsKey(table);
+    }
+
+    /** The tables a load announces as complete: those it loads. */
+    private List<TableId> loaded() {
+        return allTables.stream().filter(this::loads).toList();
+    }
+
     private long latestRequest(List<TableId> tables) {
         return tables.stream().mapToLong(table -> requests.get(table).lsn())
                 .reduce(0L, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
@@ -546,7 +557,7 @@ final class SnapshotCoordinator implements AutoCloseable {
             double seconds = (System.nanoTime() - startedNanos) / 1e9;
             if (done == pending.size()) {
                 // Restarting the tasks into the finished phase ends their snapshot transactions.
-                taskConfigs = List.of(completed(allTables));
+                taskConfigs = List.of(completed(loaded()));
                 requestReconfiguration.run();
                 releaseExport();
                 LingeringSnapshots.releaseAll(connectorName);

@@ -45,12 +45,19 @@ final class LsnConfirmations {
      * was sent and no transaction is half read, {@code serverPosition}.
      */
     synchronized long toConfirm(long serverPosition, boolean idleBetweenTransactions) {
+        return toConfirm(serverPosition, idleBetweenTransactions, 0);
+    }
+
+    /** As {@link #toConfirm(long, boolean)}, confirming nothing from {@code below} on (0: no limit). */
+    synchronized long toConfirm(long serverPosition, boolean idleBetweenTransactions, long below) {
         long next = confirmable;
         if (idleBetweenTransactions && allCommitted && Long.compareUnsigned(serverPosition, next) > 0) {
             next = serverPosition;
         }
-        if (holdFrom != 0 && Long.compareUnsigned(next, holdFrom - 1) > 0) {
-            next = holdFrom - 1;
+        for (long limit : new long[] {holdFrom, below}) {
+            if (limit != 0 && Long.compareUnsigned(next, limit - 1) > 0) {
+                next = limit - 1;
+            }
         }
         if (Long.compareUnsigned(next, confirmed) <= 0) {
             return 0;

@@ -34,6 +34,7 @@ final class StreamCursor {
     private StreamPosition replayedUpTo;
     /** The snapshot LSN of the latest incremental reload whose held-back changes were all sent (0: none). */
     private long replayed;
+    private final long replayFrom;
     private final long replayTarget;
     private boolean replaying;
     /** Whether the record {@link #next} moved to is a replayed one. */
@@ -41,17 +42,20 @@ final class StreamCursor {
 
     /** @param alreadySent the last position Kafka committed before this run */
     StreamCursor(StreamPosition alreadySent) {
-        this(alreadySent, null, 0, 0);
+        this(alreadySent, null, 0, 0, 0);
     }
 
     /**
      * @param replayedUpTo where an unfinished replay stood in Kafka; null if none had begun
      * @param replayed as Kafka has it: see {@link SnapshotOffsets#replayedLsn}
+     * @param replayFrom the earliest snapshot LSN whose held-back changes a replay sends
      * @param replayTarget the snapshot LSN of the latest incremental reload whose held-back changes
      *        are to be sent: a replay is due if it is after {@code replayed}
      */
-    StreamCursor(StreamPosition alreadySent, StreamPosition replayedUpTo, long replayed, long replayTarget) {
+    StreamCursor(StreamPosition alreadySent, StreamPosition replayedUpTo, long replayed, long replayFrom,
+                 long replayTarget) {
         this.alreadySent = requireNonNull(alreadySent, "alreadySent is null");
+        this.replayFrom = replayFrom;
         this.replayedUpTo = replayedUpTo == null ? StreamPosition.START : replayedUpTo;
         this.replayed = replayed;
         this.replayTarget = replayTarget;
@@ -103,6 +107,14 @@ final class StreamCursor {
     /** Whether held-back changes are still being sent again (nothing past them may be confirmed). */
     boolean replaying() {
         return replaying;
+    }
+
+    /**
+     * Confirm nothing from this LSN on (0: no limit): while a replay is unfinished the slot must
+     * give its changes again after a server restart, though Kafka's offset may stand past them.
+     */
+    long confirmBelow() {
+        return replaying ? replayFrom : 0;
     }
 
     /** Every position up to this one was sent: a reconnect skips them. */

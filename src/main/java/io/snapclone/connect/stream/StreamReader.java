@@ -142,9 +142,10 @@ public final class StreamReader implements AutoCloseable {
         long replayed = SnapshotOffsets.replayedLsn(committed);
         Map<TableId, Long> replays = new HashMap<>(config.replays());
         replays.entrySet().removeIf(e -> held.containsKey(e.getKey()) || Long.compareUnsigned(e.getValue(), replayed) <= 0);
+        long replayFrom = replays.values().stream().reduce(0L, (a, b) -> a == 0 || Long.compareUnsigned(b, a) < 0 ? b : a);
         long replayTarget = replays.values().stream().reduce(0L, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
         cursor = new StreamCursor(SnapshotOffsets.streamPosition(committed), SnapshotOffsets.replayPosition(committed),
-                replayed, replayTarget);
+                replayed, replayFrom, replayTarget);
         changes = new ChangeRecords(partition, config.tombstonesOnDelete(), config.skippedOperations(),
                 config.snapshotLsns(), held, replays, cursor, confirmations);
         if (config.kafkaSignals()) {
@@ -215,7 +216,7 @@ public final class StreamReader implements AutoCloseable {
         metrics.received(stream.lastReceived().value());
         // Idle between transactions, with Kafka holding all we sent: the server's position is done too.
         long toConfirm = confirmations.toConfirm(stream.lastReceived().value(),
-                drained && batch.isEmpty() && !messages.inTransaction() && !cursor.replaying());
+                drained && batch.isEmpty() && !messages.inTransaction(), cursor.confirmBelow());
         if (toConfirm != 0) {
             stream.confirm(new Lsn(toConfirm));
             metrics.confirmed(toConfirm);

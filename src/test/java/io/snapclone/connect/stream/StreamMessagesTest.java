@@ -411,7 +411,7 @@ class StreamMessagesTest {
         // Loaded again under a snapshot at 6500; the stream had sent other tables' changes up to (8000, 1).
         StreamPosition sent = new StreamPosition(8000, 1);
         Map<TableId, Long> cut = Map.of(TABLE, 6500L);
-        Stream stream = new Stream(new StreamCursor(sent, null, 0, 6500), cut, Map.of(), Map.of(TABLE, 6500L));
+        Stream stream = new Stream(new StreamCursor(sent, null, 0, 6500, 6500), cut, Map.of(), Map.of(TABLE, 6500L));
         assertEquals(List.of(), stream.transaction(6000, ReplicaIdentity.DEFAULT, insert(row(2, "b"))),
                 "committed before the snapshot: it has it");
         List<SourceRecord> replayed = stream.transaction(7000, ReplicaIdentity.DEFAULT, insert(row(3, "c")));
@@ -428,14 +428,31 @@ class StreamMessagesTest {
         assertEquals(null, SnapshotOffsets.replayPosition(cast(live.get(0).sourceOffset())));
 
         // A restart in the middle of the replay: what it sent is not sent again.
-        Stream restarted = new Stream(new StreamCursor(sent, new StreamPosition(7000, 1), 0, 6500), cut, Map.of(),
+        Stream restarted = new Stream(new StreamCursor(sent, new StreamPosition(7000, 1), 0, 6500, 6500), cut, Map.of(),
                 Map.of(TABLE, 6500L));
         assertEquals(List.of(), restarted.transaction(7000, ReplicaIdentity.DEFAULT, insert(row(3, "c"))));
         assertEquals(List.of("c"), ops(restarted.transaction(7500, ReplicaIdentity.DEFAULT, insert(row(5, "e")))));
         // A restart after it: nothing is replayed again.
-        Stream after = new Stream(new StreamCursor(new StreamPosition(9000, 1), null, 6500, 6500), cut, Map.of(),
+        Stream after = new Stream(new StreamCursor(new StreamPosition(9000, 1), null, 6500, 6500, 6500), cut, Map.of(),
                 Map.of(TABLE, 6500L));
         assertEquals(List.of(), after.transaction(7000, ReplicaIdentity.DEFAULT, insert(row(3, "c"))));
+    }
+
+    @Test
+    void untilTheReplayIsDoneNothingPastItsStartIsConfirmedSoThatACrashGetsItAllAgain() throws Exception {
+        StreamPosition sent = new StreamPosition(8000, 1);
+        StreamCursor cursor = new StreamCursor(sent, null, 0, 6500, 6500);
+        Stream stream = new Stream(cursor, Map.of(TABLE, 6500L), Map.of(), Map.of(TABLE, 6500L));
+        // Before the replay sent anything, Kafka's offset is the stream's: (8000, 1).
+        stream.confirmations.committed(sent);
+        assertEquals(6499, stream.confirmations.toConfirm(9000, true, cursor.confirmBelow()),
+                "a server restart must give the held-back changes from 6500 on again");
+        stream.transaction(7000, ReplicaIdentity.DEFAULT, insert(row(3, "c")));
+        stream.confirmations.committed(new StreamPosition(7000, 1));
+        assertEquals(0, stream.confirmations.toConfirm(9000, true, cursor.confirmBelow()));
+        stream.transaction(9000, ReplicaIdentity.DEFAULT, insert(row(4, "d")));
+        stream.confirmations.committed(new StreamPosition(9000, 1));
+        assertEquals(8999, stream.confirmations.toConfirm(9500, false, cursor.confirmBelow()), "replayed: free again");
     }
 
     @SuppressWarnings("unchecked")
