@@ -46,7 +46,9 @@ import java.util.concurrent.TimeUnit;
  * releases the snapshot once committed offsets show every chunk done. What is done is always read
  * from committed offsets, so a restarted coordinator picks up where the last one stopped. While
  * the connector streams it watches the offsets for reload requests (signals) and plans those
- * loads the same way, on a snapshot whose LSN is exact (a temporary slot's), with the stream stopped.
+ * loads the same way, on a snapshot whose LSN is exact (a temporary slot's): blocking ones with the
+ * stream stopped, incremental ones with task 0 streaming on (holding back the reloaded tables'
+ * changes) and, once they are done, sending what it held back.
  *
  * <p>{@link #start}, {@link #taskConfigs} and {@link #close} are called from Connect's threads,
  * the checks from this class's monitor thread; all of them under this object's lock.
@@ -133,7 +135,7 @@ final class SnapshotCoordinator implements AutoCloseable {
         Map<TableId, TableState> states = tableStates(allTables);
         boolean neverSnapshot = SnapcloneConfig.SNAPSHOT_MODE_NEVER.equals(config.snapshotMode());
         List<TableId> unfinished = allTables.stream().filter(table -> !states.get(table).complete())
-                .filter(table -> loads(table)).toList();
+                .filter(this::loads).toList();
         // Only tables asked for again incrementally: the stream goes on meanwhile, holding back their changes.
         boolean incremental = config.streams() && !unfinished.isEmpty() && unfinished.stream()
                 .allMatch(table -> requests.containsKey(table) && requests.get(table).incremental());
@@ -400,8 +402,9 @@ final class SnapshotCoordinator implements AutoCloseable {
     /**
      * Imports the snapshot through an id that a task published from its open transaction, if one
      * still works: then {@link #export} holds it, and the holder says what plan it was read with.
+     *
+     * @param heldFrom for an incremental reload, where the stream holds back its tables' changes; else 0
      */
-    /** @param heldFrom for an incremental reload, where the stream holds back its tables' changes; else 0 */
     private SnapshotOffsets.Holder takeOverHeldSnapshot(ConnectionSettings settings, int maxTasks, long heldFrom) {
         long streamed = SnapshotOffsets.streamPosition(offsets.offset(
                 SnapshotOffsets.streamPartition(config.topicPrefix(), config.slotName()))).commitLsn();
