@@ -36,6 +36,8 @@ import java.util.concurrent.TimeUnit;
 public class SnapcloneSourceTask extends SourceTask {
     private static final Logger log = LoggerFactory.getLogger(SnapcloneSourceTask.class);
     private static final long IDLE_WAIT_MS = 1000;
+    /** With both phases, the rows read between two looks at the stream: few, so that changes wait little. */
+    private static final int ROWS_BETWEEN_CHANGES = 256;
 
     private final CountDownLatch stopped = new CountDownLatch(1);
     private TaskConfig config;
@@ -120,7 +122,8 @@ public class SnapcloneSourceTask extends SourceTask {
             stopped.await(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
             return null;
         }
-        List<SourceRecord> batch = snapshot.poll();
+        List<SourceRecord> batch = stream == null ? snapshot.poll()
+                : snapshot.poll(Math.min(config.maxBatchSize(), ROWS_BETWEEN_CHANGES));
         if (batch == null) {
             stopped.await(stream != null ? stream.idleWaitMs() : snapshot.idleWaitMs(), TimeUnit.MILLISECONDS);
         }

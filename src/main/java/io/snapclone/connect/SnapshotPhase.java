@@ -138,6 +138,11 @@ final class SnapshotPhase implements AutoCloseable {
 
     /** The next batch, or null when there is nothing to send now (then wait {@link #idleWaitMs()}). */
     List<SourceRecord> poll() {
+        return poll(config.maxBatchSize());
+    }
+
+    /** As {@link #poll()}, with at most {@code maxRows} rows. */
+    List<SourceRecord> poll(int maxRows) {
         if (session == null && !todo.isEmpty() && backoff.due(System.nanoTime())) {
             connect();
         }
@@ -153,7 +158,7 @@ final class SnapshotPhase implements AutoCloseable {
             if (reader == null && !openNextChunk()) {
                 return null;
             }
-            List<SourceRecord> batch = readBatch();
+            List<SourceRecord> batch = readBatch(maxRows);
             logProgress();
             return batch;
         } catch (SQLException e) {
@@ -284,8 +289,7 @@ final class SnapshotPhase implements AutoCloseable {
         return true;
     }
 
-    private List<SourceRecord> readBatch() throws SQLException {
-        int max = config.maxBatchSize();
+    private List<SourceRecord> readBatch(int max) throws SQLException {
         List<SourceRecord> batch = new ArrayList<>(Math.min(max, 1024));
         long now = System.currentTimeMillis();
         Chunk chunk = work.chunk();

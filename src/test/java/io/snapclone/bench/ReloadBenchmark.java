@@ -38,10 +38,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -80,8 +78,6 @@ class ReloadBenchmark {
     private static final Duration RELOAD_TIMEOUT = Duration.ofMinutes(Long.getLong("bench.reload.timeout.minutes", 15));
     /** After every account has arrived: how long no further snapshot row may come before the reload counts as done. */
     private static final long QUIET_MS = 1_000;
-    private static final int BRANCHES = SCALE;
-    private static final int TELLERS = SCALE * 10;
     private static final List<String> TABLES = List.of("pgbench_accounts", "pgbench_tellers", "pgbench_branches",
             "pgbench_history");
     /** The tables whose changes are timed: all but the reloaded one (one change each per transaction). */
@@ -101,6 +97,7 @@ class ReloadBenchmark {
     private final TestingConnect connect = TestingConnect.shared();
     private final Map<String, List<Result>> results = new LinkedHashMap<>();
     private final Set<String> publications = new TreeSet<>();
+    private TpcbLoad load;
     private Admin admin;
     private String db;
     private int run;
@@ -167,21 +164,13 @@ class ReloadBenchmark {
         return fields[0] + " / " + fields[1] + " / " + fields[2];
     }
 
-    /** pgbench's four tables as {@link StreamingBenchmark} has them, and the signal table. */
+    /** pgbench's four tables, and the signal table. */
     private void load() throws Exception {
-        DATA.load(postgres, db);
+        load = new TpcbLoad(postgres, db, DATA, SCALE);
+        load.createTables(DATA);
         try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE pgbench_branches (bid int PRIMARY KEY, bbalance int, filler character(88))");
-            statement.execute("INSERT INTO pgbench_branches SELECT g, 0, '' FROM generate_series(1, " + BRANCHES + ") g");
-            statement.execute("CREATE TABLE pgbench_tellers (tid int PRIMARY KEY, bid int, tbalance int, filler character(84))");
-            statement.execute("INSERT INTO pgbench_tellers SELECT g, (g - 1) / 10 + 1, 0, '' FROM generate_series(1, "
-                    + TELLERS + ") g");
-            // pgbench's history has no key; a bigserial one keeps keys (and one record per change) in both connectors.
-            statement.execute("CREATE TABLE pgbench_history (hid bigserial PRIMARY KEY, tid int, bid int, aid int, "
-                    + "delta int, mtime timestamp, filler character(22))");
             statement.execute("CREATE TABLE public.debezium_signal (id varchar(42) PRIMARY KEY, type varchar(32) NOT NULL, "
                     + "data varchar(2048))");
-            statement.execute("VACUUM ANALYZE");
         }
     }
 
@@ -299,7 +288,7 @@ class ReloadBenchmark {
             List<Future<Long>> writers = new ArrayList<>();
             for (int i = 0; i < WRITERS; i++) {
                 int writer = i;
-                writers.add(pool.submit(() -> tpcb(writer, loading)));
+                writers.add(pool.submit(() -> load.write(writer, WRITERS, TPS, loading::get)));
             }
             long signalAt = 0;
             long deadline = Long.MAX_VALUE;
@@ -404,7 +393,7 @@ class ReloadBenchmark {
 
     /** Inserts the signal in a transaction of its own, committed synchronously; returns when it committed (epoch ms). */
     private long signal() throws Exception {
-        try (Connection connection = writer(); Statement statement = connection.createStatement()) {
+        try (Connection connection = load.session(); Statement statement = connection.createStatement()) {
             statement.execute(SIGNAL);
             connection.commit();
             return System.currentTimeMillis();
@@ -567,75 +556,6 @@ class ReloadBenchmark {
             return i;
         }
         return -1;
-    }
-
-    /**
-     * One writer's share of the load, as {@link StreamingBenchmark}'s: TPC-B-like transactions paced to
-     * a schedule (a late transaction runs at once, so the rate holds) until {@code loading} is false;
-     * returns its committed transactions.
-     */
-    private Long tpcb(int writer, AtomicBoolean loading) throws Exception {
-        long intervalNanos = 1_000_000_000L * WRITERS / TPS;
-        long startNanos = System.nanoTime() + intervalNanos * writer / WRITERS;
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        long done = 0;
-        try (Connection connection = writer();
-             PreparedStatement account = connection.prepareStatement(
-                     "UPDATE pgbench_accounts SET abalance = abalance + ? WHERE aid = ?");
-             PreparedStatement teller = connection.prepareStatement(
-                     "UPDATE pgbench_tellers SET tbalance = tbalance + ? WHERE tid = ?");
-             PreparedStatement branch = connection.prepareStatement(
-                     "UPDATE pgbench_branches SET bbalance = bbalance + ? WHERE bid = ?");
-             PreparedStatement history = connection.prepareStatement(
-                     "INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (?, ?, ?, ?, now())")) {
-            for (long due = startNanos; loading.get(); due = startNanos + done * intervalNanos) {
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                    if (!loading.get()) {
-                        break;
-                    }
-                }
-                int aid = random.nextInt(1, (int) ACCOUNTS + 1);
-                int tid = random.nextInt(1, TELLERS + 1);
-                int bid = random.nextInt(1, BRANCHES + 1);
-                int delta = random.nextInt(-5000, 5001);
-                // The same table order in every transaction, as pgbench: writers never deadlock.
-                execute(account, delta, aid);
-                execute(teller, delta, tid);
-                execute(branch, delta, bid);
-                history.setInt(1, tid);
-                history.setInt(2, bid);
-                history.setInt(3, aid);
-                history.setInt(4, delta);
-                history.executeUpdate();
-                connection.commit();
-                done++;
-            }
-        }
-        return done;
-    }
-
-    private static void execute(PreparedStatement statement, int delta, int id) throws Exception {
-        statement.setInt(1, delta);
-        statement.setInt(2, id);
-        if (statement.executeUpdate() != 1) {
-            throw new IllegalStateException("no row " + id);
-        }
-    }
-
-    /**
-     * A writing session. The server runs synchronous_commit=off, whose commits reach WAL (and so
-     * logical decoding) only at the WAL writer's next round, up to 200 ms later: that would be the
-     * server's latency, not the connectors'. With fsync=off a synchronous commit costs nothing.
-     */
-    private Connection writer() throws Exception {
-        Connection connection = postgres.superuser(db);
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("SET synchronous_commit = on");
-        }
-        connection.setAutoCommit(false);
-        return connection;
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {

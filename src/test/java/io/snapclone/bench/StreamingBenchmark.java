@@ -33,8 +33,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -82,6 +80,7 @@ class StreamingBenchmark {
     private final Map<String, List<Result>> results = new LinkedHashMap<>();
     private Admin admin;
     private String db;
+    private TpcbLoad load;
     private int run;
 
     /**
@@ -99,7 +98,8 @@ class StreamingBenchmark {
         // Debezium 3.7's metrics queue (1,000 entries) overflows in every burst and warns once per event.
         Configurator.setLevel("io.debezium.metrics.stats.MeasurementCollector", Level.ERROR);
         db = postgres.createDatabase("stream");
-        load();
+        load = new TpcbLoad(postgres, db, DATA, SCALE);
+        load.createTables(DATA);
         admin = connect.admin();
         long started = System.nanoTime();
         String loadBefore = loadAverage();
@@ -130,22 +130,6 @@ class StreamingBenchmark {
 
     private static List<String> contenders() {
         return FAST_POLL ? List.of(SNAPCLONE, DEBEZIUM, DEBEZIUM_FAST) : List.of(SNAPCLONE, DEBEZIUM);
-    }
-
-    /** pgbench's four tables: accounts as {@link BenchData} has them, then branches, tellers and history. */
-    private void load() throws Exception {
-        DATA.load(postgres, db);
-        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE pgbench_branches (bid int PRIMARY KEY, bbalance int, filler character(88))");
-            statement.execute("INSERT INTO pgbench_branches SELECT g, 0, '' FROM generate_series(1, " + BRANCHES + ") g");
-            statement.execute("CREATE TABLE pgbench_tellers (tid int PRIMARY KEY, bid int, tbalance int, filler character(84))");
-            statement.execute("INSERT INTO pgbench_tellers SELECT g, (g - 1) / 10 + 1, 0, '' FROM generate_series(1, "
-                    + TELLERS + ") g");
-            // pgbench's history has no key; a bigserial one keeps keys (and one record per change) in both connectors.
-            statement.execute("CREATE TABLE pgbench_history (hid bigserial PRIMARY KEY, tid int, bid int, aid int, "
-                    + "delta int, mtime timestamp, filler character(22))");
-            statement.execute("VACUUM ANALYZE");
-        }
     }
 
     /** Deploys a contender, waits for its slot to be read, measures backlog then latency, and cleans up. */
@@ -249,7 +233,7 @@ class StreamingBenchmark {
      */
     private double writeBacklog(long events) throws Exception {
         long start = System.nanoTime();
-        try (Connection connection = writer(); Statement statement = connection.createStatement()) {
+        try (Connection connection = load.session(); Statement statement = connection.createStatement()) {
             for (long tx = 0; tx < events(events) / TX_EVENTS; tx++) {
                 // 900 updates of consecutive accounts (never of a key), 50 inserts, and 50 deletes of the oldest history rows.
                 long from = tx * TX_UPDATES % (ACCOUNTS - TX_UPDATES) + 1;
@@ -285,7 +269,7 @@ class StreamingBenchmark {
             List<Future<Long>> writers = new ArrayList<>();
             for (int i = 0; i < WRITERS; i++) {
                 int writer = i;
-                writers.add(pool.submit(() -> tpcb(writer, start, measureTo)));
+                writers.add(pool.submit(() -> load.write(writer, WRITERS, TPS, () -> System.currentTimeMillis() < measureTo)));
             }
             List<Long> latencies = new ArrayList<>();
             long committed = -1;
@@ -322,69 +306,6 @@ class StreamingBenchmark {
             return new Latency(percentile(sorted, 50), percentile(sorted, 99), sorted[sorted.length - 1],
                     sorted.length / (double) seconds, committed / ((measureTo - start) / 1000.0), committed);
         }
-    }
-
-    /** One writer's share of the load until {@code until} (epoch ms); returns its committed transactions. */
-    private Long tpcb(int writer, long start, long until) throws Exception {
-        long intervalNanos = 1_000_000_000L * WRITERS / TPS;
-        long startNanos = System.nanoTime() + intervalNanos * writer / WRITERS;
-        long endNanos = System.nanoTime() + (until - start) * 1_000_000L;
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        long done = 0;
-        try (Connection connection = writer();
-             PreparedStatement account = connection.prepareStatement(
-                     "UPDATE pgbench_accounts SET abalance = abalance + ? WHERE aid = ?");
-             PreparedStatement teller = connection.prepareStatement(
-                     "UPDATE pgbench_tellers SET tbalance = tbalance + ? WHERE tid = ?");
-             PreparedStatement branch = connection.prepareStatement(
-                     "UPDATE pgbench_branches SET bbalance = bbalance + ? WHERE bid = ?");
-             PreparedStatement history = connection.prepareStatement(
-                     "INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (?, ?, ?, ?, now())")) {
-            for (long due = startNanos; due < endNanos; due = startNanos + (done) * intervalNanos) {
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                int aid = random.nextInt(1, (int) ACCOUNTS + 1);
-                int tid = random.nextInt(1, TELLERS + 1);
-                int bid = random.nextInt(1, BRANCHES + 1);
-                int delta = random.nextInt(-5000, 5001);
-                // The same table order in every transaction, as pgbench: writers never deadlock.
-                execute(account, delta, aid);
-                execute(teller, delta, tid);
-                execute(branch, delta, bid);
-                history.setInt(1, tid);
-                history.setInt(2, bid);
-                history.setInt(3, aid);
-                history.setInt(4, delta);
-                history.executeUpdate();
-                connection.commit();
-                done++;
-            }
-        }
-        return done;
-    }
-
-    private static void execute(PreparedStatement statement, int delta, int id) throws Exception {
-        statement.setInt(1, delta);
-        statement.setInt(2, id);
-        if (statement.executeUpdate() != 1) {
-            throw new IllegalStateException("no row " + id);
-        }
-    }
-
-    /**
-     * A writing session. The server runs synchronous_commit=off, whose commits reach WAL (and so
-     * logical decoding) only at the WAL writer's next round, up to 200 ms later: that would be the
-     * server's latency, not the connectors'. With fsync=off a synchronous commit costs nothing.
-     */
-    private Connection writer() throws Exception {
-        Connection connection = postgres.superuser(db);
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("SET synchronous_commit = on");
-        }
-        connection.setAutoCommit(false);
-        return connection;
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
