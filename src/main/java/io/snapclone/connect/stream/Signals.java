@@ -123,7 +123,7 @@ final class Signals {
         }
         switch (type.trim().toLowerCase(Locale.ROOT)) {
             case "execute-snapshot" -> executeSnapshot(id, data, commitLsn, nowMs, out);
-            case "stop-snapshot" -> reject(id, "stop-snapshot is not supported: a blocking reload runs to its end", nowMs, out);
+            case "stop-snapshot" -> reject(id, "stop-snapshot is not supported: a reload runs to its end", nowMs, out);
             default -> log.info("Task {}: signal {} of type '{}' ignored: only execute-snapshot is acted on", name, id, type);
         }
     }
