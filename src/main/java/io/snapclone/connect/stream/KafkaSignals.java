@@ -2,6 +2,9 @@ package io.snapclone.connect.stream;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,6 +33,7 @@ final class KafkaSignals implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KafkaSignals.class);
     private static final long INTERVAL_NANOS = 500_000_000L;
     private static final Duration POSITION_TIMEOUT = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A signal read: where it is in the topic, and its parts. */
     record Signal(long offset, String type, String data) {
@@ -95,18 +99,16 @@ final class KafkaSignals implements AutoCloseable {
         String type = null;
         String data = null;
         try {
-            com.fasterxml.jackson.databind.JsonNode value = JSON.readTree(record.value() == null ? "null" : record.value());
+            JsonNode value = JSON.readTree(record.value() == null ? "null" : record.value());
             if (value != null && value.isObject()) {
                 type = value.path("type").isTextual() ? value.get("type").asText() : null;
                 data = value.has("data") ? value.get("data").toString() : null;
             }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             data = record.value();
         }
         return new Signal(record.offset(), type, data);
     }
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @Override
     public void close() {
