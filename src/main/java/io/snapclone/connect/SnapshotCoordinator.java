@@ -133,7 +133,7 @@ final class SnapshotCoordinator implements AutoCloseable {
         requests = reloadRequests();
         reloads = ReloadRequests.lsns(requests);
         Map<TableId, TableState> states = tableStates(allTables);
-        boolean neverSnapshot = SnapcloneConfig.SNAPSHOT_MODE_NEVER.equals(config.snapshotMode());
+        boolean neverSnapshot = neverSnapshot();
         List<TableId> unfinished = allTables.stream().filter(table -> !states.get(table).complete())
                 .filter(this::loads).toList();
         // Only tables asked for again incrementally: the stream goes on meanwhile, holding back their changes.
@@ -494,7 +494,11 @@ final class SnapshotCoordinator implements AutoCloseable {
 
     /** Whether the table is loaded at all: with snapshot.mode=never only when asked for again (a signal). */
     private boolean loads(TableId table) {
-        return !SnapcloneConfig.SNAPSHOT_MODE_NEVER.equals(config.snapshotMode()) || requests.containsKey(table);
+        return !neverSnapshot() || requests.containsKey(table);
+    }
+
+    private boolean neverSnapshot() {
+        return SnapcloneConfig.SNAPSHOT_MODE_NEVER.equals(config.snapshotMode());
     }
 
     /** The tables a load announces as complete: those it loads. */

@@ -79,22 +79,13 @@ class IncrementalReloadIT {
                     + "[\"public.reloaded\", \"public.keyless\"], \"type\": \"INCREMENTAL\"}}");
             Poll.until(Duration.ofSeconds(180), "the reload done and announced", () -> connect.progressEvents("inc")
                     .stream().filter("snapshot.completed"::equals).count() == 2);
-            Poll.until(Duration.ofSeconds(60), "the reloaded table streamed again", () -> {
-                List<String> ops = connect.readAll("inc.public.reloaded").stream().map(IncrementalReloadIT::op).toList();
-                return ops.lastIndexOf("u") > ops.lastIndexOf("r") + 200;
-            });
+            awaitStreamedAfterLoad("inc.public.reloaded", 200);
         } finally {
             writing.set(false);
             writer.join();
         }
         for (String table : List.of("other", "reloaded")) {
-            Map<Long, Map<String, String>> expected;
-            try (Connection connection = postgres.superuser(db)) {
-                expected = RowReplay.read(connection, table, List.of("v"), Set.of());
-            }
-            Poll.until(Duration.ofSeconds(60), table + " in Kafka as in the table", () -> RowReplay.differences(table,
-                    expected, RowReplay.replay(connect.readAll("inc.public." + table), Set.of(), false).rows,
-                    List.of("v"), 10).isEmpty());
+            assertTopicEqualsTable(db, "inc", table);
             assertEquals(List.of(), RowReplay.replay(connect.readAll("inc.public." + table), Set.of(), false)
                     .orderViolations, table + ": per-key order, the reload's rows in their place");
         }
@@ -216,27 +207,13 @@ class IncrementalReloadIT {
             connect.restartConnectorAndTasks("increstart");
             Poll.until(Duration.ofSeconds(240), "the load completed", () -> connect.progressEvents("irs")
                     .contains("snapshot.completed"));
-            Poll.until(Duration.ofSeconds(60), "the loaded table streamed", () -> {
-                List<String> ops = connect.readAll("irs.public.reloaded").stream().map(IncrementalReloadIT::op).toList();
-                return ops.lastIndexOf("u") > ops.lastIndexOf("r") + 100;
-            });
+            awaitStreamedAfterLoad("irs.public.reloaded", 100);
         } finally {
             writing.set(false);
             writer.join();
         }
         for (String table : List.of("other", "reloaded")) {
-            Map<Long, Map<String, String>> expected;
-            try (Connection connection = postgres.superuser(db)) {
-                expected = RowReplay.read(connection, table, List.of("v"), Set.of());
-            }
-            try {
-                Poll.until(Duration.ofSeconds(60), table + " in Kafka as in the table", () -> RowReplay.differences(table,
-                        expected, RowReplay.replay(connect.readAll("irs.public." + table), Set.of(), false).rows,
-                        List.of("v"), 10).isEmpty());
-            } catch (AssertionError e) {
-                assertEquals(List.of(), RowReplay.differences(table, expected, RowReplay.replay(
-                        connect.readAll("irs.public." + table), Set.of(), false).rows, List.of("v"), 10), e.getMessage());
-            }
+            assertTopicEqualsTable(db, "irs", table);
         }
         List<String> violations = RowReplay.replay(connect.readAll("irs.public.other"), Set.of(), false).orderViolations;
         assertEquals(List.of(), violations, "the table not loaded: per-key order across the restarts");
@@ -247,6 +224,30 @@ class IncrementalReloadIT {
                 "the snapshot the crash lost, then one across the task and connector restarts");
         assertTrue(connect.progressEvents("irs").contains("snapshot.retaken"), connect.progressEvents("irs").toString());
         assertEquals("RUNNING", connect.connectorStatus("increstart").tasks().get(0).state());
+    }
+
+    /** Polls until the topic, replayed, has the table's rows and values; else fails naming the differences. */
+    private void assertTopicEqualsTable(String db, String prefix, String table) throws Exception {
+        Map<Long, Map<String, String>> expected;
+        try (Connection connection = postgres.superuser(db)) {
+            expected = RowReplay.read(connection, table, List.of("v"), Set.of());
+        }
+        String topic = prefix + ".public." + table;
+        try {
+            Poll.until(Duration.ofSeconds(60), table + " in Kafka as in the table", () -> RowReplay.differences(table,
+                    expected, RowReplay.replay(connect.readAll(topic), Set.of(), false).rows, List.of("v"), 10).isEmpty());
+        } catch (AssertionError e) {
+            assertEquals(List.of(), RowReplay.differences(table, expected, RowReplay.replay(connect.readAll(topic),
+                    Set.of(), false).rows, List.of("v"), 10), e.getMessage());
+        }
+    }
+
+    /** Waits until the topic has {@code margin} updates after its last snapshot row: the table streams again. */
+    private void awaitStreamedAfterLoad(String topic, int margin) {
+        Poll.until(Duration.ofSeconds(60), topic + " streamed after its load", () -> {
+            List<String> ops = connect.readAll(topic).stream().map(IncrementalReloadIT::op).toList();
+            return ops.lastIndexOf("u") > ops.lastIndexOf("r") + margin;
+        });
     }
 
     /** As {@link #writeUntilStopped}, reconnecting after the server went away. */
