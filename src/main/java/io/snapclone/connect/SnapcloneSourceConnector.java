@@ -1,5 +1,7 @@
 package io.snapclone.connect;
 
+import io.snapclone.connect.config.ClusterDatabases;
+import io.snapclone.connect.config.ClusterTasks;
 import io.snapclone.connect.config.DatabaseChecks;
 import io.snapclone.connect.config.DebeziumKeys;
 import io.snapclone.connect.config.SnapcloneConfig;
@@ -26,6 +28,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -39,7 +42,11 @@ public class SnapcloneSourceConnector extends SourceConnector {
             SnapcloneConfig.DBNAME_CONFIG, SnapcloneConfig.SSLMODE_CONFIG,
             SnapcloneConfig.TABLE_INCLUDE_LIST_CONFIG, SnapcloneConfig.TABLE_EXCLUDE_LIST_CONFIG);
 
-    private SnapshotCoordinator coordinator;
+    /** By database: one, or with database.names each of them. */
+    private final Map<String, SnapshotCoordinator> coordinators = new LinkedHashMap<>();
+    /** The connector's own properties when it captures several databases, else null. */
+    private Map<String, String> combinedProps;
+    private int maxTasks;
 
     @Override
     public String version() {
@@ -64,13 +71,52 @@ public class SnapcloneSourceConnector extends SourceConnector {
             throw new ConfigException(problem.key(), props.get(problem.key()), problem.message());
         }
         String name = props.getOrDefault("name", config.topicPrefix());
-        int maxTasks = Integer.parseInt(props.getOrDefault("tasks.max", "1"));
-        coordinator = new SnapshotCoordinator(name, config, context().offsetStorageReader(),
+        maxTasks = Integer.parseInt(props.getOrDefault("tasks.max", "1"));
+        if (ClusterDatabases.several(config)) {
+            startDatabases(props, config, name);
+            return;
+        }
+        SnapshotCoordinator single = new SnapshotCoordinator(name, config, context().offsetStorageReader(),
                 context()::requestTaskReconfiguration);
+        coordinators.put(config.connectionSettings().database(), single);
         try {
-            coordinator.start(new HashMap<>(props), maxTasks);
+            single.start(new HashMap<>(props), maxTasks);
         } catch (RuntimeException e) {
-            coordinator.close();
+            stop();
+            throw e;
+        }
+    }
+
+    /** database.names: a coordinator per database, each as for one database, with configs of its own. */
+    private void startDatabases(Map<String, String> props, SnapcloneConfig config, String name) {
+        List<String> databases;
+        try {
+            databases = ClusterDatabases.resolve(config);
+        } catch (SQLException e) {
+            throw new ConnectException("Could not list the databases for " + SnapcloneConfig.DATABASE_NAMES_CONFIG + "=*: "
+                    + DatabaseChecks.connectionProblem(config.connectionSettings(), e).message(), e);
+        }
+        String collision = ClusterDatabases.collision(databases);
+        if (collision != null) {
+            throw new ConfigException(SnapcloneConfig.DATABASE_NAMES_CONFIG, props.get(SnapcloneConfig.DATABASE_NAMES_CONFIG),
+                    collision);
+        }
+        combinedProps = Map.copyOf(props);
+        log.info("Connector {}: capturing {} databases: {}; {}", name, databases.size(), databases,
+                config.watermarkConsumerProps().isEmpty() ? "no cluster watermarks (" + SnapcloneConfig.WATERMARK_KAFKA_SERVERS_CONFIG
+                        + " is not set)" : "cluster watermarks on " + config.progressTopic());
+        for (String dropped : ClusterDatabases.slotsLeftBehind(config, databases)) {
+            log.warn("Connector {}: {}", name, dropped);
+        }
+        try {
+            ClusterDatabases.configs(props, config, databases).forEach((database, own) -> {
+                SnapshotCoordinator coordinator = new SnapshotCoordinator(own.get("name"), new SnapcloneConfig(own),
+                        context().offsetStorageReader(), context()::requestTaskReconfiguration);
+                coordinators.put(database, coordinator);
+                coordinator.start(own, maxTasks);
+            });
+        } catch (RuntimeException e) {
+            stop();
             throw e;
         }
     }
@@ -82,14 +128,18 @@ public class SnapcloneSourceConnector extends SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        return coordinator.taskConfigs();
+        if (combinedProps == null) {
+            return coordinators.values().iterator().next().taskConfigs();
+        }
+        Map<String, List<Map<String, String>>> perDatabase = new LinkedHashMap<>();
+        coordinators.forEach((database, coordinator) -> perDatabase.put(database, coordinator.taskConfigs()));
+        return ClusterTasks.combine(combinedProps, perDatabase, this.maxTasks);
     }
 
     @Override
     public void stop() {
-        if (coordinator != null) {
-            coordinator.close();
-        }
+        coordinators.values().forEach(SnapshotCoordinator::close);
+        coordinators.clear();
     }
 
     /**
@@ -191,9 +241,38 @@ public class SnapcloneSourceConnector extends SourceConnector {
         if (!keysValid || !crossKey.isEmpty()) {
             return config;
         }
-        for (DatabaseChecks.Problem problem : DatabaseChecks.check(parsed)) {
-            values.get(problem.key()).addErrorMessage(problem.message());
+        if (!ClusterDatabases.several(parsed)) {
+            for (DatabaseChecks.Problem problem : DatabaseChecks.check(parsed)) {
+                values.get(problem.key()).addErrorMessage(problem.message());
+            }
+            return config;
         }
+        ConfigValue names = values.get(SnapcloneConfig.DATABASE_NAMES_CONFIG);
+        List<String> databases;
+        try {
+            databases = ClusterDatabases.resolve(parsed);
+        } catch (SQLException e) {
+            names.addErrorMessage("Could not list the databases: "
+                    + DatabaseChecks.connectionProblem(parsed.connectionSettings(), e).message());
+            return config;
+        }
+        if (databases.isEmpty()) {
+            names.addErrorMessage("No database to capture: " + SnapcloneConfig.USER_CONFIG + " may connect to none "
+                    + "that is not a template.");
+        }
+        String collision = ClusterDatabases.collision(databases);
+        if (collision != null) {
+            names.addErrorMessage(collision);
+            return config;
+        }
+        // Each database as if it were the only one; what is wrong names the database.
+        ClusterDatabases.configs(props, parsed, databases).forEach((database, own) -> {
+            for (DatabaseChecks.Problem problem : DatabaseChecks.check(new SnapcloneConfig(own))) {
+                String key = problem.key().equals(SnapcloneConfig.DBNAME_CONFIG) ? SnapcloneConfig.DATABASE_NAMES_CONFIG
+                        : problem.key();
+                values.get(key).addErrorMessage("database '" + database + "': " + problem.message());
+            }
+        });
         return config;
     }
 }

@@ -1,5 +1,6 @@
 package io.snapclone.connect;
 
+import io.snapclone.connect.config.ClusterTasks;
 import io.snapclone.connect.config.TaskConfig;
 import io.snapclone.connect.metrics.SnapshotMetrics;
 import io.snapclone.connect.metrics.StreamingMetrics;
@@ -30,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  * whichever its task config says, after announcing, once, a snapshot that completed; or both, in
  * turns, while tables are loaded again incrementally.
  *
+ * With database.names a task runs a {@link CombinedTask}: one or more such tasks, of several databases.
+ *
  * <p>{@link #start}, {@link #poll} and (on Kafka 4) {@link #stop} are called from the task's thread,
  * {@link #commit} from Connect's offset-commit thread; {@code stopping} is what they share.
  */
@@ -49,6 +52,10 @@ public class SnapcloneSourceTask extends SourceTask {
     private volatile boolean stopping;
     /** With both phases: whether the snapshot's turn is next. */
     private boolean chunksNext;
+    /** How long to wait after {@link #next} returned null. */
+    private long idleMs;
+    /** With database.names: the parts this task runs, each a task of one database's plan; else null. */
+    private CombinedTask combined;
 
     @Override
     public String version() {
@@ -57,6 +64,11 @@ public class SnapcloneSourceTask extends SourceTask {
 
     @Override
     public void start(Map<String, String> props) {
+        if (ClusterTasks.isCombined(props)) {
+            combined = new CombinedTask(props, context, stopped);
+            combined.start();
+            return;
+        }
         config = new TaskConfig(props);
         String connector = props.getOrDefault("name", config.topicPrefix());
         name = connector + "-" + config.taskIndex();
@@ -100,6 +112,25 @@ public class SnapcloneSourceTask extends SourceTask {
         if (stopping) {
             return null;
         }
+        if (combined != null) {
+            return combined.poll();
+        }
+        List<SourceRecord> records = next();
+        if (records == null && idleMs > 0) {
+            stopped.await(idleMs, TimeUnit.MILLISECONDS);
+        }
+        return records;
+    }
+
+    /**
+     * What to send now, or null (then {@link #idleMs} says how long to wait before asking again);
+     * never waits itself, so that a {@link CombinedTask} can ask its other parts meanwhile.
+     */
+    List<SourceRecord> next() {
+        idleMs = 0;
+        if (stopping) {
+            return null;
+        }
         if (!toAnnounce.isEmpty()) {
             return endTransaction(announceCompletion());
         }
@@ -113,21 +144,32 @@ public class SnapcloneSourceTask extends SourceTask {
                 return changes;
             }
             if (snapshot == null || !stream.betweenTransactions()) {
-                stopped.await(stream.idleWaitMs(), TimeUnit.MILLISECONDS);
+                idleMs = stream.idleWaitMs();
                 return null;
             }
         }
         chunksNext = false;
         if (snapshot == null) {
-            stopped.await(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
+            idleMs = IDLE_WAIT_MS;
             return null;
         }
         List<SourceRecord> batch = stream == null ? snapshot.poll()
                 : snapshot.poll(Math.min(config.maxBatchSize(), ROWS_BETWEEN_CHANGES));
         if (batch == null) {
-            stopped.await(stream != null ? stream.idleWaitMs() : snapshot.idleWaitMs(), TimeUnit.MILLISECONDS);
+            idleMs = stream != null ? stream.idleWaitMs() : snapshot.idleWaitMs();
         }
         return endTransaction(batch);
+    }
+
+    /** How long to wait after {@link #next} returned null. */
+    long idleMs() {
+        return idleMs;
+    }
+
+    /** Whether no PostgreSQL transaction is half sent: another part's records may go to Kafka now. */
+    boolean betweenTransactions() {
+        StreamPhase phase = stream;
+        return phase == null || phase.betweenTransactions();
     }
 
     /** Outside the stream, each batch is its own Kafka transaction (when the connector defines them). */
@@ -178,6 +220,10 @@ public class SnapcloneSourceTask extends SourceTask {
     /** Offsets up to here are in Kafka: the stream may confirm them to PostgreSQL. */
     @Override
     public void commit() {
+        if (combined != null) {
+            combined.commit();
+            return;
+        }
         StreamPhase phase = stream;
         if (phase != null && !stopping) {
             try {
@@ -193,6 +239,9 @@ public class SnapcloneSourceTask extends SourceTask {
     public void stop() {
         stopping = true;
         stopped.countDown();
+        if (combined != null) {
+            combined.stop();
+        }
         if (snapshot != null) {
             snapshot.close();
         }

@@ -2,6 +2,7 @@ package io.snapclone.connect;
 
 import static java.util.Objects.requireNonNull;
 
+import io.snapclone.connect.config.ClusterDatabases;
 import io.snapclone.connect.config.TaskConfig;
 import io.snapclone.connect.metrics.SnapshotMetrics;
 import io.snapclone.connect.offset.SnapshotOffsets;
@@ -54,6 +55,8 @@ final class SnapshotPhase implements AutoCloseable {
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
 
     private final TaskConfig config;
+    /** The snapshot's LSN for each row's header (several databases: see ClusterDatabases), else null. */
+    private final String lsnHeader;
     private final OffsetStorageReader offsets;
     private final SnapshotMetrics metrics;
     private final SnapshotNotifications notifications;
@@ -96,6 +99,8 @@ final class SnapshotPhase implements AutoCloseable {
     SnapshotPhase(TaskConfig config, OffsetStorageReader offsets, SnapshotMetrics metrics, String connector,
                   String name) {
         this.config = requireNonNull(config, "config is null");
+        this.lsnHeader = config.lsnHeaders() && config.snapshotLsn() != null
+                ? Long.toUnsignedString(config.snapshotLsn()) : null;
         this.offsets = requireNonNull(offsets, "offsets is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.notifications = config.notifications();
@@ -320,8 +325,12 @@ final class SnapshotPhase implements AutoCloseable {
             rowsSent++;
             // fields[0] is the row's ctid: where a restart resumes.
             lastCtid = fields[0];
-            batch.add(builder.snapshotRecord(fields, 1, partition, SnapshotOffsets.rowsSent(rowsSent, fields[0]), now,
-                    marker));
+            SourceRecord row = builder.snapshotRecord(fields, 1, partition, SnapshotOffsets.rowsSent(rowsSent, fields[0]),
+                    now, marker);
+            if (lsnHeader != null) {
+                row.headers().addString(ClusterDatabases.SNAPSHOT_LSN_HEADER, lsnHeader);
+            }
+            batch.add(row);
         }
         metrics.rowsSent(chunk.table(), (int) (rowsSent - rowsBefore), bytesRead - bytesBefore);
         if (chunkDone) {

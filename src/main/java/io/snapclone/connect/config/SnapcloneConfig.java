@@ -41,7 +41,28 @@ public class SnapcloneConfig extends AbstractConfig {
             + "reference such as ${file:/secrets/pg.properties:password}: it stays a reference in task configs.";
 
     public static final String DBNAME_CONFIG = "database.dbname";
-    static final String DBNAME_DOC = "Name of the database to capture.";
+    static final String DBNAME_DOC = "Name of the database to capture. With database.names, the database the "
+            + "connector connects to for questions about the whole cluster (which databases there are, where "
+            + "each slot stands), e.g. postgres.";
+
+    public static final String DATABASE_NAMES_CONFIG = "database.names";
+    static final String DATABASE_NAMES_DOC = "Capture several databases of the cluster at one consistent cut: "
+            + "a comma-separated list of database names, or * for every database that is not a template and that "
+            + "database.user may connect to. With two or more, each database gets a slot of its own (slot.name, "
+            + "'_' and the database), its rows go to <topic.prefix>.<database>.<schema>.<table>, and the "
+            + "progress topic carries cluster watermarks (see watermark.kafka.bootstrap.servers). Empty: only "
+            + "database.dbname, as before.";
+
+    public static final String WATERMARK_KAFKA_SERVERS_CONFIG = "watermark.kafka.bootstrap.servers";
+    static final String WATERMARK_KAFKA_SERVERS_DOC = "With database.names: the brokers the connector's topics "
+            + "are on. Task 0 reads the topics' record headers from there to find, for each cluster watermark, "
+            + "the offset of every topic at it; other watermark.kafka.* keys (e.g. security.protocol) are passed "
+            + "to that consumer. Empty: no watermarks are published.";
+
+    public static final String WATERMARK_INTERVAL_CONFIG = "watermark.interval.ms";
+    static final String WATERMARK_INTERVAL_DOC = "With database.names: how often a rising cluster watermark "
+            + "is published on the progress topic (when it has risen).";
+    public static final long WATERMARK_INTERVAL_DEFAULT = 1000;
 
     public static final String SSLMODE_CONFIG = "database.sslmode";
     static final String SSLMODE_DOC = "PgJDBC sslmode: disable, allow, prefer, require, verify-ca or verify-full.";
@@ -338,6 +359,25 @@ public class SnapcloneConfig extends AbstractConfig {
 
     public String topicPrefix() {
         return getString(TOPIC_PREFIX_CONFIG);
+    }
+
+    /** database.names as given (maybe {@code *}); empty: only database.dbname. */
+    public List<String> databaseNames() {
+        return getList(DATABASE_NAMES_CONFIG).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** The watermark consumer's properties, or an empty map when watermarks are off. */
+    public Map<String, Object> watermarkConsumerProps() {
+        if (getString(WATERMARK_KAFKA_SERVERS_CONFIG).isBlank()) {
+            return Map.of();
+        }
+        Map<String, Object> props = new java.util.HashMap<>(originalsWithPrefix("watermark.kafka."));
+        props.put("bootstrap.servers", getString(WATERMARK_KAFKA_SERVERS_CONFIG).trim());
+        return props;
+    }
+
+    public java.time.Duration watermarkInterval() {
+        return java.time.Duration.ofMillis(getLong(WATERMARK_INTERVAL_CONFIG));
     }
 
     /**

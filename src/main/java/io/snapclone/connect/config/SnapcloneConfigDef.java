@@ -46,6 +46,12 @@ final class SnapcloneConfigDef {
                         DATABASE_GROUP, ++db, Width.MEDIUM, "Password")
                 .define(DBNAME_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                         Importance.HIGH, DBNAME_DOC, DATABASE_GROUP, ++db, Width.MEDIUM, "Database")
+                .define(DATABASE_NAMES_CONFIG, Type.LIST, "", Importance.MEDIUM, DATABASE_NAMES_DOC,
+                        DATABASE_GROUP, ++db, Width.LONG, "Databases")
+                .define(WATERMARK_KAFKA_SERVERS_CONFIG, Type.STRING, "", Importance.MEDIUM, WATERMARK_KAFKA_SERVERS_DOC,
+                        DATABASE_GROUP, ++db, Width.MEDIUM, "Watermark brokers")
+                .define(WATERMARK_INTERVAL_CONFIG, Type.LONG, WATERMARK_INTERVAL_DEFAULT, ConfigDef.Range.atLeast(100),
+                        Importance.LOW, WATERMARK_INTERVAL_DOC, DATABASE_GROUP, ++db, Width.SHORT, "Watermark interval")
                 .define(SSLMODE_CONFIG, Type.STRING, SSLMODE_DEFAULT,
                         ConfigDef.ValidString.in(SSL_MODES.toArray(String[]::new)),
                         Importance.MEDIUM, SSLMODE_DOC, DATABASE_GROUP, ++db, Width.SHORT, "SSL mode")

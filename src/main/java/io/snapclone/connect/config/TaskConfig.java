@@ -290,6 +290,11 @@ public final class TaskConfig extends SnapcloneConfig {
      * snapshot records carry it, and the stream sends no change committed before it, which the
      * snapshot has. Null without a slot (snapshot.mode=initial_only) or when not known.
      */
+    /** Whether records carry their LSN in a header: set for each database of several (see ClusterDatabases). */
+    public boolean lsnHeaders() {
+        return "true".equals(originals().get(ClusterDatabases.LSN_HEADERS_CONFIG));
+    }
+
     public Long snapshotLsn() {
         long lsn = getLong(SNAPSHOT_LSN_CONFIG);
         return lsn == 0 ? null : lsn;

@@ -2,6 +2,7 @@ package io.snapclone.connect.stream;
 
 import static java.util.Objects.requireNonNull;
 
+import io.snapclone.connect.config.ClusterDatabases;
 import io.snapclone.connect.record.RecordOptions.ValueFormat;
 import io.snapclone.connect.record.TableRecordBuilder;
 import io.snapclone.pg.Lsn;
@@ -63,6 +64,8 @@ final class ChangeRecords {
      * @param snapshotLsns by table, the LSN of the snapshot it was loaded under: its changes committed
      *        before are not sent (a table not there: all are)
      */
+    private final boolean lsnHeaders;
+
     ChangeRecords(Map<String, Object> partition, boolean tombstonesOnDelete, Set<String> skippedOperations,
                   Map<TableId, Long> snapshotLsns, StreamCursor cursor, LsnConfirmations confirmations) {
         this(partition, tombstonesOnDelete, skippedOperations, snapshotLsns, Map.of(), Map.of(), cursor, confirmations);
@@ -75,6 +78,14 @@ final class ChangeRecords {
     ChangeRecords(Map<String, Object> partition, boolean tombstonesOnDelete, Set<String> skippedOperations,
                   Map<TableId, Long> snapshotLsns, Map<TableId, Long> held, Map<TableId, Long> replays,
                   StreamCursor cursor, LsnConfirmations confirmations) {
+        this(partition, tombstonesOnDelete, skippedOperations, snapshotLsns, held, replays, cursor, confirmations, false);
+    }
+
+    /** @param lsnHeaders whether each record carries its transaction's commit LSN in a header (several databases) */
+    ChangeRecords(Map<String, Object> partition, boolean tombstonesOnDelete, Set<String> skippedOperations,
+                  Map<TableId, Long> snapshotLsns, Map<TableId, Long> held, Map<TableId, Long> replays,
+                  StreamCursor cursor, LsnConfirmations confirmations, boolean lsnHeaders) {
+        this.lsnHeaders = lsnHeaders;
         this.held = new java.util.HashMap<>(held);
         this.replays = Map.copyOf(replays);
         held.values().forEach(confirmations::hold);
@@ -187,6 +198,9 @@ final class ChangeRecords {
             return;
         }
         confirmations.emitted(cursor.position());
+        if (lsnHeaders) {
+            record.headers().addString(ClusterDatabases.COMMIT_LSN_HEADER, Long.toUnsignedString(cursor.commitLsn()));
+        }
         out.add(record);
     }
 

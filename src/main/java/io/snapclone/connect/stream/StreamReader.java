@@ -147,7 +147,7 @@ public final class StreamReader implements AutoCloseable {
         cursor = new StreamCursor(SnapshotOffsets.streamPosition(committed), SnapshotOffsets.replayPosition(committed),
                 replayed, replayFrom, replayTarget);
         changes = new ChangeRecords(partition, config.tombstonesOnDelete(), config.skippedOperations(),
-                config.snapshotLsns(), held, replays, cursor, confirmations);
+                config.snapshotLsns(), held, replays, cursor, confirmations, config.lsnHeaders());
         if (config.kafkaSignals()) {
             signalPartition = SnapshotOffsets.signalTopicPartition(config.topicPrefix(), config.signalKafkaTopic());
             kafkaSignals = new KafkaSignals(config.signalConsumerProps(), config.signalKafkaTopic(), config.topicPrefix(),

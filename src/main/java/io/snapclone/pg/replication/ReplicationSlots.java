@@ -156,6 +156,25 @@ public final class ReplicationSlots {
         }
     }
 
+    /**
+     * By slot, its {@code confirmed_flush_lsn}: the client has all that committed up to there. Slots
+     * that do not exist are left out. Slots are the cluster's: any database answers for all.
+     */
+    public static java.util.Map<String, Lsn> confirmedPositions(Connection connection, java.util.Collection<String> slots)
+            throws SQLException {
+        java.util.Map<String, Lsn> positions = new java.util.HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT slot_name, confirmed_flush_lsn::text "
+                + "FROM pg_catalog.pg_replication_slots WHERE slot_name = ANY (?) AND confirmed_flush_lsn IS NOT NULL")) {
+            statement.setArray(1, connection.createArrayOf("text", slots.toArray()));
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    positions.put(rs.getString(1), Lsn.parse(rs.getString(2)));
+                }
+            }
+        }
+        return positions;
+    }
+
     /** The application_name of the session reading the slot now; empty if none does (or it has none). */
     public static Optional<String> readerApplication(Connection connection, String slotName) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("""
