@@ -69,6 +69,9 @@ class SnapcloneConfigTest {
         keys.put("database.user", List.of(Type.STRING, REQUIRED, Importance.HIGH));
         keys.put("database.password", java.util.Arrays.asList(Type.PASSWORD, null, Importance.HIGH));
         keys.put("database.dbname", List.of(Type.STRING, REQUIRED, Importance.HIGH));
+        keys.put("database.names", List.of(Type.LIST, List.of(), Importance.MEDIUM));
+        keys.put("watermark.kafka.bootstrap.servers", List.of(Type.STRING, "", Importance.MEDIUM));
+        keys.put("watermark.interval.ms", List.of(Type.LONG, 1000L, Importance.LOW));
         keys.put("database.sslmode", List.of(Type.STRING, "prefer", Importance.MEDIUM));
         keys.put("topic.prefix", List.of(Type.STRING, REQUIRED, Importance.HIGH));
         keys.put("schema.include.list", List.of(Type.LIST, List.of(), Importance.MEDIUM));
@@ -202,6 +205,9 @@ class SnapcloneConfigTest {
         assertEquals(2048, config.maxBatchSize());
         assertEquals("shop.snapclone.progress", config.progressTopic());
         assertEquals(Duration.ofSeconds(5), config.progressInterval());
+        assertEquals(List.of(), config.databaseNames());
+        assertEquals(Map.of(), config.watermarkConsumerProps(), "no watermarks");
+        assertEquals(Duration.ofSeconds(1), config.watermarkInterval());
         assertTrue(config.publishViaPartitionRoot());
         assertNull(config.getPassword("database.password"));
     }
@@ -255,9 +261,16 @@ class SnapcloneConfigTest {
         props.put("signal.enabled.channels", "source,kafka");
         props.put("signal.kafka.topic", "shop.signals");
         props.put("signal.kafka.bootstrap.servers", "broker:9092");
+        props.put("database.names", "orders, payments");
+        props.put("watermark.kafka.bootstrap.servers", "broker:9093");
+        props.put("watermark.interval.ms", "250");
+        props.put("watermark.kafka.security.protocol", "SSL");
         // column.exclude.list may not be set with column.include.list: its own test below.
         props.put("column.exclude.list", "");
-        assertEquals(expectedKeys().keySet(), props.keySet(), "every key is set here");
+        Map<String, String> passedOn = Map.of("watermark.kafka.security.protocol", "SSL");
+        Set<String> defined = new java.util.HashSet<>(props.keySet());
+        defined.removeAll(passedOn.keySet());
+        assertEquals(expectedKeys().keySet(), defined, "every key is set here");
 
         SnapcloneConfig config = new SnapcloneConfig(props);
         assertEquals(new ConnectionSettings("::1", 6543, "my db", "reader", SECRET, "verify-full", 10),
@@ -265,6 +278,10 @@ class SnapcloneConfigTest {
         assertEquals(new io.snapclone.pg.TableId("ops", "signals"), config.signalTable());
         assertEquals("shop.signals", config.signalKafkaTopic());
         assertEquals(Map.of("bootstrap.servers", "broker:9092"), config.signalConsumerProps());
+        assertEquals(List.of("orders", "payments"), config.databaseNames());
+        assertEquals(Map.of("bootstrap.servers", "broker:9093", "security.protocol", "SSL"),
+                config.watermarkConsumerProps());
+        assertEquals(Duration.ofMillis(250), config.watermarkInterval());
         assertEquals("my-shop.v1_2", config.topicPrefix());
         assertEquals(65536, config.chunkSizeBytes());
         assertEquals(10, config.maxBatchSize());
