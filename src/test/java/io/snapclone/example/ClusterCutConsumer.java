@@ -26,8 +26,8 @@ import java.util.Map;
 public final class ClusterCutConsumer {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A watermark event: its LSN and, by topic partition, the offset the cut ends before. */
-    public record Cut(String event, String lsn, Map<TopicPartition, Long> offsets) {
+    /** A watermark event: its LSN, the databases it spans and, by topic partition, the offset the cut ends before. */
+    public record Cut(String event, String lsn, List<String> databases, Map<TopicPartition, Long> offsets) {
     }
 
     private final Map<String, Object> consumerProps;
@@ -51,7 +51,9 @@ public final class ClusterCutConsumer {
                 offsets.put(new TopicPartition(offset.get("topic").asText(), offset.get("partition").asInt()),
                         offset.get("offset").asLong());
             }
-            cuts.add(new Cut(event, value.get("lsn").asText(), offsets));
+            List<String> databases = new ArrayList<>();
+            value.get("databases").forEach(database -> databases.add(database.get("database").asText()));
+            cuts.add(new Cut(event, value.get("lsn").asText(), databases, offsets));
         }
         return cuts;
     }

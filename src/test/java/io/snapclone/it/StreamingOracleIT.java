@@ -12,13 +12,10 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,17 +38,11 @@ class StreamingOracleIT {
     @Test
     void everyTopicReplayedEqualsItsTable() throws Exception {
         String db = postgres.createDatabase();
-        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
-            for (Map.Entry<String, Integer> table : TABLES.entrySet()) {
-                statement.execute("CREATE TABLE " + table.getKey() + " (id bigint PRIMARY KEY, v int NOT NULL, note text)");
-                statement.execute("INSERT INTO " + table.getKey() + " SELECT g, 0, 'start ' || g FROM generate_series(1, "
-                        + table.getValue() + ") g");
-            }
-        }
+        OracleTables oracle = new OracleTables(postgres, db, TABLES);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicBoolean truncate = new AtomicBoolean();
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        Future<Long> writer = pool.submit(() -> write(db, stop, truncate));
+        Future<Long> writer = pool.submit(() -> oracle.write(List.of("big", "medium", "small", "tiny"), 11, stop, truncate));
 
         Map<String, String> config = TestingConnect.connectorConfig(postgres.superuserConnectorConfig(db), "orc", 3, Map.of(
                 "snapshot.mode", "initial", "slot.name", "oracle", "publication.name", "oracle",
@@ -72,7 +63,7 @@ class StreamingOracleIT {
 
         Map<String, Map<Long, String>> tables = new TreeMap<>();
         for (String table : TABLES.keySet()) {
-            tables.put(table, read(db, table));
+            tables.put(table, oracle.read(table));
         }
         Map<String, Map<Long, String>> replayed = Poll.until(Duration.ofSeconds(120), "the topics to catch up", () -> {
             Map<String, Map<Long, String>> topics = new TreeMap<>();
@@ -116,54 +107,5 @@ class StreamingOracleIT {
             assertEquals(1, lsns.size(), table + ": one consistent point " + lsns);
             assertTrue(lsns.iterator().next() > 0, table + ": the consistent point " + lsns);
         }
-    }
-
-    private Map<Long, String> read(String db, String table) throws SQLException {
-        Map<Long, String> rows = new HashMap<>();
-        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT id, v, note FROM " + table)) {
-            while (rs.next()) {
-                rows.put(rs.getLong(1), rs.getInt(2) + "|" + rs.getString(3));
-            }
-        }
-        return rows;
-    }
-
-
-    /** Random changes across the tables until stopped; one TRUNCATE when asked (then clears the flag). */
-    private long write(String db, AtomicBoolean stop, AtomicBoolean truncate) throws SQLException {
-        Random random = new Random(11);
-        List<String> tables = List.of("big", "medium", "small", "tiny");
-        long nextId = 1_000_000;
-        long commits = 0;
-        try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
-            connection.setAutoCommit(false);
-            while (!stop.get()) {
-                if (truncate.get()) {
-                    statement.execute("TRUNCATE truncated");
-                    statement.execute("INSERT INTO truncated VALUES (1, 1, 'after truncate')");
-                    connection.commit();
-                    truncate.set(false);
-                    continue;
-                }
-                for (int i = 0; i < 1 + random.nextInt(4); i++) {
-                    String table = tables.get(random.nextInt(tables.size()));
-                    long id = 1 + random.nextInt(TABLES.get(table));
-                    switch (random.nextInt(5)) {
-                        case 0 -> statement.execute("INSERT INTO " + table + " VALUES (" + nextId++ + ", 1, 'inserted')");
-                        case 1, 2 -> statement.execute("UPDATE " + table + " SET v = v + 1, note = 'updated' WHERE id = " + id);
-                        case 3 -> statement.execute("UPDATE " + table + " SET id = " + nextId++ + " WHERE id = " + id);
-                        default -> statement.execute("DELETE FROM " + table + " WHERE id = " + id);
-                    }
-                }
-                if (random.nextInt(8) == 0) {
-                    connection.rollback();
-                } else {
-                    connection.commit();
-                    commits++;
-                }
-            }
-        }
-        return commits;
     }
 }

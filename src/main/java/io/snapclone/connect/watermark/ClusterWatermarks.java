@@ -43,7 +43,8 @@ import java.util.concurrent.TimeUnit;
  * Kafka holds all that its stream sent of the transactions committed up to it (an idle database's
  * slot follows the server's position). So the smallest confirmed LSN of the slots, W, is a moment
  * that every database's topics hold whole. Where W lies in each topic partition is read from the
- * records' LSN headers ({@link CutBoundaries}); the first cut lies exactly at the latest snapshot.
+ * records' LSN headers ({@link CutBoundaries}), reading on from where the last cut stood; the
+ * first cut lies exactly at the latest snapshot.
  *
  * <p>Its own thread does the work (a query for the slots' positions, a consumer that reads the
  * headers from where the last cut stood); {@link #take} is called from the task's poll thread and
@@ -51,7 +52,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ClusterWatermarks implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterWatermarks.class);
-    private static final Duration SCAN_DEADLINE = Duration.ofSeconds(60);
     private static final long INFO_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final SnapcloneConfig config;
@@ -60,7 +60,9 @@ public final class ClusterWatermarks implements AutoCloseable {
     private final String name;
     private final ScheduledExecutorService thread;
     private final ConcurrentLinkedQueue<SourceRecord> ready = new ConcurrentLinkedQueue<>();
-    private KafkaConsumer<byte[], byte[]> consumer;
+    /** Used by this class's thread; {@link #close} only wakes it up before closing it. */
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile boolean closing;
     private Connection connection;
     private CutBoundaries cut;
     /** The LSN of the last cut published; 0 before the first ({@code cluster.consistent}). */
@@ -101,16 +103,26 @@ public final class ClusterWatermarks implements AutoCloseable {
     }
 
     private void round() {
-        if (!ready.isEmpty()) {
-            return; // the last one is not sent yet
+        if (closing || !ready.isEmpty()) {
+            return; // stopping, or the last one is not sent yet
         }
         try {
             publishIfRisen();
-        } catch (SQLException e) {
+        } catch (RuntimeException | SQLException e) {
+            if (closing) {
+                log.debug("Task {}: the cluster watermark stopped while computing", name, e);
+                return;
+            }
+            failed(e);
+        }
+    }
+
+    private void failed(Exception e) {
+        if (e instanceof SQLException) {
             log.warn("Task {}: cannot read the slots' positions for the cluster watermark ({}); trying again", name,
                     e.getMessage());
             closeConnection();
-        } catch (RuntimeException e) {
+        } else {
             log.warn("Task {}: cannot compute the cluster watermark now; trying again", name, e);
             closeConsumer();
         }
@@ -142,25 +154,20 @@ public final class ClusterWatermarks implements AutoCloseable {
         }
         Map<Partition, TopicPartition> partitions = partitions();
         Map<TopicPartition, Long> end = consumer().endOffsets(partitions.values());
-        CutBoundaries scan = scan(cut, target, partitions, end);
-        if (scan == null) {
-            return;
-        }
         if (lastLsn == 0) {
-            // The first cut: exactly at the latest snapshot, if the streams are past it.
-            long latestSnapshot = scan.maxSnapshotLsn();
-            if (scan.blocked()) {
+            // The first cut lies exactly at the latest snapshot: its rows (first in every partition) say where.
+            cut = scan(cut, target, partitions, end, true);
+            if (cut.blocked()) {
                 return;
             }
+            long latestSnapshot = cut.maxSnapshotLsn();
             if (latestSnapshot != 0 && Long.compareUnsigned(latestSnapshot, target) < 0) {
                 target = latestSnapshot;
-                scan = scan(cut, target, partitions, end);
-                if (scan == null || scan.blocked()) {
-                    return;
-                }
             }
-        } else if (scan.blocked()) {
-            cut = scan; // a reload's rows lie ahead: no cut until all streams are past them
+        }
+        CutBoundaries scan = scan(cut, target, partitions, end, false);
+        if (scan.blocked()) {
+            cut = scan; // a reload's rows lie ahead: no cut until every stream is past them
             return;
         }
         List<DatabasePosition> positions = new ArrayList<>();
@@ -222,7 +229,7 @@ public final class ClusterWatermarks implements AutoCloseable {
      * it, or its end. Null if the partitions could not be read in time (tried again next round).
      */
     private CutBoundaries scan(CutBoundaries from, long target, Map<Partition, TopicPartition> partitions,
-                               Map<TopicPartition, Long> end) {
+                               Map<TopicPartition, Long> end, boolean snapshotRowsOnly) {
         CutBoundaries scan = from.copy();
         scan.newScan();
         KafkaConsumer<byte[], byte[]> consumer = consumer();
@@ -232,14 +239,22 @@ public final class ClusterWatermarks implements AutoCloseable {
                 remaining.put(tp, partition);
             }
         });
-        consumer.assign(remaining.keySet());
+        // The same assignment every round, the partitions not read paused: reassigning would leave the
+        // client's answers for partitions just dropped (and a warning for each).
+        java.util.Set<TopicPartition> all = new HashSet<>(partitions.values());
+        if (!consumer.assignment().equals(all)) {
+            consumer.assign(all);
+        }
+        consumer.pause(all);
         remaining.forEach((tp, partition) -> consumer.seek(tp, scan.next(partition)));
-        long deadline = System.nanoTime() + SCAN_DEADLINE.toNanos();
+        consumer.resume(remaining.keySet());
+        long started = System.nanoTime();
+        long lastReport = started;
         while (!remaining.isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                log.warn("Task {}: reading the topics' headers for the cluster watermark took over {} s; trying again",
-                        name, SCAN_DEADLINE.toSeconds());
-                return null;
+            if (System.nanoTime() - lastReport > INFO_INTERVAL_NANOS) {
+                lastReport = System.nanoTime();
+                log.info("Task {}: reading the topics' headers for the cluster watermark for {} s; {} partitions to go",
+                        name, TimeUnit.NANOSECONDS.toSeconds(lastReport - started), remaining.size());
             }
             ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
             for (TopicPartition tp : records.partitions()) {
@@ -248,9 +263,12 @@ public final class ClusterWatermarks implements AutoCloseable {
                     continue;
                 }
                 for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
-                    if (record.offset() >= end.get(tp) || !scan.offer(partition, record.offset(),
-                            header(record, ClusterDatabases.COMMIT_LSN_HEADER),
-                            header(record, ClusterDatabases.SNAPSHOT_LSN_HEADER), target)) {
+                    long commitLsn = header(record, ClusterDatabases.COMMIT_LSN_HEADER);
+                    long snapshotLsn = header(record, ClusterDatabases.SNAPSHOT_LSN_HEADER);
+                    boolean taken = record.offset() < end.get(tp) && (snapshotRowsOnly
+                            ? scan.offerSnapshotRow(partition, record.offset(), commitLsn, snapshotLsn, target)
+                            : scan.offer(partition, record.offset(), commitLsn, snapshotLsn, target));
+                    if (!taken) {
                         remaining.remove(tp);
                         consumer.pause(List.of(tp));
                         break;
@@ -264,7 +282,6 @@ public final class ClusterWatermarks implements AutoCloseable {
                 }
             }
         }
-        consumer.resume(consumer.paused());
         return scan;
     }
 
@@ -314,9 +331,17 @@ public final class ClusterWatermarks implements AutoCloseable {
 
     @Override
     public void close() {
-        thread.shutdownNow();
+        closing = true;
+        thread.shutdown();
+        KafkaConsumer<byte[], byte[]> reading = consumer;
+        if (reading != null) {
+            reading.wakeup(); // ends a poll under way
+        }
         try {
-            thread.awaitTermination(10, TimeUnit.SECONDS);
+            if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
+                thread.shutdownNow();
+                thread.awaitTermination(10, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

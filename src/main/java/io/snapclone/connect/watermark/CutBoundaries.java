@@ -92,6 +92,14 @@ final class CutBoundaries {
         return true;
     }
 
+    /**
+     * As {@link #offer}, for the first cut: takes only snapshot rows (of snapshots up to {@code
+     * limit}), to learn where the latest snapshot lies before any change is taken.
+     */
+    boolean offerSnapshotRow(Partition partition, long offset, long commitLsn, long snapshotLsn, long limit) {
+        return commitLsn == 0 && offer(partition, offset, 0, snapshotLsn, limit);
+    }
+
     /** Nothing of the partition before {@code end} (e.g. transaction markers) is after the cut. */
     void reached(Partition partition, long end) {
         next.merge(partition, end, Math::max);

@@ -51,6 +51,18 @@ class CutBoundariesTest {
     }
 
     @Test
+    void theFirstCutTakesOnlySnapshotRowsToLearnWhereTheLatestSnapshotLies() {
+        CutBoundaries cut = new CutBoundaries(Map.of(ORDERS, 0L));
+        assertTrue(cut.offerSnapshotRow(ORDERS, 0, 0, 100, 500));
+        assertTrue(cut.offerSnapshotRow(ORDERS, 1, 0, 140, 500));
+        assertFalse(cut.offerSnapshotRow(ORDERS, 2, 120, 0, 500), "a change: the snapshot rows end here");
+        assertEquals(2, cut.next(ORDERS));
+        assertEquals(140, cut.maxSnapshotLsn());
+        assertFalse(cut.offerSnapshotRow(ORDERS, 2, 0, 600, 500), "a snapshot past every stream's position");
+        assertTrue(cut.blocked());
+    }
+
+    @Test
     void lsnsCompareUnsigned() {
         CutBoundaries cut = new CutBoundaries(Map.of(ORDERS, 0L));
         assertFalse(cut.offer(ORDERS, 0, 0x8000_0000_0000_0001L, 0, 0x7FFF_FFFF_FFFF_FFFFL), "past 8000000/0 is later");
