@@ -6,6 +6,7 @@ import io.snapclone.connect.config.DatabaseChecks;
 import io.snapclone.connect.config.DebeziumKeys;
 import io.snapclone.connect.config.SnapcloneConfig;
 import io.snapclone.connect.offset.OffsetChanges;
+import io.snapclone.connect.watermark.WatermarkEvents;
 import io.snapclone.pg.ConnectionSettings;
 import io.snapclone.pg.Lsn;
 import io.snapclone.pg.TableId;
@@ -168,14 +169,52 @@ public class SnapcloneSourceConnector extends SourceConnector {
     public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
         SnapcloneConfig config = new SnapcloneConfig(connectorConfig);
         String name = connectorConfig.getOrDefault("name", config.topicPrefix());
-        List<String> problems = OffsetChanges.problems(config.topicPrefix(), config.slotName(), offsets,
-                () -> new LiveDatabase(config.connectionSettings(), "snapclone-offsets " + name));
+        List<String> problems = ClusterDatabases.several(config) ? databasesOffsetProblems(config, name, offsets)
+                : OffsetChanges.problems(config.topicPrefix(), config.slotName(), offsets,
+                        () -> new LiveDatabase(config.connectionSettings(), "snapclone-offsets " + name));
         if (!problems.isEmpty()) {
             throw new ConnectException("Offsets of connector " + name + " not changed: " + String.join("; ", problems));
         }
         log.info("Connector {}: offsets changed through the REST API: {}", name,
                 OffsetChanges.describe(config.slotName(), offsets));
         return true;
+    }
+
+    /**
+     * With database.names: each change judged as by that database's connector (its partitions carry
+     * its topic prefix); the cluster cut's own offset may only be removed.
+     */
+    private static List<String> databasesOffsetProblems(SnapcloneConfig config, String name,
+                                                        Map<Map<String, ?>, Map<String, ?>> offsets) {
+        List<String> databases;
+        try {
+            databases = ClusterDatabases.resolve(config);
+        } catch (SQLException e) {
+            throw new ConnectException("Could not list the databases to check the offsets against: "
+                    + DatabaseChecks.connectionProblem(config.connectionSettings(), e).message(), e);
+        }
+        Map<String, String> byPrefix = new HashMap<>();
+        databases.forEach(database -> byPrefix.put(ClusterDatabases.topicPrefix(config.topicPrefix(), database), database));
+        Map<String, Map<Map<String, ?>, Map<String, ?>>> byDatabase = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        offsets.forEach((partition, offset) -> {
+            String database = byPrefix.get(String.valueOf(partition.get("server")));
+            if (database != null) {
+                byDatabase.computeIfAbsent(database, d -> new HashMap<>()).put(partition, offset);
+            } else if (!partition.equals(WatermarkEvents.partition(config.topicPrefix()))) {
+                problems.add("partition " + partition + " is not one of this connector's: its \"server\" must be "
+                        + "<topic.prefix>.<database> for one of " + databases);
+            } else if (offset != null) {
+                problems.add("the offset of " + partition + " is the cluster cut's own bookkeeping: it can be removed "
+                        + "(null), not set");
+            }
+        });
+        byDatabase.forEach((database, changes) -> problems.addAll(OffsetChanges.problems(
+                ClusterDatabases.topicPrefix(config.topicPrefix(), database),
+                ClusterDatabases.slotName(config.slotName(), database), changes,
+                () -> new LiveDatabase(ClusterDatabases.settings(config.connectionSettings(), database),
+                        "snapclone-offsets " + name))));
+        return problems;
     }
 
     /** The database as {@link OffsetChanges} asks it, a short session a question. */

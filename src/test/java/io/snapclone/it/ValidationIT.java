@@ -24,6 +24,9 @@ class ValidationIT {
     private static final TestingPostgres postgres = TestingPostgres.shared();
     private static final TestingConnect connect = TestingConnect.shared();
     private static String db;
+    /** A second database with an orders table, and a third with none. */
+    private static String db2;
+    private static String empty;
 
     @BeforeAll
     static void createTables() throws Exception {
@@ -33,6 +36,21 @@ class ValidationIT {
             statement.execute("CREATE TABLE secrets (id int PRIMARY KEY)");
             statement.execute("REVOKE SELECT ON secrets FROM " + TestingPostgres.USER);
         }
+        db2 = postgres.createDatabase();
+        try (Connection connection = postgres.superuser(db2); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE orders (id int PRIMARY KEY)");
+        }
+        empty = postgres.createDatabase();
+    }
+
+    @Test
+    void severalDatabasesAreEachCheckedAndAnErrorNamesTheDatabase() {
+        assertEquals(Map.of(), errors(config(Map.of("table.include.list", "public\\.orders",
+                "database.names", db + "," + db2))));
+        assertOnlyKey(errors(config(Map.of("table.include.list", "public\\.orders", "database.names", db + ",nope"))),
+                "database.names", "database 'nope': Database 'nope' does not exist");
+        assertOnlyKey(errors(config(Map.of("table.include.list", "public\\.orders", "database.names", db + "," + empty))),
+                "table.include.list", "database '" + empty + "': No table matches");
     }
 
     @Test
