@@ -97,7 +97,8 @@ public class SnapcloneSourceConnector extends SourceConnector {
             throw new ConnectException("Could not list the databases for " + SnapcloneConfig.DATABASE_NAMES_CONFIG + "=*: "
                     + DatabaseChecks.connectionProblem(config.connectionSettings(), e).message(), e);
         }
-        String collision = ClusterDatabases.collision(databases);
+        String collision = databases.isEmpty() ? "no database to capture: " + SnapcloneConfig.USER_CONFIG
+                + " may connect to none that is not a template" : ClusterDatabases.collision(databases);
         if (collision != null) {
             throw new ConfigException(SnapcloneConfig.DATABASE_NAMES_CONFIG, props.get(SnapcloneConfig.DATABASE_NAMES_CONFIG),
                     collision);

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * whichever its task config says, after announcing, once, a snapshot that completed; or both, in
  * turns, while tables are loaded again incrementally.
  *
- * With database.names a task runs a {@link CombinedTask}: one or more such tasks, of several databases.
+ * <p>With database.names a task runs a {@link CombinedTask}: one or more such tasks, of several databases.
  *
  * <p>{@link #start}, {@link #poll} and (on Kafka 4) {@link #stop} are called from the task's thread,
  * {@link #commit} from Connect's offset-commit thread; {@code stopping} is what they share.

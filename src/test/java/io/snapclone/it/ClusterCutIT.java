@@ -53,7 +53,7 @@ class ClusterCutIT {
                     statement.execute("INSERT INTO counter VALUES (1, 0)");
                     // Something to load, so that the writer runs during the snapshot too.
                     statement.execute("CREATE TABLE filler (id bigint PRIMARY KEY, v text)");
-                    statement.execute("INSERT INTO filler SELECT g, repeat('x', 100) FROM generate_series(1, 30000) g");
+                    statement.execute("INSERT INTO filler SELECT g, repeat('x', 100) FROM generate_series(1, 10000) g");
                 }
             }
             AtomicBoolean stop = new AtomicBoolean();

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * consumer equals all the tables, and a database taken off the list is no longer read.
  */
 class ClusterOracleIT {
-    private static final Map<String, Integer> TABLES = Map.of("big", 20_000, "small", 500, "truncated", 100);
+    private static final Map<String, Integer> TABLES = Map.of("big", 10_000, "small", 500, "truncated", 100);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TestingPostgres postgres = TestingPostgres.shared();
