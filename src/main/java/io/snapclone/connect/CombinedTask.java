@@ -56,7 +56,7 @@ final class CombinedTask {
             SnapcloneConfig config = new SnapcloneConfig(props);
             if (!databases.isEmpty() && !config.watermarkConsumerProps().isEmpty() && config.streams()) {
                 watermarks = new ClusterWatermarks(config, databases, context.offsetStorageReader(),
-                        props.getOrDefault("name", config.topicPrefix()) + "-0");
+                        props.getOrDefault("name", config.topicPrefix()));
                 watermarks.start();
             }
         } catch (RuntimeException e) {

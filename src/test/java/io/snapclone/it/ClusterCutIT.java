@@ -70,6 +70,7 @@ class ClusterCutIT {
             Poll.until(Duration.ofSeconds(180), "the first cut", () -> !consumer.cuts("cut.snapclone.progress").isEmpty());
             awaitMoreCuts(consumer, 3);
 
+            assertWatermarkBean(connector);
             connect.restartTask(connector, 0);
             awaitMoreCuts(consumer, 3);
             long beforeCrash = written.get();
@@ -122,6 +123,18 @@ class ClusterCutIT {
         }
         System.out.printf("ClusterCutIT: %d cuts, first %s, last %s%n", cuts.size(), seen.get(0), seen.get(seen.size() - 1));
         assertTrue(cuts.size() >= 10, "cuts were published throughout: " + seen);
+    }
+
+    /** Task 0's watermark bean (the worker runs in this JVM): the cuts it published, the last one's LSN. */
+    private static void assertWatermarkBean(String connector) throws Exception {
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName name = new javax.management.ObjectName("io.snapclone:type=watermark-metrics,connector="
+                + javax.management.ObjectName.quote(connector) + ",task=0");
+        assertTrue((Long) server.getAttribute(name, "Cuts") > 0, "cuts counted");
+        assertTrue(((String) server.getAttribute(name, "LastCutLsn")).contains("/"), "the last cut's LSN");
+        assertEquals("", server.getAttribute(name, "DatabasesLoading"));
+        long since = (Long) server.getAttribute(name, "MilliSecondsSinceLastCut");
+        assertTrue(since >= 0 && since < 60_000, "a recent cut: " + since);
     }
 
     /** The counter's value in the last record before {@code end}. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.snapclone.connect.config.ClusterDatabases;
 import io.snapclone.connect.config.SnapcloneConfig;
+import io.snapclone.connect.metrics.WatermarkMetrics;
 import io.snapclone.connect.offset.SnapshotOffsets;
 import io.snapclone.connect.watermark.CutBoundaries.Partition;
 import io.snapclone.connect.watermark.WatermarkEvents.DatabasePosition;
@@ -60,6 +61,7 @@ public final class ClusterWatermarks implements AutoCloseable {
     private final String name;
     private final ScheduledExecutorService thread;
     private final ConcurrentLinkedQueue<SourceRecord> ready = new ConcurrentLinkedQueue<>();
+    private final WatermarkMetrics metrics;
     /** Used by this class's thread; {@link #close} only wakes it up before closing it. */
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile boolean closing;
@@ -70,11 +72,13 @@ public final class ClusterWatermarks implements AutoCloseable {
     private String waitingFor = "";
     private long lastInfoNanos;
 
-    public ClusterWatermarks(SnapcloneConfig config, List<String> databases, OffsetStorageReader offsets, String name) {
+    /** @param connector the connector's name, which the metrics bean carries */
+    public ClusterWatermarks(SnapcloneConfig config, List<String> databases, OffsetStorageReader offsets, String connector) {
         this.config = requireNonNull(config, "config is null");
+        this.name = requireNonNull(connector, "connector is null") + "-0";
+        this.metrics = new WatermarkMetrics(connector);
         this.databases = List.copyOf(databases);
         this.offsets = requireNonNull(offsets, "offsets is null");
-        this.name = requireNonNull(name, "name is null");
         this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread t = new Thread(runnable, "snapclone-watermarks-" + name);
             t.setDaemon(true);
@@ -86,6 +90,7 @@ public final class ClusterWatermarks implements AutoCloseable {
         Map<String, Object> committed = offsets.offset(WatermarkEvents.partition(config.topicPrefix()));
         lastLsn = WatermarkEvents.lsn(committed);
         cut = WatermarkEvents.boundaries(committed);
+        metrics.register();
         log.info("Task {}: publishing cluster watermarks of {} databases on {} every {} ms{}", name, databases.size(),
                 config.progressTopic(), config.watermarkInterval().toMillis(),
                 lastLsn == 0 ? "" : ", on from the last one at " + new Lsn(lastLsn));
@@ -130,6 +135,7 @@ public final class ClusterWatermarks implements AutoCloseable {
 
     private void publishIfRisen() throws SQLException {
         String waiting = notLoaded();
+        metrics.loading(waiting);
         if (!waiting.isEmpty()) {
             if (!waiting.equals(waitingFor)) {
                 log.info("Task {}: no cluster watermark until the snapshot of {} is complete", name, waiting);
@@ -149,6 +155,7 @@ public final class ClusterWatermarks implements AutoCloseable {
         }
         long target = confirmed.values().stream().mapToLong(Lsn::value)
                 .reduce(-1L, (a, b) -> Long.compareUnsigned(a, b) <= 0 ? a : b);
+        metrics.confirmed(target);
         if (lastLsn != 0 && Long.compareUnsigned(target, lastLsn) <= 0) {
             return; // no rise (or, after a crash, a slot not yet back where it was)
         }
@@ -176,8 +183,9 @@ public final class ClusterWatermarks implements AutoCloseable {
         boolean first = lastLsn == 0;
         cut = scan;
         lastLsn = target;
-        ready.add(WatermarkEvents.event(config.progressTopic(), config.topicPrefix(), first, target, positions, cut,
-                System.currentTimeMillis()));
+        long now = System.currentTimeMillis();
+        ready.add(WatermarkEvents.event(config.progressTopic(), config.topicPrefix(), first, target, positions, cut, now));
+        metrics.cut(target, now);
         if (first || System.nanoTime() - lastInfoNanos > INFO_INTERVAL_NANOS) {
             lastInfoNanos = System.nanoTime();
             log.info("Task {}: {} at {} ({} topic partitions)", name, first ? "the cluster's topics are consistent"
@@ -347,5 +355,6 @@ public final class ClusterWatermarks implements AutoCloseable {
         }
         closeConsumer();
         closeConnection();
+        metrics.close();
     }
 }
