@@ -125,6 +125,8 @@ class ClusterOracleIT {
                 return !cut.lsn().equals(beforeRemoval) && cut.databases().size() == 2 ? cut : null;
             });
             assertEquals(List.of(a, b), later.databases());
+            assertTrue(later.offsets().keySet().stream().noneMatch(topic -> topic.topic().startsWith("corc." + c + ".")),
+                    "the cut lists no topic of the database taken off: " + later.offsets().keySet());
         } finally {
             connect.delete(connector);
             for (String db : List.of(a, b, c)) {

@@ -209,7 +209,10 @@ public final class ClusterWatermarks implements AutoCloseable {
         return String.join(", ", loading);
     }
 
-    /** Every partition of the databases' topics; those new to the cut start at their first offset. */
+    /**
+     * Every partition of the databases' topics; those new to the cut start at their first offset,
+     * those gone (a database taken off the list, a topic deleted) leave it.
+     */
     private Map<Partition, TopicPartition> partitions() {
         Set<String> prefixes = new HashSet<>();
         databases.forEach(database -> prefixes.add(ClusterDatabases.topicPrefix(config.topicPrefix(), database) + "."));
@@ -223,6 +226,7 @@ public final class ClusterWatermarks implements AutoCloseable {
                         new TopicPartition(info.topic(), info.partition()));
             }
         }
+        cut.retainOnly(partitions.keySet());
         List<TopicPartition> unseen = partitions.entrySet().stream()
                 .filter(e -> !cut.has(e.getKey())).map(Map.Entry::getValue).toList();
         if (!unseen.isEmpty()) {
@@ -232,10 +236,7 @@ public final class ClusterWatermarks implements AutoCloseable {
         return partitions;
     }
 
-    /**
-     * Moves a copy of {@code from} to {@code target}: each partition up to its first record after
-     * it, or its end. Null if the partitions could not be read in time (tried again next round).
-     */
+    /** Moves a copy of {@code from} to {@code target}: each partition up to its first record after it, or its end. */
     private CutBoundaries scan(CutBoundaries from, long target, Map<Partition, TopicPartition> partitions,
                                Map<TopicPartition, Long> end, boolean snapshotRowsOnly) {
         CutBoundaries scan = from.copy();

@@ -64,6 +64,11 @@ final class CutBoundaries {
         next.putIfAbsent(partition, firstOffset);
     }
 
+    /** Forgets the partitions not in {@code partitions}: a cut lists only those there are. */
+    void retainOnly(java.util.Set<Partition> partitions) {
+        next.keySet().retainAll(partitions);
+    }
+
     boolean has(Partition partition) {
         return next.containsKey(partition);
     }

@@ -87,6 +87,13 @@ class CutBoundariesTest {
     }
 
     @Test
+    void partitionsGoneLeaveTheCut() {
+        CutBoundaries cut = new CutBoundaries(Map.of(ORDERS, 12L, PAYMENTS, 3L));
+        cut.retainOnly(java.util.Set.of(ORDERS));
+        assertEquals(Map.of(ORDERS, 12L), cut.offsets());
+    }
+
+    @Test
     void aCopyMovesOnItsOwn() {
         CutBoundaries cut = new CutBoundaries(Map.of(ORDERS, 0L));
         CutBoundaries copy = cut.copy();
