@@ -10,6 +10,7 @@ import io.snapclone.connect.record.ProgressEvents;
 import io.snapclone.connect.record.SnapshotNotifications;
 import io.snapclone.connect.record.TableRecordBuilder;
 import io.snapclone.pg.ConnectionLoss;
+import io.snapclone.pg.Lsn;
 import io.snapclone.pg.TableId;
 import io.snapclone.pg.catalog.Catalog;
 import io.snapclone.pg.snapshot.Chunk;
@@ -26,7 +27,9 @@ import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -56,7 +59,7 @@ final class SnapshotPhase implements AutoCloseable {
 
     private final TaskConfig config;
     /** The snapshot's LSN for each row's header (several databases: see ClusterDatabases), else null. */
-    private final String lsnHeader;
+    private String lsnHeader;
     private final OffsetStorageReader offsets;
     private final SnapshotMetrics metrics;
     private final SnapshotNotifications notifications;
@@ -178,6 +181,19 @@ final class SnapshotPhase implements AutoCloseable {
                 : 1000;
     }
 
+    /**
+     * A snapshot taken anew has no exact LSN (pg_export_snapshot gives none): the server's WAL
+     * position now, after it was taken, bounds it, so that no cluster cut before it holds its rows.
+     */
+    private String retakenSnapshotBound() throws SQLException {
+        try (Statement statement = session.connection().createStatement();
+             ResultSet rs = statement.executeQuery("SELECT pg_catalog.pg_current_wal_insert_lsn()::text")) {
+            rs.next();
+            long bound = Lsn.parse(rs.getString(1)).value();
+            return Long.toUnsignedString(Long.compareUnsigned(bound, config.snapshotLsn()) > 0 ? bound : config.snapshotLsn());
+        }
+    }
+
     private void connect() {
         SnapshotId held;
         try {
@@ -185,6 +201,9 @@ final class SnapshotPhase implements AutoCloseable {
                     config.snapshotId(), config.fingerprint());
             catalog = new Catalog(session.connection());
             held = session.exportAgain();
+            if (lsnHeader != null && config.snapshotRetaken()) {
+                lsnHeader = retakenSnapshotBound();
+            }
         } catch (SnapshotUnavailableException e) {
             closeSession();
             if (!waitingForNewSnapshot) {

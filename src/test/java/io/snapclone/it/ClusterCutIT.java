@@ -29,11 +29,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The cluster cut: a writer commits a counter to database A and then, in a transaction of its
- * own, the same value to database B, over and over. At every cut the connector publishes, the
- * values read from the topics up to its offsets satisfy B ≤ A ≤ B + 1 — a cut taken at different
- * moments per database would show B > A or A > B + 1 — under concurrent writes, across a task
- * restart and a PostgreSQL crash, with the databases' tasks spread over two Connect tasks.
+ * The cluster cut: a writer commits an increasing counter (an update, and an insert into a log
+ * table) to database A and then, in a transaction of its own, the same to database B, over and
+ * over. At every cut the connector publishes, the values read from the topics up to its offsets
+ * satisfy B ≤ A ≤ B + 1 — a cut taken at different moments per database would show B > A or
+ * A > B + 1 — under concurrent writes, across a PostgreSQL crash during A's load (A's snapshot is
+ * taken anew: its rows must not enter a cut before that new snapshot), a task restart and a
+ * PostgreSQL crash while streaming, with the databases' tasks spread over two Connect tasks.
  */
 class ClusterCutIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,9 +53,11 @@ class ClusterCutIT {
                 try (Connection connection = postgres.superuser(db); Statement statement = connection.createStatement()) {
                     statement.execute("CREATE TABLE counter (id int PRIMARY KEY, value bigint NOT NULL)");
                     statement.execute("INSERT INTO counter VALUES (1, 0)");
+                    statement.execute("CREATE TABLE log (id bigint PRIMARY KEY)");
                     // Something to load, so that the writer runs during the snapshot too.
                     statement.execute("CREATE TABLE filler (id bigint PRIMARY KEY, v text)");
-                    statement.execute("INSERT INTO filler SELECT g, repeat('x', 100) FROM generate_series(1, 10000) g");
+                    statement.execute("INSERT INTO filler SELECT g, repeat('x', 100) FROM generate_series(1, "
+                            + (db.equals(a) ? 100_000 : 10_000) + ") g");
                 }
             }
             AtomicBoolean stop = new AtomicBoolean();
@@ -64,10 +68,22 @@ class ClusterCutIT {
             Map<String, String> config = TestingConnect.connectorConfig(postgres.superuserConnectorConfig("postgres"), "cut",
                     2, Map.of("snapshot.mode", "initial", "slot.name", "cut", "publication.name", "cut",
                             "database.names", a + "," + b, "watermark.kafka.bootstrap.servers", connect.bootstrapServers(),
-                            "watermark.interval.ms", "300", "snapshot.chunk.size", "1048576"));
-            connect.deploy(connector, config);
+                            "watermark.interval.ms", "300", "snapshot.chunk.size", "1048576", "max.batch.size", "200"));
             ClusterCutConsumer consumer = new ClusterCutConsumer(connect.bootstrapServers());
+            try (Connection locker = postgres.superuser(a); Statement lock = locker.createStatement()) {
+                connect.deploy(connector, config);
+                Poll.until(Duration.ofSeconds(60), "the plan", () -> !connect.taskConfigs(connector).isEmpty());
+                // A's log cannot be read while this lock is held: A's load waits, B's completes.
+                locker.setAutoCommit(false);
+                lock.execute("LOCK TABLE log IN ACCESS EXCLUSIVE MODE");
+                Poll.until(Duration.ofSeconds(120), "B's load to complete",
+                        () -> connect.progressEvents("cut").contains("snapshot.completed"));
+                long beforeCrash = written.get();
+                postgres.crashRestart(); // ends the lock, and every session that held A's snapshot
+                Poll.until(Duration.ofSeconds(60), "the writer to go on after the crash", () -> written.get() > beforeCrash + 50);
+            }
             Poll.until(Duration.ofSeconds(180), "the first cut", () -> !consumer.cuts("cut.snapclone.progress").isEmpty());
+            assertTrue(connect.progressEvents("cut").contains("snapshot.retaken"), "A's snapshot was taken anew");
             awaitMoreCuts(consumer, 3);
 
             assertWatermarkBean(connector);
@@ -97,25 +113,33 @@ class ClusterCutIT {
         }
     }
 
-    /** Each cut, from the counter topics read once: B ≤ A ≤ B + 1, cuts never go back, the counters rise. */
+    /**
+     * Each cut, from the topics read once: B ≤ A ≤ B + 1 for the counter and for the log, cuts
+     * never go back, the LSN rises.
+     */
     private void assertCuts(List<ClusterCutConsumer.Cut> cuts) throws Exception {
         Map<String, List<ConsumerRecord<byte[], byte[]>>> topics = new HashMap<>();
-        for (String topic : List.of("cut.cut_a.public.counter", "cut.cut_b.public.counter")) {
-            topics.put(topic, connect.readAll(topic));
+        for (String table : List.of("counter", "log")) {
+            for (String db : List.of("cut_a", "cut_b")) {
+                String topic = "cut." + db + ".public." + table;
+                topics.put(topic, connect.readAll(topic));
+            }
         }
         long previousLsn = 0;
-        long[] previous = {0, 0};
+        long[] previous = {0, 0, 0, 0};
         List<String> seen = new ArrayList<>();
         for (ClusterCutConsumer.Cut cut : cuts) {
-            long[] values = new long[2];
-            int i = 0;
-            for (String topic : List.of("cut.cut_a.public.counter", "cut.cut_b.public.counter")) {
-                long end = cut.offsets().get(new TopicPartition(topic, 0));
-                values[i++] = valueBefore(topics.get(topic), end);
+            long[] values = {
+                valueBefore(topics, cut, "cut.cut_a.public.counter"), valueBefore(topics, cut, "cut.cut_b.public.counter"),
+                maxIdBefore(topics, cut, "cut.cut_a.public.log"), maxIdBefore(topics, cut, "cut.cut_b.public.log")};
+            seen.add(cut.lsn() + ": counter A=" + values[0] + " B=" + values[1] + ", log A=" + values[2] + " B=" + values[3]);
+            for (int i = 0; i < 4; i += 2) {
+                assertTrue(values[i + 1] <= values[i] && values[i] <= values[i + 1] + 1, "B <= A <= B + 1 at every cut: "
+                        + seen);
             }
-            seen.add(cut.lsn() + ": A=" + values[0] + " B=" + values[1]);
-            assertTrue(values[1] <= values[0] && values[0] <= values[1] + 1, "B <= A <= B + 1 at every cut: " + seen);
-            assertTrue(values[0] >= previous[0] && values[1] >= previous[1], "cuts move forward: " + seen);
+            for (int i = 0; i < 4; i++) {
+                assertTrue(values[i] >= previous[i], "cuts move forward: " + seen);
+            }
             long lsn = io.snapclone.pg.Lsn.parse(cut.lsn()).value();
             assertTrue(Long.compareUnsigned(lsn, previousLsn) > 0, "the LSN rises: " + seen);
             previousLsn = lsn;
@@ -123,6 +147,41 @@ class ClusterCutIT {
         }
         System.out.printf("ClusterCutIT: %d cuts, first %s, last %s%n", cuts.size(), seen.get(0), seen.get(seen.size() - 1));
         assertTrue(cuts.size() >= 10, "cuts were published throughout: " + seen);
+    }
+
+    /** The counter's value in the last record before the cut's offset; -1 if none. */
+    private static long valueBefore(Map<String, List<ConsumerRecord<byte[], byte[]>>> topics, ClusterCutConsumer.Cut cut,
+                                    String topic) throws Exception {
+        long end = cut.offsets().get(new TopicPartition(topic, 0));
+        long value = -1;
+        for (ConsumerRecord<byte[], byte[]> record : topics.get(topic)) {
+            if (record.offset() < end && record.value() != null) {
+                value = JSON.readTree(record.value()).get("after").get("value").asLong();
+            }
+        }
+        return value;
+    }
+
+    /** The largest id the log holds before the cut's offset (it only gets inserts); 0 if none. */
+    private static long maxIdBefore(Map<String, List<ConsumerRecord<byte[], byte[]>>> topics, ClusterCutConsumer.Cut cut,
+                                    String topic) throws Exception {
+        long end = cut.offsets().getOrDefault(new TopicPartition(topic, 0), 0L);
+        long max = 0;
+        for (ConsumerRecord<byte[], byte[]> record : topics.getOrDefault(topic, List.of())) {
+            if (record.offset() < end && record.value() != null) {
+                max = Math.max(max, JSON.readTree(record.value()).get("after").get("id").asLong());
+            }
+        }
+        return max;
+    }
+
+    private static long[] counters(Map<String, Map<String, JsonNode>> tables) {
+        return new long[] {value(tables, "cut.cut_a.public.counter"), value(tables, "cut.cut_b.public.counter")};
+    }
+
+    private static long value(Map<String, Map<String, JsonNode>> tables, String topic) {
+        Map<String, JsonNode> table = tables.getOrDefault(topic, Map.of());
+        return table.isEmpty() ? -1 : table.values().iterator().next().get("value").asLong();
     }
 
     /** Task 0's watermark bean (the worker runs in this JVM): the cuts it published, the last one's LSN. */
@@ -137,26 +196,6 @@ class ClusterCutIT {
         assertTrue(since >= 0 && since < 60_000, "a recent cut: " + since);
     }
 
-    /** The counter's value in the last record before {@code end}. */
-    private static long valueBefore(List<ConsumerRecord<byte[], byte[]>> records, long end) throws Exception {
-        long value = -1;
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            if (record.offset() < end && record.value() != null) {
-                value = JSON.readTree(record.value()).get("after").get("value").asLong();
-            }
-        }
-        return value;
-    }
-
-    private static long[] counters(Map<String, Map<String, JsonNode>> tables) {
-        return new long[] {value(tables, "cut.cut_a.public.counter"), value(tables, "cut.cut_b.public.counter")};
-    }
-
-    private static long value(Map<String, Map<String, JsonNode>> tables, String topic) {
-        Map<String, JsonNode> table = tables.getOrDefault(topic, Map.of());
-        return table.isEmpty() ? -1 : table.values().iterator().next().get("value").asLong();
-    }
-
     private static void awaitMoreCuts(ClusterCutConsumer consumer, int more) {
         int[] before = {-1};
         Poll.until(Duration.ofSeconds(120), more + " more cuts", () -> {
@@ -168,22 +207,28 @@ class ClusterCutIT {
         });
     }
 
-    /** A then B, each its own transaction, the same rising value; goes on through a crash. */
+    /** A then B, each its own transaction (the counter set, the log added to), the same rising value; goes on through crashes. */
     private static void write(TestingPostgres postgres, String a, String b, AtomicBoolean stop, AtomicLong written) {
         long value = 0;
         while (!stop.get()) {
-            try (Connection ca = postgres.superuser(a); Connection cb = postgres.superuser(b);
-                 Statement sa = ca.createStatement(); Statement sb = cb.createStatement()) {
+            try (Connection ca = postgres.superuser(a); Connection cb = postgres.superuser(b)) {
+                ca.setAutoCommit(false);
+                cb.setAutoCommit(false);
                 while (!stop.get()) {
                     long next = value + 1;
-                    sa.execute("UPDATE counter SET value = " + next);
-                    // A committed (autocommit) before B's transaction begins: its commit LSN is lower.
-                    sb.execute("UPDATE counter SET value = " + next);
+                    // A commits before B's transaction begins: its commit LSN is lower.
+                    for (Connection connection : List.of(ca, cb)) {
+                        try (Statement statement = connection.createStatement()) {
+                            statement.execute("UPDATE counter SET value = " + next);
+                            statement.execute("INSERT INTO log VALUES (" + next + ") ON CONFLICT DO NOTHING");
+                        }
+                        connection.commit();
+                    }
                     value = next;
                     written.set(value);
                 }
             } catch (SQLException e) {
-                // The crash: reconnect and go on. A's update may have committed without B's; the next one repairs it.
+                // A crash: reconnect and go on. A may have committed without B; the next round repeats the value in B.
                 sleepQuietly();
             }
         }
