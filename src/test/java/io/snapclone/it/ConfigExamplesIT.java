@@ -28,8 +28,8 @@ import java.util.stream.Stream;
 
 /**
  * Every example in {@code config/} passes {@code PUT /connector-plugins/.../config/validate} as
- * written, except for where its database is: host, port, user, password, database and sslmode are
- * this test's server's (the examples name a host of the reader's and take secrets from a config
+ * written, except for where its database is: host, port, user, password, database (and databases)
+ * and sslmode are this test's server's (the examples name a host of the reader's and take secrets from a config
  * provider that this worker does not have).
  */
 class ConfigExamplesIT {
@@ -38,6 +38,8 @@ class ConfigExamplesIT {
     /** Confluent's converter is not on this worker's class path; a worker that runs the example has it. */
     private static final Set<String> ABSENT_CONVERTER = Set.of("io.confluent.connect.avro.AvroConverter");
     private static String db;
+    /** A second database, for an example with database.names. */
+    private static String db2;
 
     @BeforeAll
     static void createTables() throws Exception {
@@ -47,6 +49,10 @@ class ConfigExamplesIT {
             statement.execute("CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, total numeric(12,2))");
             // What docker/postgres/init.sql creates for config/docker-compose.json (publication.autocreate.mode=disabled).
             statement.execute("CREATE PUBLICATION snapclone_shop FOR TABLE customers, orders");
+        }
+        db2 = postgres.createDatabase();
+        try (Connection connection = postgres.superuser(db2); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE payments (id bigint PRIMARY KEY, order_id bigint, amount numeric(12,2))");
         }
     }
 
@@ -65,6 +71,9 @@ class ConfigExamplesIT {
                 new TypeReference<Map<String, String>>() { }));
         assertEquals("io.snapclone.connect.SnapcloneSourceConnector", config.get("connector.class"), example.toString());
         config.putAll(postgres.superuserConnectorConfig(db));
+        if (config.containsKey("database.names")) {
+            config.put("database.names", db + "," + db2);
+        }
         // PUT /connectors/<name>/config takes the name from the URL.
         config.put("name", example.getFileName().toString().replace(".json", ""));
         ConfigInfos infos = connect.validate(config);
