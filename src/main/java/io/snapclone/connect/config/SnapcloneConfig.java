@@ -50,8 +50,8 @@ public class SnapcloneConfig extends AbstractConfig {
             + "a comma-separated list of database names, or * for every database that is not a template and that "
             + "database.user may connect to. With two or more, each database gets a slot of its own (slot.name, "
             + "'_' and the database), its rows go to <topic.prefix>.<database>.<schema>.<table>, and the "
-            + "progress topic carries cluster watermarks (see watermark.kafka.bootstrap.servers). Empty: only "
-            + "database.dbname, as before.";
+            + "progress topic carries cluster watermarks (see watermark.kafka.bootstrap.servers). One name: "
+            + "that database, captured as database.dbname would be. Empty: database.dbname.";
 
     public static final String WATERMARK_KAFKA_SERVERS_CONFIG = "watermark.kafka.bootstrap.servers";
     static final String WATERMARK_KAFKA_SERVERS_DOC = "With database.names: the brokers the connector's topics "
@@ -350,9 +350,12 @@ public class SnapcloneConfig extends AbstractConfig {
         return java.time.Duration.ofMillis(getLong(RETRY_WAIT_CONFIG));
     }
 
+    /** The database: database.dbname, or the only one database.names lists. */
     public ConnectionSettings connectionSettings() {
         Password password = getPassword(PASSWORD_CONFIG);
-        return new ConnectionSettings(getString(HOSTNAME_CONFIG), getInt(PORT_CONFIG), getString(DBNAME_CONFIG),
+        List<String> names = databaseNames();
+        String database = names.size() == 1 && !names.contains("*") ? names.get(0) : getString(DBNAME_CONFIG);
+        return new ConnectionSettings(getString(HOSTNAME_CONFIG), getInt(PORT_CONFIG), database,
                 getString(USER_CONFIG), password == null ? null : password.value(), getString(SSLMODE_CONFIG),
                 CONNECT_TIMEOUT_SECONDS);
     }

@@ -82,6 +82,8 @@ public final class TaskConfig extends SnapcloneConfig {
             .define(INCREMENTAL_CONFIG, Type.STRING, "", Importance.LOW,
                     "Tables loaded again incrementally: their rows say source.snapshot=incremental, encoded by "
                     + "Chunk.encodeAll as whole-table chunks.")
+            .define(ClusterDatabases.LSN_HEADERS_CONFIG, Type.BOOLEAN, false, Importance.LOW,
+                    "Whether records carry their LSN in a header, for the cluster watermark (database.names).")
             .define(RETAKEN_CONFIG, Type.BOOLEAN, false, Importance.LOW,
                     "Whether the snapshot was taken anew because no session held the original any more.")
             .define(ANNOUNCE_CONFIG, Type.STRING, "", Importance.LOW,
@@ -292,7 +294,7 @@ public final class TaskConfig extends SnapcloneConfig {
      */
     /** Whether records carry their LSN in a header: set for each database of several (see ClusterDatabases). */
     public boolean lsnHeaders() {
-        return "true".equals(originals().get(ClusterDatabases.LSN_HEADERS_CONFIG));
+        return getBoolean(ClusterDatabases.LSN_HEADERS_CONFIG);
     }
 
     public Long snapshotLsn() {

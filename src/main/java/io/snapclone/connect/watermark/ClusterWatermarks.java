@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,6 +71,7 @@ public final class ClusterWatermarks implements AutoCloseable {
     /** The LSN of the last cut published; 0 before the first ({@code cluster.consistent}). */
     private long lastLsn;
     private String waitingFor = "";
+    private boolean allLoaded;
     private long lastInfoNanos;
 
     /** @param connector the connector's name, which the metrics bean carries */
@@ -193,19 +195,25 @@ public final class ClusterWatermarks implements AutoCloseable {
         }
     }
 
-    /** The databases whose first load is not complete, comma-separated; empty if none. */
+    /**
+     * The databases whose first load is not complete, comma-separated; empty if none. Once all are
+     * loaded they stay so (a database added later restarts the tasks, and this with them).
+     */
     private String notLoaded() {
-        if (SnapcloneConfig.SNAPSHOT_MODE_NEVER.equals(config.snapshotMode())) {
+        if (allLoaded || SnapcloneConfig.SNAPSHOT_MODE_NEVER.equals(config.snapshotMode())) {
             return "";
         }
+        Map<String, Map<String, Object>> partitions = new LinkedHashMap<>();
+        databases.forEach(database -> partitions.put(database, SnapshotOffsets.announcementPartition(
+                ClusterDatabases.topicPrefix(config.topicPrefix(), database), "snapshot.completed")));
+        Map<Map<String, Object>, Map<String, Object>> announced = offsets.offsets(partitions.values());
         List<String> loading = new ArrayList<>();
-        for (String database : databases) {
-            Map<String, Object> announced = offsets.offset(SnapshotOffsets.announcementPartition(
-                    ClusterDatabases.topicPrefix(config.topicPrefix(), database), "snapshot.completed"));
-            if (!SnapshotOffsets.isAnnounced(announced)) {
+        partitions.forEach((database, partition) -> {
+            if (!SnapshotOffsets.isAnnounced(announced.get(partition))) {
                 loading.add(database);
             }
-        }
+        });
+        allLoaded = loading.isEmpty();
         return String.join(", ", loading);
     }
 

@@ -58,6 +58,7 @@ class ClusterDatabasesTest {
         SnapcloneConfig one = new SnapcloneConfig(Map.of("database.hostname", "h", "database.user", "u",
                 "database.dbname", "postgres", "topic.prefix", "shop", "database.names", "orders"));
         assertFalse(ClusterDatabases.several(one));
+        assertEquals("orders", one.connectionSettings().database(), "the one database listed is the one captured");
         SnapcloneConfig all = new SnapcloneConfig(Map.of("database.hostname", "h", "database.user", "u",
                 "database.dbname", "postgres", "topic.prefix", "shop", "database.names", "*"));
         assertTrue(ClusterDatabases.several(all));
