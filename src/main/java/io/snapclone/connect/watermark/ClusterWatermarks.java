@@ -234,6 +234,13 @@ public final class ClusterWatermarks implements AutoCloseable {
                         new TopicPartition(info.topic(), info.partition()));
             }
         }
+        // Assigned before anything is asked about them, the same every round (those not read are paused):
+        // the client's answers for partitions not assigned are dropped, each with a warning.
+        java.util.Set<TopicPartition> all = new HashSet<>(partitions.values());
+        if (!consumer().assignment().equals(all)) {
+            consumer().assign(all);
+            consumer().pause(all);
+        }
         cut.retainOnly(partitions.keySet());
         List<TopicPartition> unseen = partitions.entrySet().stream()
                 .filter(e -> !cut.has(e.getKey())).map(Map.Entry::getValue).toList();
@@ -256,13 +263,7 @@ public final class ClusterWatermarks implements AutoCloseable {
                 remaining.put(tp, partition);
             }
         });
-        // The same assignment every round, the partitions not read paused: reassigning would leave the
-        // client's answers for partitions just dropped (and a warning for each).
-        java.util.Set<TopicPartition> all = new HashSet<>(partitions.values());
-        if (!consumer.assignment().equals(all)) {
-            consumer.assign(all);
-        }
-        consumer.pause(all);
+        consumer.pause(partitions.values());
         remaining.forEach((tp, partition) -> consumer.seek(tp, scan.next(partition)));
         consumer.resume(remaining.keySet());
         long started = System.nanoTime();
