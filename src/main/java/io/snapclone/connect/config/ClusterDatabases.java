@@ -9,9 +9,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.CRC32;
 
 /**
@@ -63,7 +66,7 @@ public final class ClusterDatabases {
      * for ever); empty if there are none or the cluster cannot be asked now.
      */
     public static List<String> slotsLeftBehind(SnapcloneConfig config, List<String> databases) {
-        java.util.Set<String> wanted = new java.util.HashSet<>();
+        Set<String> wanted = new HashSet<>();
         databases.forEach(database -> wanted.add(slotName(config.slotName(), database)));
         List<String> advice = new ArrayList<>();
         try (Connection connection = config.connectionSettings().open("snapclone-databases");
@@ -126,7 +129,7 @@ public final class ClusterDatabases {
      * no two databases share a slot.
      */
     public static String slotName(String slot, String database) {
-        String safe = database.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        String safe = database.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
         String candidate = slot + "_" + safe;
         if (safe.equals(database) && candidate.length() <= MAX_SLOT_NAME) {
             return candidate;

@@ -28,6 +28,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -181,7 +182,7 @@ public final class ClusterWatermarks implements AutoCloseable {
         }
         List<DatabasePosition> positions = new ArrayList<>();
         slots.forEach((slot, database) -> positions.add(new DatabasePosition(database, slot, confirmed.get(slot).value())));
-        positions.sort(java.util.Comparator.comparing(DatabasePosition::database));
+        positions.sort(Comparator.comparing(DatabasePosition::database));
         boolean first = lastLsn == 0;
         cut = scan;
         lastLsn = target;
@@ -236,7 +237,7 @@ public final class ClusterWatermarks implements AutoCloseable {
         }
         // Assigned before anything is asked about them, the same every round (those not read are paused):
         // the client's answers for partitions not assigned are dropped, each with a warning.
-        java.util.Set<TopicPartition> all = new HashSet<>(partitions.values());
+        Set<TopicPartition> all = new HashSet<>(partitions.values());
         if (!consumer().assignment().equals(all)) {
             consumer().assign(all);
             consumer().pause(all);

@@ -1,7 +1,9 @@
 package io.snapclone.connect.watermark;
 
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -65,7 +67,7 @@ final class CutBoundaries {
     }
 
     /** Forgets the partitions not in {@code partitions}: a cut lists only those there are. */
-    void retainOnly(java.util.Set<Partition> partitions) {
+    void retainOnly(Set<Partition> partitions) {
         next.keySet().retainAll(partitions);
     }
 
@@ -127,7 +129,7 @@ final class CutBoundaries {
 
     /** By partition in name order, the offset a consumer reads up to (exclusive). */
     Map<Partition, Long> offsets() {
-        Map<Partition, Long> sorted = new TreeMap<>(java.util.Comparator.comparing(Partition::topic)
+        Map<Partition, Long> sorted = new TreeMap<>(Comparator.comparing(Partition::topic)
                 .thenComparingInt(Partition::partition));
         sorted.putAll(next);
         return sorted;
